@@ -1,0 +1,1 @@
+"""Chat platform adapters: each turns platform payloads into neutral values and renders replies."""

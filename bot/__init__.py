@@ -1,0 +1,1 @@
+"""papers-bot core: platform-neutral sources, store, ranking, digests, commands and scheduling."""

@@ -1,0 +1,76 @@
+"""The protocols the core depends on: chat adapters, the core as adapters see it, sources."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Protocol
+
+from bot.models import (
+    ChannelRef,
+    Command,
+    FetchReport,
+    OutgoingMessage,
+    Paper,
+    PostRef,
+    Reply,
+    Vote,
+)
+
+
+class Core(Protocol):
+    """The narrow face of the core that adapters call: commands in, votes in."""
+
+    async def handle_command(self, command: Command) -> Reply:
+        """Run one `/papers ...` command and answer it."""
+        ...
+
+    async def record_vote(self, vote: Vote) -> bool:
+        """Apply one reaction; False when it was ignored (not ours, duplicate, unknown)."""
+        ...
+
+
+class ChatAdapter(Protocol):
+    """A chat platform: connect, route commands and votes to the core, post messages."""
+
+    platform: str
+
+    async def start(self, core: Core) -> None:
+        """Connect and serve until stopped."""
+        ...
+
+    async def stop(self) -> None:
+        """Disconnect after the post in flight."""
+        ...
+
+    async def post(self, channel: ChannelRef, message: OutgoingMessage) -> PostRef:
+        """Render and post one digest message; raise ChannelUnavailable if it cannot go."""
+        ...
+
+
+class PaperSource(Protocol):
+    """An upstream of papers (Hugging Face, arXiv)."""
+
+    name: str
+
+    async def fetch_day(self, day: date) -> FetchReport:
+        """The papers of one day (featured on HF, or newest submissions on arXiv)."""
+        ...
+
+    async def fetch_paper(self, paper_id: str) -> Paper | None:
+        """One paper by arXiv id, or None when the upstream does not know it."""
+        ...
+
+    async def search(self, query: str, limit: int) -> FetchReport:
+        """Papers matching a free-text query."""
+        ...
+
+
+class ChannelUnavailable(Exception):
+    """The platform refused a post for good (channel gone, bot removed, token revoked).
+
+    Delivery pauses the subscription with `reason` instead of retrying.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason

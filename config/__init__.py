@@ -1,0 +1,1 @@
+"""Configuration: the bot's settings, read from the environment and `.env`."""

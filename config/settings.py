@@ -1,0 +1,117 @@
+"""The bot's settings, from the environment and `.env`, validated once at start-up.
+
+Every upstream and platform base URL is a setting so tests and proxies can point the real
+client code at a local server. Tokens are SecretStr and never appear in logs or reprs.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+ARXIV_CATEGORY_PATTERN = r"^[a-z-]+(\.[A-Za-z-]+)?$"
+
+
+class SettingsError(ValueError):
+    """A setting has a bad value; the message names the variable and what is wrong."""
+
+
+class Settings(BaseSettings):
+    """All configuration, one field per environment variable (prefix `PAPERS_` unless noted)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="PAPERS_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    database_url: str = "sqlite+aiosqlite:///papers-bot.db"
+    hf_base_url: str = "https://huggingface.co"
+    arxiv_base_url: str = "https://export.arxiv.org"
+    arxiv_categories: Annotated[tuple[str, ...], NoDecode] = ("cs.LG", "cs.CL", "cs.CV", "cs.AI")
+    fetch_interval_minutes: int = Field(30, ge=1, le=24 * 60)
+    http_port: int = Field(8080, ge=0, le=65535)
+    http_host: str = "0.0.0.0"
+    log_format: Literal["console", "json"] = "console"
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    http_timeout_seconds: float = Field(20.0, gt=0, le=300)
+    http_retries: int = Field(4, ge=0, le=10)
+    arxiv_min_interval_seconds: float = Field(3.0, ge=0)
+    missed_slot_grace_hours: float = Field(6.0, ge=0, le=48)
+    vote_weights: str = "+1=1,fire=2,-1=-1"
+    console_channel: str = Field("general", pattern=r"^[A-Za-z0-9_.-]{1,64}$")
+
+    slack_bot_token: SecretStr | None = Field(None, validation_alias="SLACK_BOT_TOKEN")
+    slack_app_token: SecretStr | None = Field(None, validation_alias="SLACK_APP_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(None, validation_alias="SLACK_SIGNING_SECRET")
+    slack_client_id: str | None = Field(None, validation_alias="SLACK_CLIENT_ID")
+    slack_client_secret: SecretStr | None = Field(None, validation_alias="SLACK_CLIENT_SECRET")
+    discord_token: SecretStr | None = Field(None, validation_alias="DISCORD_TOKEN")
+
+    @field_validator("arxiv_categories", mode="before")
+    @classmethod
+    def _split_categories(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("arxiv_categories")
+    @classmethod
+    def _check_categories(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        import re
+
+        for category in value:
+            if not re.match(ARXIV_CATEGORY_PATTERN, category):
+                raise ValueError(f"{category!r} is not an arXiv category such as cs.LG")
+        return value
+
+    @field_validator("vote_weights")
+    @classmethod
+    def _check_vote_weights(cls, value: str) -> str:
+        from bot.votes import parse_weights
+
+        parse_weights(value)
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("use sqlite+aiosqlite:///FILE or postgresql+asyncpg://HOST/DB")
+        return value
+
+    @field_validator("hf_base_url", "arxiv_base_url")
+    @classmethod
+    def _check_base_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @property
+    def chat_mode(self) -> str:
+        """Which chat platforms are configured: 'console' when no token is set."""
+        modes = []
+        if self.slack_bot_token or self.slack_client_id:
+            modes.append("slack")
+        if self.discord_token:
+            modes.append("discord")
+        return "+".join(modes) or "console"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings; a bad value raises SettingsError naming the variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else "settings"
+        variable = _variable_name(field)
+        message = first["msg"].removeprefix("Value error, ")
+        raise SettingsError(f"{variable}: {message}") from None
+
+
+def _variable_name(field: str) -> str:
+    info = Settings.model_fields.get(field)
+    if info is not None and isinstance(info.validation_alias, str):
+        return info.validation_alias
+    return f"PAPERS_{field.upper()}"
