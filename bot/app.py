@@ -1,0 +1,192 @@
+"""The composition root: settings in, every part built once, all run under one TaskGroup.
+
+This is the one module of the core that knows the adapters exist: it picks the chat
+platforms from the settings and hands each the narrow `Core` (the service).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import httpx
+import structlog
+
+from adapters.console.adapter import ConsoleAdapter
+from bot.commands import Commands
+from bot.composer import DigestComposer
+from bot.delivery import Delivery
+from bot.http_server import HealthReport, HttpServer
+from bot.metrics import Metrics
+from bot.models import ChannelRef
+from bot.ports import ChatAdapter, PaperSource
+from bot.refresh import Refresher
+from bot.scheduler import Scheduler
+from bot.service import PapersService
+from bot.sources import ArxivSource, HuggingFaceSource, RetryPolicy, make_http_client
+from bot.store import Store, open_store, upgrade_database
+from bot.votes import parse_weights
+from config.settings import Settings
+
+log = structlog.get_logger(__name__)
+
+CONSOLE_MODE_LINE = (
+    "papers-bot is running in console mode: no Slack or Discord token is set. "
+    "Type /papers help to begin. To post to Slack set SLACK_BOT_TOKEN and SLACK_APP_TOKEN; "
+    "for Discord set DISCORD_TOKEN."
+)
+
+
+@dataclass
+class Core:
+    """Everything the core is made of, built from the settings, without any chat platform."""
+
+    settings: Settings
+    store: Store
+    http: httpx.AsyncClient
+    sources: list[PaperSource]
+    refresher: Refresher
+    composer: DigestComposer
+    metrics: Metrics = field(default_factory=Metrics)
+
+    @property
+    def lookup(self) -> HuggingFaceSource | None:
+        """The source that answers single-paper lookups and searches (Hugging Face)."""
+        return next((s for s in self.sources if isinstance(s, HuggingFaceSource)), None)
+
+    async def health(self) -> HealthReport:
+        """Whether the database answers, and when papers were last fetched."""
+        try:
+            await self.store.ping()
+        except Exception as error:  # any driver error means the database is not usable
+            return HealthReport(database_ok=False, last_fetch_at=None, detail=type(error).__name__)
+        return HealthReport(
+            database_ok=True, last_fetch_at=await self.store.last_successful_fetch(), detail=""
+        )
+
+
+def build_sources(settings: Settings, http: httpx.AsyncClient) -> list[PaperSource]:
+    """Hugging Face always; arXiv when categories are configured."""
+    retry = RetryPolicy.from_settings(settings)
+    sources: list[PaperSource] = [HuggingFaceSource(http, settings.hf_base_url, retry=retry)]
+    if settings.arxiv_categories:
+        sources.append(
+            ArxivSource(
+                http,
+                settings.arxiv_base_url,
+                settings.arxiv_categories,
+                min_interval_seconds=settings.arxiv_min_interval_seconds,
+                retry=retry,
+            )
+        )
+    return sources
+
+
+@contextlib.asynccontextmanager
+async def open_core(settings: Settings, *, migrate: bool = True) -> AsyncIterator[Core]:
+    """Migrate the database, open the store and the HTTP client; close both on exit."""
+    if migrate:
+        await asyncio.to_thread(upgrade_database, settings.database_url)
+    store = await open_store(settings.database_url)
+    http = make_http_client(settings)
+    try:
+        sources = build_sources(settings, http)
+        yield Core(
+            settings=settings,
+            store=store,
+            http=http,
+            sources=sources,
+            refresher=Refresher(store, sources),
+            composer=DigestComposer(store),
+        )
+    finally:
+        await http.aclose()
+        await store.close()
+
+
+def build_adapters(settings: Settings) -> list[ChatAdapter]:
+    """The chat platforms to serve: the console channel when no platform token is set."""
+    channel = ChannelRef("console", "local", settings.console_channel)
+    return [ConsoleAdapter(channel, mode_line=CONSOLE_MODE_LINE)]
+
+
+class Bot:
+    """The running bot: scheduler, HTTP server and adapters around one core."""
+
+    def __init__(self, core: Core, adapters: list[ChatAdapter]) -> None:
+        self.core = core
+        self.adapters = adapters
+        self.delivery = Delivery(
+            core.store,
+            core.composer,
+            {adapter.platform: adapter for adapter in adapters},
+            resume_within=_hours(core.settings.missed_slot_grace_hours),
+        )
+        self.scheduler = Scheduler(
+            subscriptions=core.store.subscribed_channels,
+            deliver=self.delivery.deliver,
+            fetch=self._fetch,
+            fetch_interval_minutes=core.settings.fetch_interval_minutes,
+            missed_grace=_hours(core.settings.missed_slot_grace_hours),
+        )
+        commands = Commands(
+            core.store,
+            core.composer,
+            self.delivery,
+            core.refresher,
+            core.lookup,
+            schedule_changed=self.scheduler.rebuild,
+        )
+        self.service = PapersService(
+            core.store,
+            commands,
+            weights=parse_weights(core.settings.vote_weights),
+            metrics=core.metrics,
+        )
+        self.http = HttpServer(core, core.metrics)
+
+    async def _fetch(self) -> None:
+        summary = await self.core.refresher.refresh()
+        log.info("fetch_done", **summary.as_dict())
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Serve until `stop` is set or an interactive console quits, then shut down in order."""
+        settings = self.core.settings
+        await self.http.start(settings.http_host, settings.http_port)
+        await self.delivery.resume_unfinished()
+        await self.scheduler.start()
+        try:
+            async with asyncio.TaskGroup() as group:
+                for adapter in self.adapters:
+                    group.create_task(self._serve(adapter, stop))
+                await stop.wait()
+                for adapter in self.adapters:
+                    await adapter.stop()
+        finally:
+            await self.scheduler.shutdown()
+            await self.http.stop()
+            log.info("bot_stopped")
+
+    async def _serve(self, adapter: ChatAdapter, stop: asyncio.Event) -> None:
+        await adapter.start(self.service)
+        stop.set()
+
+
+async def run_bot(settings: Settings) -> None:
+    """`papers-bot run`: build everything, serve until SIGTERM/SIGINT or the console quits."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    async with open_core(settings) as core:
+        bot = Bot(core, build_adapters(settings))
+        log.info("bot_starting", mode=settings.chat_mode, http_port=settings.http_port)
+        await bot.run(stop)
+
+
+def _hours(value: float) -> timedelta:
+    return timedelta(hours=value)

@@ -1,0 +1,387 @@
+"""The `papers-bot` command line (Typer + rich), a contract other tools rely on.
+
+Each command loads the settings, opens the store and does one job. Bad input exits non-zero
+with one clear sentence on stderr, never a traceback; `--json` output keeps a fixed shape.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable, Coroutine
+from datetime import date, timedelta
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import httpx
+import structlog
+import typer
+from rich.console import Console
+from rich.progress import Progress
+
+from adapters.console.adapter import ConsoleAdapter
+from adapters.console.render import render_reply
+from bot.app import open_core, run_bot
+from bot.clock import utc_now
+from bot.composer import local_date
+from bot.delivery import Delivery, Outcome
+from bot.logging import configure_logging
+from bot.models import BadChannelId, ChannelRef, ChannelSettings, Reply, ReplyKind
+from bot.ranking import score
+from bot.refresh import RefreshSummary
+from bot.sources import parse_daily_papers
+from bot.store import upgrade_database
+from config.settings import Settings, SettingsError, load_settings
+
+app = typer.Typer(
+    name="papers-bot",
+    help="Trending machine-learning papers for your team's channels.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database tasks.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+out = Console()
+err = Console(stderr=True)
+log = structlog.get_logger(__name__)
+
+T = TypeVar("T")
+PERIODS = ("day", "week", "month")
+MAX_FETCH_DAYS = 366
+
+
+class CliError(Exception):
+    """A user mistake on the command line; the message is the one sentence shown."""
+
+
+def friendly(command: Callable[..., None]) -> Callable[..., None]:
+    """Turn known errors into one sentence on stderr and exit status 2."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        try:
+            command(*args, **kwargs)
+        except (CliError, SettingsError, BadChannelId) as error:
+            err.print(f"papers-bot: {error}", markup=False, highlight=False)
+            raise typer.Exit(2) from None
+
+    return wrapper
+
+
+def settings_for_cli(*, quiet: bool = False) -> Settings:
+    """Load the settings and set up logging (warnings only for one-shot commands)."""
+    settings = load_settings()
+    configure_logging(settings.log_format, "warning" if quiet else settings.log_level)
+    return settings
+
+
+def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run one coroutine to completion on a fresh event loop."""
+    return asyncio.run(coroutine)
+
+
+def parse_day(text: str, option: str) -> date:
+    """A YYYY-MM-DD date, or a CliError naming the option."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CliError(f"{option} needs a date as YYYY-MM-DD, e.g. 2026-06-12.") from None
+
+
+def fetch_days(day: str | None, since: str | None, until: str | None) -> list[date] | None:
+    """The days `fetch` should read, or None for the default (the last week)."""
+    if day and (since or until):
+        raise CliError("Use either --date or --since/--until, not both.")
+    if day:
+        return [parse_day(day, "--date")]
+    if not since and not until:
+        return None
+    first = parse_day(since, "--since") if since else utc_now().date()
+    last = parse_day(until, "--until") if until else utc_now().date()
+    if last < first:
+        raise CliError("--until must not be before --since.")
+    if (last - first).days >= MAX_FETCH_DAYS:
+        raise CliError(f"A date range can span at most {MAX_FETCH_DAYS} days.")
+    return [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
+
+
+@app.command()
+@friendly
+def run() -> None:
+    """Run the bot: scheduler, HTTP server and the configured chat channels."""
+    settings = settings_for_cli()
+    run_async(run_bot(settings))
+
+
+@app.command()
+@friendly
+def fetch(
+    day: Annotated[str | None, typer.Option("--date", help="One day, YYYY-MM-DD.")] = None,
+    since: Annotated[str | None, typer.Option(help="First day of a range.")] = None,
+    until: Annotated[str | None, typer.Option(help="Last day of a range.")] = None,
+    source: Annotated[str, typer.Option(help="hf, arxiv or all.")] = "all",
+    from_file: Annotated[
+        Path | None, typer.Option("--from-file", help="Import a saved daily_papers response.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
+) -> None:
+    """Fetch papers from Hugging Face and arXiv (or a saved file) into the store."""
+    if source not in ("hf", "arxiv", "all"):
+        raise CliError("--source must be hf, arxiv or all.")
+    days = fetch_days(day, since, until)
+    settings = settings_for_cli(quiet=True)
+    if from_file is not None:
+        summary = run_async(_import_file(settings, from_file))
+    else:
+        summary = run_async(_fetch(settings, days, source, show_progress=not as_json))
+    if as_json:
+        out.print_json(data=summary.as_dict())
+        return
+    out.print(
+        f"Fetched {summary.fetched} papers, stored {summary.stored}, skipped {summary.skipped}.",
+        highlight=False,
+    )
+    for error in summary.errors:
+        err.print(f"error: {error}", markup=False, highlight=False)
+
+
+async def _fetch(
+    settings: Settings, days: list[date] | None, source: str, *, show_progress: bool
+) -> RefreshSummary:
+    async with open_core(settings) as core:
+        names = core.refresher.source_names if source == "all" else [source]
+        if source not in ("all", *core.refresher.source_names):
+            raise CliError(f"The {source} source is turned off in the settings.")
+        if days is None or not show_progress or len(days) == 1:
+            return await core.refresher.refresh(days, sources=names)
+        summary = RefreshSummary()
+        with Progress(console=err, transient=True) as progress:
+            task = progress.add_task("Fetching", total=len(days))
+            for day in days:
+                summary.add(await core.refresher.refresh([day], sources=names))
+                progress.advance(task)
+        return summary
+
+
+def read_json_file(path: Path) -> object:
+    """A JSON document from disk, or a CliError saying why it can't be read."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise CliError(f"Can't read {path}: {error.strerror or error}.") from None
+    except (ValueError, UnicodeDecodeError):
+        raise CliError(f"{path} is not a JSON file.") from None
+
+
+async def _import_file(settings: Settings, path: Path) -> RefreshSummary:
+    report = parse_daily_papers(await asyncio.to_thread(read_json_file, path))
+    async with open_core(settings) as core:
+        return await core.refresher.store_report("hf", report)
+
+
+@app.command()
+@friendly
+def digest(
+    channel: Annotated[str, typer.Option(help="Channel id, e.g. console:local:general.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show it, post nothing.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Compose a channel's digest; post it to a console channel unless --dry-run."""
+    ref = ChannelRef.parse(channel)
+    if not dry_run and ref.platform != "console":
+        raise CliError(
+            f"Posting to {ref.platform} needs the running bot (papers-bot run); "
+            "add --dry-run to preview here."
+        )
+    settings = settings_for_cli(quiet=True)
+    reply, payload = run_async(_digest(settings, ref, dry_run=dry_run))
+    if as_json:
+        out.print_json(data=payload)
+    elif dry_run or reply.digest is None:
+        out.print(render_reply(reply))
+
+
+async def _digest(settings: Settings, ref: ChannelRef, *, dry_run: bool) -> tuple[Reply, dict]:
+    async with open_core(settings) as core:
+        channel = await core.store.get_channel(ref) or ChannelSettings(ref)
+        now = utc_now()
+        result = await core.composer.compose(channel, now=now)
+        if not dry_run and result.items:
+            screen = ConsoleAdapter(ref, mode_line="", console=err, interactive=True)
+            delivery = Delivery(core.store, core.composer, {"console": screen})
+            outcome = await delivery.deliver(ref, local_date(channel, now))
+            if outcome is not Outcome.POSTED:
+                raise CliError(f"Nothing posted to {ref.key}: {outcome.value.replace('_', ' ')}.")
+    payload = {
+        "channel": ref.key,
+        "items": [
+            {
+                "rank": item.rank,
+                "paper_id": item.paper_id,
+                "title": item.title,
+                "score": round(item.explanation.total, 4),
+                "explanation": item.explanation.as_dict(),
+            }
+            for item in result.items
+        ],
+    }
+    if not result.items:
+        return Reply(ReplyKind.TEXT, "Nothing new to pick for this channel."), payload
+    return Reply(ReplyKind.DIGEST, f"{len(result.items)} picks", digest=result), payload
+
+
+@app.command()
+@friendly
+def search(
+    query: Annotated[str, typer.Argument(help="Words to look for.")],
+    limit: Annotated[int, typer.Option(min=1, max=100, help="How many results.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Search the stored papers."""
+    if not query.strip() or len(query) > 500:
+        raise CliError("Give a query of 1 to 500 characters.")
+    settings = settings_for_cli(quiet=True)
+    papers = run_async(_with_store(settings, lambda core: core.store.search_papers(query, limit)))
+    now = utc_now()
+    defaults = ChannelSettings(ChannelRef("console", "local", "cli"))
+    results = [
+        {"paper_id": p.id, "title": p.title, "score": round(score(p, defaults, now=now).total, 4)}
+        for p in papers
+    ]
+    if as_json:
+        out.print_json(data={"query": query, "results": results})
+        return
+    if not results:
+        out.print(f"No stored papers match {query!r}.", highlight=False, markup=False)
+    for result in results:
+        out.print(f"{result['paper_id']}  {result['title']}", highlight=False, markup=False)
+
+
+@app.command()
+@friendly
+def top(
+    channel: Annotated[str | None, typer.Option(help="Count this channel's team votes.")] = None,
+    period: Annotated[str, typer.Option(help="day, week or month.")] = "week",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The most upvoted papers of a period, with the team's votes."""
+    if period not in PERIODS:
+        raise CliError("--period must be day, week or month.")
+    ref = ChannelRef.parse(channel) if channel else None
+    settings = settings_for_cli(quiet=True)
+    since = (
+        utc_now() - {"day": timedelta(days=1), "week": timedelta(7), "month": timedelta(30)}[period]
+    )
+    entries = run_async(
+        _with_store(
+            settings,
+            lambda core: core.store.top_papers(
+                since,
+                platform=ref.platform if ref else None,
+                workspace=ref.workspace if ref else None,
+                limit=10,
+            ),
+        )
+    )
+    items = [
+        {
+            "paper_id": e.paper.id,
+            "title": e.paper.title,
+            "upvotes": e.paper.upvotes or 0,
+            "team_votes": e.team_votes,
+        }
+        for e in entries
+    ]
+    if as_json:
+        out.print_json(data={"period": period, "items": items})
+        return
+    for item in items:
+        out.print(
+            f"{item['upvotes']:>5} upvotes  {item['team_votes']:+d} team  {item['title']}",
+            highlight=False,
+            markup=False,
+        )
+
+
+async def _with_store(settings: Settings, job: Callable[[Any], Awaitable[T]]) -> T:
+    async with open_core(settings) as core:
+        return await job(core)
+
+
+@db_app.command("upgrade")
+@friendly
+def db_upgrade() -> None:
+    """Apply the database migrations (also done by `papers-bot run`)."""
+    settings = settings_for_cli(quiet=True)
+    upgrade_database(settings.database_url)
+    out.print("Database is up to date.", highlight=False)
+
+
+@app.command()
+def doctor() -> None:
+    """Check settings, database and each upstream; one line each."""
+    try:
+        settings = settings_for_cli(quiet=True)
+    except SettingsError as error:
+        out.print(f"[red]✗[/] settings: {error}", highlight=False)
+        raise typer.Exit(1) from None
+    out.print(f"[green]✓[/] settings: chat mode {settings.chat_mode}", highlight=False)
+    checks = run_async(_doctor(settings))
+    for ok, name, detail in checks:
+        mark = "[green]✓[/]" if ok else "[red]✗[/]"
+        out.print(f"{mark} {name}: ", end="", highlight=False)
+        out.print(detail, markup=False, highlight=False)
+    if not all(ok for ok, _, _ in checks):
+        raise typer.Exit(1)
+
+
+async def _doctor(settings: Settings) -> list[tuple[bool, str, str]]:
+    checks: list[tuple[bool, str, str]] = []
+    try:
+        async with open_core(settings) as core:
+            await core.store.ping()
+            checks.append((True, "database", _redacted_url(settings.database_url)))
+            for source in core.sources:
+                checks.append(await _probe(core.http, source.name, PROBES[source.name](settings)))
+    except Exception as error:  # any failure to open the store is what doctor reports
+        checks.append((False, "database", f"{type(error).__name__}: {error}"))
+    return checks
+
+
+PROBES: dict[str, Callable[[Settings], str]] = {
+    "hf": lambda s: f"{s.hf_base_url}/api/daily_papers?limit=1",
+    "arxiv": lambda s: f"{s.arxiv_base_url}/api/query?search_query=cat:cs.LG&max_results=1",
+}
+
+
+async def _probe(http: httpx.AsyncClient, name: str, url: str) -> tuple[bool, str, str]:
+    """One GET to an upstream: reachable when it answers below 500."""
+    try:
+        response = await http.get(url, timeout=10)
+    except httpx.HTTPError as error:
+        return False, f"{name} upstream", f"{url} unreachable ({type(error).__name__})"
+    ok = response.status_code < 500
+    return ok, f"{name} upstream", f"{url} answered {response.status_code}"
+
+
+def _redacted_url(url: str) -> str:
+    """The database URL without a password."""
+    head, sep, tail = url.rpartition("@")
+    if not sep:
+        return url
+    scheme, _, credentials = head.partition("://")
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}@{tail}"
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

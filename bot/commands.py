@@ -1,0 +1,369 @@
+"""Runs `/papers ...` commands: the grammar (bot.grammar) turns text into an action, and each
+action here becomes a use case on the store, the composer and the outbox, answered by a Reply.
+
+Every answer is a plain sentence or structured items; adapters render it in their own idiom.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from datetime import timedelta
+
+import structlog
+
+from bot import grammar
+from bot.clock import Clock, utc_now
+from bot.composer import DigestComposer, local_date
+from bot.delivery import Delivery, Outcome
+from bot.digest import digest_item
+from bot.models import (
+    ChannelSettings,
+    Command,
+    DigestItem,
+    Paper,
+    Reply,
+    ReplyKind,
+)
+from bot.ports import PaperSource
+from bot.ranking import explain_in_words, matched_words, score
+from bot.refresh import Refresher
+from bot.schedule_words import describe_schedule
+from bot.sources import UpstreamError
+from bot.store import Store
+
+log = structlog.get_logger(__name__)
+
+PERIODS = {"day": timedelta(days=1), "week": timedelta(days=7), "month": timedelta(days=30)}
+SEARCH_LIMIT = 5
+TOP_LIMIT = 10
+
+
+def text_reply(text: str, *, ephemeral: bool = True) -> Reply:
+    """A one-sentence answer."""
+    return Reply(ReplyKind.TEXT, text, ephemeral=ephemeral)
+
+
+def error_reply(text: str) -> Reply:
+    """A one-sentence refusal that says what to do instead."""
+    return Reply(ReplyKind.ERROR, text)
+
+
+class Commands:
+    """The use cases behind each `/papers` subcommand."""
+
+    def __init__(
+        self,
+        store: Store,
+        composer: DigestComposer,
+        delivery: Delivery,
+        refresher: Refresher,
+        lookup: PaperSource | None,
+        *,
+        schedule_changed: Callable[[], Awaitable[None]],
+        clock: Clock = utc_now,
+    ) -> None:
+        self._store = store
+        self._composer = composer
+        self._delivery = delivery
+        self._refresher = refresher
+        self._lookup = lookup
+        self._schedule_changed = schedule_changed
+        self._clock = clock
+
+    async def run(self, command: Command) -> Reply:
+        """Parse and run one command; bad input gets a usage sentence, never an exception."""
+        try:
+            action = grammar.parse(command.text)
+        except grammar.UsageError as error:
+            return error_reply(str(error))
+        if grammar.is_change(action) and not command.can_manage:
+            return error_reply(
+                "Only workspace admins can change this channel's digest; ask one of them, "
+                "or use /papers settings to see it."
+            )
+        settings = await self._store.get_channel(command.channel) or ChannelSettings(
+            command.channel
+        )
+        return await self._dispatch(action, settings)
+
+    async def _dispatch(self, action: grammar.Action, settings: ChannelSettings) -> Reply:
+        match action:
+            case grammar.Help(topic=topic):
+                return help_reply(topic)
+            case grammar.ListWords(list_name=name):
+                words = ", ".join(getattr(settings, name)) or "none"
+                return text_reply(f"The {LIST_WORDS[name]} here: {words}.")
+            case grammar.Today():
+                return await self._today(settings)
+            case grammar.Top(period=period):
+                return await self._top(settings, period)
+            case grammar.Search(query=query):
+                return await self._search(settings, query)
+            case grammar.ShowPaper(paper_id=paper_id):
+                return await self._paper(settings, paper_id)
+            case grammar.Subscribe():
+                return await self._subscribe(settings, action)
+            case grammar.Unsubscribe():
+                return await self._unsubscribe(settings)
+            case grammar.ShowSettings():
+                return settings_reply(settings)
+            case grammar.Why():
+                return await self._why(settings, action)
+            case grammar.DigestNow():
+                return await self._digest_now(settings)
+            case _:
+                return await self._change_settings(settings, action)
+
+    async def _today(self, settings: ChannelSettings) -> Reply:
+        digest = await self._composer.compose(settings, now=self._clock())
+        if not digest.items:
+            return text_reply(
+                "Nothing new for this channel right now; every recent paper was already "
+                "shared here or filtered out. Try /papers top week."
+            )
+        return Reply(
+            ReplyKind.DIGEST,
+            f"Today's picks for this channel: {len(digest.items)} papers.",
+            digest=digest,
+        )
+
+    async def _top(self, settings: ChannelSettings, period: str) -> Reply:
+        ref = settings.channel
+        entries = await self._store.top_papers(
+            self._clock() - PERIODS[period],
+            platform=ref.platform,
+            workspace=ref.workspace,
+            limit=TOP_LIMIT,
+        )
+        if not entries:
+            return text_reply(f"No papers stored from the last {period} yet.")
+        items = [
+            self._item(
+                entry.paper,
+                settings,
+                rank=rank,
+                note=f"{entry.team_votes:+d} team votes" if entry.team_votes else "",
+                team_votes=entry.team_votes,
+            )
+            for rank, entry in enumerate(entries, start=1)
+        ]
+        return Reply(
+            ReplyKind.PAPERS,
+            f"Most upvoted in the last {period}, on Hugging Face and by your team.",
+            items=tuple(items),
+        )
+
+    async def _search(self, settings: ChannelSettings, query: str) -> Reply:
+        papers = await self._store.search_papers(query, SEARCH_LIMIT)
+        if not papers and self._lookup is not None:
+            papers = await self._search_upstream(query)
+        if not papers:
+            return text_reply(f"No papers found for “{query}”; try fewer or other words.")
+        words = query.split()
+        items = [
+            self._item(paper, settings, rank=rank, note=_match_note(paper, words))
+            for rank, paper in enumerate(papers[:SEARCH_LIMIT], start=1)
+        ]
+        return Reply(ReplyKind.PAPERS, f"Papers matching “{query}”.", items=tuple(items))
+
+    async def _search_upstream(self, query: str) -> list[Paper]:
+        assert self._lookup is not None
+        try:
+            report = await self._lookup.search(query, SEARCH_LIMIT)
+        except UpstreamError as error:
+            log.warning("search_upstream_failed", error=str(error))
+            return []
+        await self._refresher.remember(report.papers)
+        return list(report.papers)
+
+    async def _paper(self, settings: ChannelSettings, paper_id: str) -> Reply:
+        paper = await self._store.get_paper(paper_id)
+        if paper is None and self._lookup is not None:
+            paper = await self._fetch_paper(paper_id)
+        if paper is None:
+            return text_reply(f"I can't find paper {paper_id} here or on Hugging Face.")
+        return Reply(ReplyKind.PAPER, paper.title, items=(self._item(paper, settings, rank=1),))
+
+    async def _fetch_paper(self, paper_id: str) -> Paper | None:
+        assert self._lookup is not None
+        try:
+            paper = await self._lookup.fetch_paper(paper_id)
+        except UpstreamError as error:
+            log.warning("paper_lookup_failed", paper_id=paper_id, error=str(error))
+            return None
+        if paper is not None:
+            await self._refresher.remember([paper])
+        return paper
+
+    async def _subscribe(self, settings: ChannelSettings, action: grammar.Subscribe) -> Reply:
+        updated = replace(
+            settings,
+            subscribed=True,
+            post_at=action.post_at or settings.post_at,
+            timezone=action.timezone or settings.timezone,
+            days=action.days if action.days is not None else settings.days,
+            paused_reason=None,
+            paused_at=None,
+        )
+        await self._save(updated)
+        return text_reply(f"Subscribed: {describe_schedule(updated)}.")
+
+    async def _unsubscribe(self, settings: ChannelSettings) -> Reply:
+        if not settings.subscribed:
+            return text_reply("This channel has no scheduled digest.")
+        await self._save(replace(settings, subscribed=False))
+        return text_reply(
+            "Unsubscribed. Your settings are kept; /papers subscribe brings the digest back."
+        )
+
+    async def _why(self, settings: ChannelSettings, action: grammar.Why) -> Reply:
+        paper_id = action.paper_id or await self._paper_at_rank(settings, action.rank or 1)
+        if paper_id is None:
+            return error_reply(
+                f"There is no paper {action.rank} in today's digest; use a rank from "
+                "/papers today or a paper id."
+            )
+        paper = await self._store.get_paper(paper_id)
+        if paper is None:
+            return error_reply(
+                f"I don't know paper {paper_id}; /papers paper {paper_id} looks it up."
+            )
+        now = self._clock()
+        ref = settings.channel
+        momentum = await self._store.momentum([paper.id], now=now)
+        tallies = await self._store.vote_tallies(ref.platform, ref.workspace, [paper.id])
+        explanation = score(
+            paper,
+            settings,
+            now=now,
+            momentum=momentum.get(paper.id, 0),
+            tally=tallies.get(paper.id),
+        )
+        return Reply(
+            ReplyKind.EXPLANATION,
+            explain_in_words(explanation),
+            lines=(paper.title,),
+        )
+
+    async def _paper_at_rank(self, settings: ChannelSettings, rank: int) -> str | None:
+        slot = await self._store.slot_status(
+            settings.channel, local_date(settings, self._clock()).isoformat()
+        )
+        if slot is not None and slot.paper_ids:
+            ids = list(slot.paper_ids)
+        else:
+            digest = await self._composer.compose(settings, now=self._clock())
+            ids = [item.paper_id for item in digest.items]
+        return ids[rank - 1] if 0 < rank <= len(ids) else None
+
+    async def _digest_now(self, settings: ChannelSettings) -> Reply:
+        outcome = await self._delivery.deliver(
+            settings.channel, local_date(settings, self._clock())
+        )
+        return text_reply(DIGEST_NOW_ANSWERS[outcome])
+
+    async def _change_settings(self, settings: ChannelSettings, action: grammar.Action) -> Reply:
+        match action:
+            case grammar.SetSize(size=size):
+                updated, said = (
+                    replace(settings, size=size),
+                    f"Digests here now show {size} papers.",
+                )
+            case grammar.SetMinUpvotes(minimum=minimum):
+                updated = replace(settings, min_upvotes=minimum)
+                said = (
+                    f"Only papers with at least {minimum} upvotes on Hugging Face will be picked."
+                )
+            case grammar.SetMaxAge(days=days):
+                updated = replace(settings, max_age_days=days)
+                said = f"Papers up to {days} days old can be picked."
+            case grammar.SetLayout(layout=layout):
+                updated = replace(settings, layout=layout)
+                said = f"Papers will be posted {LAYOUT_WORDS[layout]}."
+            case grammar.ChangeWords(list_name=name, add=add, words=words):
+                updated, said = _change_words(settings, name, add, words)
+            case grammar.ClearWords(list_name=name):
+                updated, said = replace(settings, **{name: ()}), f"Cleared the {LIST_WORDS[name]}."
+            case _:
+                raise TypeError(f"unhandled action {action!r}")
+        await self._store.save_channel(updated)
+        return text_reply(said)
+
+    async def _save(self, settings: ChannelSettings) -> None:
+        await self._store.save_channel(settings)
+        await self._schedule_changed()
+
+    def _item(
+        self,
+        paper: Paper,
+        settings: ChannelSettings,
+        *,
+        rank: int,
+        note: str = "",
+        team_votes: int = 0,
+    ) -> DigestItem:
+        explanation = score(paper, settings, now=self._clock())
+        return replace(
+            digest_item(paper, rank=rank, explanation=explanation, team_votes=team_votes),
+            note=note,
+        )
+
+
+LAYOUT_WORDS = {"thread": "in a thread under the header", "channel": "in the channel"}
+LIST_WORDS = {"topics": "topics", "excludes": "excluded words"}
+DIGEST_NOW_ANSWERS = {
+    Outcome.POSTED: "Posted today's digest in this channel.",
+    Outcome.EMPTY: "Nothing new to post today; recent papers were already shared or filtered out.",
+    Outcome.ALREADY: "Today's digest was already posted here; it never posts twice.",
+    Outcome.PAUSED: "This channel's digest is paused; see /papers settings.",
+    Outcome.NO_ADAPTER: "This platform is not connected right now, so nothing was posted.",
+}
+
+
+def _change_words(
+    settings: ChannelSettings, name: str, add: bool, words: tuple[str, ...]
+) -> tuple[ChannelSettings, str]:
+    current: tuple[str, ...] = getattr(settings, name)
+    if add:
+        merged = current + tuple(word for word in words if word not in current)
+    else:
+        merged = tuple(word for word in current if word not in words)
+    shown = ", ".join(merged) or "none"
+    return replace(settings, **{name: merged}), f"The {LIST_WORDS[name]} are now: {shown}."
+
+
+def _match_note(paper: Paper, words: list[str]) -> str:
+    found = matched_words(paper, words)
+    return f"matches {', '.join(found)}" if found else "related on Hugging Face"
+
+
+def help_reply(topic: str | None = None) -> Reply:
+    """One line per subcommand (or the one asked about), with an example each."""
+    lines = tuple(
+        f"{entry.usage} - {entry.description} (e.g. {entry.example})"
+        for entry in grammar.help_entries(topic)
+    )
+    return Reply(ReplyKind.HELP, "papers-bot commands", lines=lines)
+
+
+def settings_reply(settings: ChannelSettings) -> Reply:
+    """The channel's whole state in one view."""
+    if settings.subscribed:
+        schedule = f"Schedule: {describe_schedule(settings)}"
+    else:
+        schedule = "Schedule: none; /papers subscribe 09:00 Europe/Berlin weekdays starts one"
+    status = "Status: active"
+    if settings.paused_reason:
+        when = f" on {settings.paused_at:%-d %b}" if settings.paused_at else ""
+        status = f"Status: paused: {settings.paused_reason}{when}"
+    lines = (
+        schedule,
+        f"Size: {settings.size} papers; at least {settings.min_upvotes} upvotes; "
+        f"up to {settings.max_age_days} days old",
+        f"Topics: {', '.join(settings.topics) or 'none'}",
+        f"Excluded: {', '.join(settings.excludes) or 'none'}",
+        f"Layout: {LAYOUT_WORDS[settings.layout]}",
+        status,
+    )
+    return Reply(ReplyKind.SETTINGS, "Settings for this channel", lines=lines)

@@ -1,0 +1,81 @@
+"""Assembles a channel's digest from the store: candidates, history, momentum and votes.
+
+The choosing and ordering is pure (bot.digest); this module only gathers what it needs, so
+the preview (`/papers today`), `why` and the scheduled post all see the same digest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.digest import compose_digest, digest_item
+from bot.models import ChannelSettings, Digest, Paper
+from bot.ranking import score
+from bot.store import Store
+
+
+def local_date(settings: ChannelSettings, now: datetime) -> date:
+    """The date it is now in the channel's time zone: the digest slot it belongs to."""
+    return now.astimezone(ZoneInfo(settings.timezone)).date()
+
+
+class DigestComposer:
+    """Builds digests for channels from what is stored."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    async def candidates(self, settings: ChannelSettings, now: datetime) -> list[Paper]:
+        """Papers recent enough to be picked for this channel (a day of slack on the window)."""
+        since = now - timedelta(days=settings.max_age_days + 1)
+        return await self._store.recent_papers(since)
+
+    async def compose(
+        self, settings: ChannelSettings, *, now: datetime, slot_date: date | None = None
+    ) -> Digest:
+        """The digest this channel would get now, leaving out papers it was already sent."""
+        candidates = await self.candidates(settings, now)
+        ids = [paper.id for paper in candidates]
+        ref = settings.channel
+        return compose_digest(
+            settings,
+            candidates,
+            now=now,
+            slot_date=slot_date or local_date(settings, now),
+            delivered=await self._store.delivered_paper_ids(ref),
+            momentum=await self._store.momentum(ids, now=now),
+            tallies=await self._store.vote_tallies(ref.platform, ref.workspace, ids),
+        )
+
+    async def rebuild(
+        self, settings: ChannelSettings, *, paper_ids: Sequence[str], now: datetime, slot_date: date
+    ) -> Digest:
+        """The digest planned earlier for a slot, in its planned order, for resuming its posts."""
+        ref = settings.channel
+        papers = await self._store.get_papers(paper_ids)
+        momentum = await self._store.momentum(list(papers), now=now)
+        tallies = await self._store.vote_tallies(ref.platform, ref.workspace, list(papers))
+        items = []
+        for rank, paper_id in enumerate((pid for pid in paper_ids if pid in papers), start=1):
+            paper = papers[paper_id]
+            tally = tallies.get(paper_id)
+            gain = momentum.get(paper_id, 0)
+            items.append(
+                digest_item(
+                    paper,
+                    rank=rank,
+                    explanation=score(paper, settings, now=now, momentum=gain, tally=tally),
+                    momentum=gain,
+                    team_votes=tally.weight if tally else 0,
+                )
+            )
+        return Digest(
+            id=f"{ref.key}:{slot_date.isoformat()}",
+            channel=ref,
+            date=slot_date,
+            timezone=settings.timezone,
+            items=tuple(items),
+            layout=settings.layout,
+        )

@@ -1,0 +1,178 @@
+"""The outbox: claim a channel's digest slot, plan its posts, post them once, resume after a crash.
+
+Idempotency lives in the database: the slot claim (one row per channel per local date) makes
+a second scheduler fire, a `digest now` and a restart harmless, and each posted message is
+recorded under a key unique per digest and message, so a resumed delivery skips what went out.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from datetime import date, timedelta
+
+import structlog
+
+from bot.clock import Clock, utc_now
+from bot.composer import DigestComposer
+from bot.models import (
+    ChannelRef,
+    ChannelSettings,
+    Digest,
+    Layout,
+    MessageRole,
+    OutgoingMessage,
+    PostedMessage,
+    PostRef,
+)
+from bot.ports import ChannelUnavailable, ChatAdapter
+from bot.store import SlotRecord, Store
+
+log = structlog.get_logger(__name__)
+
+
+class Outcome(enum.StrEnum):
+    """How one delivery attempt ended."""
+
+    POSTED = "posted"
+    EMPTY = "empty"
+    ALREADY = "already"
+    PAUSED = "paused"
+    NO_ADAPTER = "no_adapter"
+
+
+class Delivery:
+    """Posts digests through the adapter of each channel's platform, exactly once per slot."""
+
+    def __init__(
+        self,
+        store: Store,
+        composer: DigestComposer,
+        adapters: Mapping[str, ChatAdapter],
+        *,
+        clock: Clock = utc_now,
+        resume_within: timedelta = timedelta(hours=6),
+    ) -> None:
+        self._store = store
+        self._composer = composer
+        self._adapters = adapters
+        self._clock = clock
+        self._resume_within = resume_within
+
+    async def deliver(self, channel: ChannelRef, slot_date: date) -> Outcome:
+        """Claim the channel's slot for `slot_date` and post its digest; a taken slot is a no-op."""
+        settings = await self._store.get_channel(channel) or ChannelSettings(channel)
+        adapter = self._adapters.get(channel.platform)
+        if adapter is None:
+            log.warning("digest_skipped", channel=channel.key, reason="platform not connected")
+            return Outcome.NO_ADAPTER
+        if settings.paused_reason:
+            log.info("digest_skipped", channel=channel.key, reason=settings.paused_reason)
+            return Outcome.PAUSED
+        slot = slot_date.isoformat()
+        now = self._clock()
+        if not await self._store.claim_slot(channel, slot, at=now):
+            log.info("digest_slot_taken", channel=channel.key, slot=slot)
+            return Outcome.ALREADY
+        digest = await self._composer.compose(settings, now=now, slot_date=slot_date)
+        if not digest.items:
+            await self._store.finish_slot(channel, slot, "empty")
+            log.info(
+                "digest_empty",
+                channel=channel.key,
+                slot=slot,
+                reason=await self._why_empty(settings),
+            )
+            return Outcome.EMPTY
+        await self._store.plan_slot(
+            channel, slot, digest_id=digest.id, paper_ids=[item.paper_id for item in digest.items]
+        )
+        return await self._post(adapter, slot, digest)
+
+    async def resume_unfinished(self) -> int:
+        """Finish slots a crash left half-done (claimed recently); returns how many were resumed."""
+        resumed = 0
+        cutoff = self._clock() - self._resume_within
+        for record in await self._store.unfinished_slots():
+            adapter = self._adapters.get(record.channel.platform)
+            if adapter is None or record.claimed_at < cutoff:
+                continue
+            await self._resume(adapter, record)
+            resumed += 1
+        return resumed
+
+    async def _resume(self, adapter: ChatAdapter, record: SlotRecord) -> None:
+        settings = await self._store.get_channel(record.channel) or ChannelSettings(record.channel)
+        slot_date = date.fromisoformat(record.slot)
+        now = self._clock()
+        if record.digest_id is None:
+            digest = await self._composer.compose(settings, now=now, slot_date=slot_date)
+            if not digest.items:
+                await self._store.finish_slot(record.channel, record.slot, "empty")
+                return
+            await self._store.plan_slot(
+                record.channel,
+                record.slot,
+                digest_id=digest.id,
+                paper_ids=[item.paper_id for item in digest.items],
+            )
+        else:
+            digest = await self._composer.rebuild(
+                settings, paper_ids=record.paper_ids, now=now, slot_date=slot_date
+            )
+        log.info("digest_resumed", channel=record.channel.key, slot=record.slot)
+        await self._post(adapter, record.slot, digest)
+
+    async def _post(self, adapter: ChatAdapter, slot: str, digest: Digest) -> Outcome:
+        channel = digest.channel
+        try:
+            header = await self._send(
+                adapter,
+                OutgoingMessage(key=f"{digest.id}:header", role=MessageRole.HEADER, digest=digest),
+            )
+            thread = header if digest.layout is Layout.THREAD else None
+            for item in digest.items:
+                await self._send(
+                    adapter,
+                    OutgoingMessage(
+                        key=f"{digest.id}:item:{item.paper_id}",
+                        role=MessageRole.ITEM,
+                        digest=digest,
+                        item=item,
+                        thread=thread,
+                    ),
+                )
+        except ChannelUnavailable as error:
+            await self._store.pause_channel(channel, error.reason, at=self._clock())
+            await self._store.finish_slot(channel, slot, "failed")
+            log.warning("channel_paused", channel=channel.key, reason=error.reason)
+            return Outcome.PAUSED
+        await self._store.finish_slot(channel, slot, "posted")
+        log.info("digest_posted", channel=channel.key, slot=slot, items=len(digest.items))
+        return Outcome.POSTED
+
+    async def _send(self, adapter: ChatAdapter, message: OutgoingMessage) -> PostRef:
+        channel = message.digest.channel
+        sent = await self._store.posted_by_key(message.key)
+        if sent is not None:
+            return PostRef(channel, sent.message_id)
+        ref = await adapter.post(channel, message)
+        item_papers = tuple(item.paper_id for item in message.digest.items)
+        await self._store.record_post(
+            PostedMessage(
+                channel=channel,
+                message_id=ref.message_id,
+                digest_id=message.digest.id,
+                role=message.role,
+                paper_id=message.item.paper_id if message.item else None,
+                item_papers=item_papers if message.role is MessageRole.HEADER else (),
+            ),
+            key=message.key,
+        )
+        return ref
+
+    async def _why_empty(self, settings: ChannelSettings) -> str:
+        candidates = await self._composer.candidates(settings, self._clock())
+        if not candidates:
+            return "no papers stored from the last days; is fetching working?"
+        return "every recent paper was already sent here or filtered out"

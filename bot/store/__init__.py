@@ -1,0 +1,10 @@
+"""The bot's storage: SQLAlchemy tables, the `Store` repository and Alembic migrations.
+
+Open with `upgrade_database(url)` (sync; from async code via `asyncio.to_thread`) then
+`await open_store(url)`; both take `sqlite+aiosqlite://` and `postgresql+asyncpg://` URLs.
+"""
+
+from bot.store.migrate import upgrade_database
+from bot.store.repository import SlotRecord, SlotStatus, Store, open_store
+
+__all__ = ["SlotRecord", "SlotStatus", "Store", "open_store", "upgrade_database"]

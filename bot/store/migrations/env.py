@@ -1,0 +1,45 @@
+"""Alembic's entry point: run the migrations online through the async engine.
+
+Works for sqlite+aiosqlite and postgresql+asyncpg URLs alike: an async engine connects and
+the migrations run inside `AsyncConnection.run_sync`. SQLite connections get the store's
+own set-up (WAL, explicit BEGIN), so the whole upgrade commits once. The URL comes from
+`config.attributes` (set by `bot.store.migrate.alembic_config`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from alembic import context
+from sqlalchemy import pool
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from bot.store.migrate import URL_ATTRIBUTE
+from bot.store.search import configure_engine
+from bot.store.tables import metadata
+
+
+def _run_migrations(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+async def _run_async_migrations(url: str) -> None:
+    engine = create_async_engine(url, poolclass=pool.NullPool)
+    configure_engine(engine)
+    try:
+        async with engine.connect() as connection:
+            await connection.run_sync(_run_migrations)
+    finally:
+        await engine.dispose()
+
+
+if context.is_offline_mode():
+    raise RuntimeError("offline (--sql) migrations are not supported; run them online")
+asyncio.run(_run_async_migrations(context.config.attributes[URL_ATTRIBUTE]))

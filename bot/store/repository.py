@@ -1,0 +1,779 @@
+"""The store: every read and write the bot makes, as one async class over SQLAlchemy Core.
+
+Idempotency lives here: slots, posts, votes and platform events are claimed by inserting a
+row under a unique constraint (`ON CONFLICT DO NOTHING`), and the rowcount says who won, so
+a retry or a second replica that loses the claim does nothing. Datetimes are UTC-aware at
+this boundary. Papers are ingested in chunks: the stored rows of a chunk are read in one
+SELECT, merged in Python, and written back in one bulk upsert.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+import structlog
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    and_,
+    case,
+    delete,
+    func,
+    literal,
+    make_url,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from bot.models import (
+    ChannelRef,
+    ChannelSettings,
+    Layout,
+    MessageRole,
+    Paper,
+    PostedMessage,
+    TopEntry,
+    Vote,
+    VoteTally,
+)
+from bot.store import search
+from bot.store.tables import (
+    channels,
+    delivered_papers,
+    deliveries,
+    fetch_runs,
+    papers,
+    posted_messages,
+    processed_events,
+    upvote_snapshots,
+    votes,
+)
+
+log = structlog.get_logger(__name__)
+
+CHUNK_SIZE = 500
+"""Ids per statement when reading or writing many papers; well under every bind limit."""
+
+VOTE_CLAMP = 2
+"""A user's net vote on one paper counts between -VOTE_CLAMP and +VOTE_CLAMP."""
+
+MERGED_LISTS = ("categories", "sources")
+"""Paper fields unioned on merge rather than overwritten."""
+
+PAPER_FIELDS = tuple(field.name for field in fields(Paper))
+
+
+class SlotStatus(enum.StrEnum):
+    """Where a channel's digest slot stands; compares equal to its plain string."""
+
+    CLAIMED = "claimed"
+    PLANNED = "planned"
+    POSTED = "posted"
+    EMPTY = "empty"
+    FAILED = "failed"
+
+
+UNFINISHED = (SlotStatus.CLAIMED, SlotStatus.PLANNED)
+FINISHED = frozenset({SlotStatus.POSTED, SlotStatus.EMPTY, SlotStatus.FAILED})
+
+
+@dataclass(frozen=True, slots=True)
+class SlotRecord:
+    """One channel's delivery for one slot: who claimed it when, and what was planned."""
+
+    channel: ChannelRef
+    slot: str
+    status: SlotStatus
+    digest_id: str | None
+    paper_ids: tuple[str, ...]
+    claimed_at: datetime
+
+
+def merge_paper(stored: Paper, incoming: Paper) -> Paper:
+    """Merge a newly fetched paper into the stored one.
+
+    A non-empty incoming field overwrites; an empty one (None, blank text, empty tuple)
+    keeps what is stored; categories and sources are unioned, stored ones first.
+    """
+    values: dict[str, Any] = {}
+    for name in PAPER_FIELDS:
+        old = getattr(stored, name)
+        new = getattr(incoming, name)
+        if name in MERGED_LISTS:
+            values[name] = tuple(dict.fromkeys((*old, *new)))
+        else:
+            values[name] = old if _is_empty(new) else new
+    return Paper(**values)
+
+
+def _is_empty(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    return isinstance(value, tuple) and not value
+
+
+def _json_dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), CHUNK_SIZE):
+        yield items[start : start + CHUNK_SIZE]
+
+
+def _ref_from_key(key: str) -> ChannelRef:
+    platform, workspace, channel = key.split(":", 2)
+    return ChannelRef(platform, workspace, channel)
+
+
+def _utc(moment: datetime) -> datetime:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"naive datetime {moment.isoformat()} given; pass a UTC-aware one")
+    return moment.astimezone(UTC)
+
+
+def _paper_values(paper: Paper, at: datetime) -> dict[str, Any]:
+    return {
+        "id": paper.id,
+        "title": paper.title,
+        "abstract": paper.abstract,
+        "authors": list(paper.authors),
+        "published_at": paper.published_at,
+        "featured_on": paper.featured_on,
+        "upvotes": paper.upvotes,
+        "comments": paper.comments,
+        "ai_summary": paper.ai_summary,
+        "ai_keywords": list(paper.ai_keywords),
+        "github_repo": paper.github_repo,
+        "github_stars": paper.github_stars,
+        "project_page": paper.project_page,
+        "thumbnail": paper.thumbnail,
+        "organization": paper.organization,
+        "categories": list(paper.categories),
+        "trending_rank": paper.trending_rank,
+        "sources": list(paper.sources),
+        "updated_at": at,
+    }
+
+
+def _paper_from_row(row: Row[Any]) -> Paper:
+    return Paper(
+        id=row.id,
+        title=row.title,
+        abstract=row.abstract,
+        authors=tuple(row.authors),
+        published_at=row.published_at,
+        featured_on=row.featured_on,
+        upvotes=row.upvotes,
+        comments=row.comments,
+        ai_summary=row.ai_summary,
+        ai_keywords=tuple(row.ai_keywords),
+        github_repo=row.github_repo,
+        github_stars=row.github_stars,
+        project_page=row.project_page,
+        thumbnail=row.thumbnail,
+        organization=row.organization,
+        categories=tuple(row.categories),
+        trending_rank=row.trending_rank,
+        sources=tuple(row.sources),
+    )
+
+
+def _channel_values(settings: ChannelSettings) -> dict[str, Any]:
+    ref = settings.channel
+    return {
+        "key": ref.key,
+        "platform": ref.platform,
+        "workspace": ref.workspace,
+        "channel": ref.channel,
+        "subscribed": settings.subscribed,
+        "post_at": settings.post_at.strftime("%H:%M"),
+        "timezone": settings.timezone,
+        "days": ",".join(str(day) for day in sorted(settings.days)),
+        "size": settings.size,
+        "min_upvotes": settings.min_upvotes,
+        "max_age_days": settings.max_age_days,
+        "topics": list(settings.topics),
+        "excludes": list(settings.excludes),
+        "layout": str(settings.layout),
+        "paused_reason": settings.paused_reason,
+        "paused_at": settings.paused_at,
+        "updated_at": datetime.now(UTC),
+    }
+
+
+def _settings_from_row(row: Row[Any]) -> ChannelSettings:
+    return ChannelSettings(
+        channel=ChannelRef(row.platform, row.workspace, row.channel),
+        subscribed=row.subscribed,
+        post_at=time.fromisoformat(row.post_at),
+        timezone=row.timezone,
+        days=frozenset(int(day) for day in row.days.split(",") if day),
+        size=row.size,
+        min_upvotes=row.min_upvotes,
+        max_age_days=row.max_age_days,
+        topics=tuple(row.topics),
+        excludes=tuple(row.excludes),
+        layout=Layout(row.layout),
+        paused_reason=row.paused_reason,
+        paused_at=row.paused_at,
+    )
+
+
+def _slot_from_row(row: Row[Any]) -> SlotRecord:
+    return SlotRecord(
+        channel=_ref_from_key(row.channel_key),
+        slot=row.slot,
+        status=SlotStatus(row.status),
+        digest_id=row.digest_id,
+        paper_ids=tuple(row.paper_ids),
+        claimed_at=row.claimed_at,
+    )
+
+
+def _post_from_row(row: Row[Any]) -> PostedMessage:
+    return PostedMessage(
+        channel=_ref_from_key(row.channel_key),
+        message_id=row.message_id,
+        digest_id=row.digest_id,
+        role=MessageRole(row.role),
+        paper_id=row.paper_id,
+        item_papers=tuple(row.item_papers),
+    )
+
+
+def _since_window(since: datetime) -> ColumnElement[bool]:
+    """Featured on or after the day of `since` (UTC), or never featured and published since."""
+    since = _utc(since)
+    return or_(
+        papers.c.featured_on >= since.date(),
+        and_(papers.c.featured_on.is_(None), papers.c.published_at >= since),
+    )
+
+
+def _popular_first() -> tuple[ColumnElement[Any], ...]:
+    return (papers.c.upvotes.desc().nulls_last(), papers.c.id)
+
+
+def _tally_query(
+    platform: str, workspace: str, paper_ids: Sequence[str] | None = None
+) -> Select[Any]:
+    """Per paper: the sum over users of each user's clamped net weight, and the voters."""
+    net = func.sum(votes.c.weight)
+    clamped = case((net > VOTE_CLAMP, VOTE_CLAMP), (net < -VOTE_CLAMP, -VOTE_CLAMP), else_=net)
+    per_user = (
+        select(votes.c.paper_id, votes.c.user_id, clamped.label("net"))
+        .where(votes.c.platform == platform, votes.c.workspace == workspace)
+        .group_by(votes.c.paper_id, votes.c.user_id)
+    )
+    if paper_ids is not None:
+        per_user = per_user.where(votes.c.paper_id.in_(paper_ids))
+    users = per_user.subquery()
+    return select(
+        users.c.paper_id,
+        func.sum(users.c.net).label("weight"),
+        func.count().label("voters"),
+    ).group_by(users.c.paper_id)
+
+
+async def open_store(url: str) -> Store:
+    """Create the async engine for `url` (sqlite+aiosqlite or postgresql+asyncpg).
+
+    Nothing is connected yet; call `Store.ping` to check the database answers, and run
+    `upgrade_database` first so the tables exist.
+    """
+    options: dict[str, Any] = {"json_serializer": _json_dumps}
+    if make_url(url).get_backend_name() == "postgresql":
+        options["pool_pre_ping"] = True
+    engine = create_async_engine(url, **options)
+    search.configure_engine(engine)
+    return Store(engine)
+
+
+class Store:
+    """Papers, channels, deliveries, posted messages, votes and seen events in one database."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        """Wrap an engine already configured by `search.configure_engine` (see `open_store`)."""
+        self._engine = engine
+        self._writer = engine.execution_options(**{search.WRITE_OPTION: True})
+        self._dialect = engine.dialect.name
+
+    @asynccontextmanager
+    async def _write(self) -> AsyncIterator[AsyncConnection]:
+        async with self._writer.begin() as connection:
+            yield connection
+
+    @asynccontextmanager
+    async def _read(self) -> AsyncIterator[AsyncConnection]:
+        async with self._engine.connect() as connection:
+            yield connection
+
+    async def close(self) -> None:
+        """Close every pooled connection."""
+        await self._engine.dispose()
+
+    async def ping(self) -> None:
+        """Run `SELECT 1`; raises when the database cannot be reached."""
+        async with self._read() as connection:
+            await connection.execute(select(literal(1)))
+
+    # papers -------------------------------------------------------------------------
+
+    async def upsert_papers(self, items: Sequence[Paper], *, at: datetime) -> int:
+        """Insert or merge papers (see `merge_paper`) and snapshot their upvotes.
+
+        One row per paper id, even when `items` repeats an id. A snapshot (paper, `at`,
+        upvotes, stars) is stored for each paper given with upvotes. Returns how many
+        distinct papers were written.
+        """
+        at = _utc(at)
+        incoming: dict[str, Paper] = {}
+        for paper in items:
+            earlier = incoming.get(paper.id)
+            incoming[paper.id] = paper if earlier is None else merge_paper(earlier, paper)
+        counted = {paper.id for paper in items if paper.upvotes is not None}
+        write_papers = search.upsert(
+            papers,
+            self._dialect,
+            keys=["id"],
+            update=[column.name for column in papers.columns if column.name != "id"],
+        )
+        write_snapshots = search.upsert(
+            upvote_snapshots,
+            self._dialect,
+            keys=["paper_id", "taken_at"],
+            update=["upvotes", "stars"],
+        )
+        for chunk in _chunks(sorted(incoming)):
+            async with self._write() as connection:
+                result = await connection.execute(
+                    select(papers)
+                    .where(papers.c.id.in_(chunk))
+                    .order_by(papers.c.id)
+                    .with_for_update()
+                )
+                stored = {row.id: _paper_from_row(row) for row in result}
+                merged = [
+                    merge_paper(stored[paper_id], incoming[paper_id])
+                    if paper_id in stored
+                    else incoming[paper_id]
+                    for paper_id in chunk
+                ]
+                await connection.execute(write_papers, [_paper_values(p, at) for p in merged])
+                snapshots = [
+                    {
+                        "paper_id": p.id,
+                        "taken_at": at,
+                        "upvotes": p.upvotes,
+                        "stars": p.github_stars,
+                    }
+                    for p in merged
+                    if p.id in counted
+                ]
+                if snapshots:
+                    await connection.execute(write_snapshots, snapshots)
+        log.debug("papers_upserted", papers=len(incoming), snapshots=len(counted))
+        return len(incoming)
+
+    async def get_paper(self, paper_id: str) -> Paper | None:
+        """One paper by id, or None."""
+        async with self._read() as connection:
+            row = (await connection.execute(select(papers).where(papers.c.id == paper_id))).first()
+        return None if row is None else _paper_from_row(row)
+
+    async def get_papers(self, ids: Sequence[str]) -> dict[str, Paper]:
+        """The stored papers among `ids`, by id; unknown ids are absent."""
+        found: dict[str, Paper] = {}
+        async with self._read() as connection:
+            for chunk in _chunks(sorted(set(ids))):
+                result = await connection.execute(select(papers).where(papers.c.id.in_(chunk)))
+                found.update((row.id, _paper_from_row(row)) for row in result)
+        return found
+
+    async def recent_papers(self, since: datetime, *, limit: int | None = None) -> list[Paper]:
+        """Papers featured on or after `since`'s day, or never featured and published since.
+
+        Most upvoted first, so a `limit` keeps the most popular.
+        """
+        statement = select(papers).where(_since_window(since)).order_by(*_popular_first())
+        if limit is not None:
+            statement = statement.limit(limit)
+        async with self._read() as connection:
+            return [_paper_from_row(row) for row in await connection.execute(statement)]
+
+    async def momentum(
+        self, paper_ids: Sequence[str], *, now: datetime, window: timedelta = timedelta(hours=24)
+    ) -> dict[str, int]:
+        """Upvotes gained over `window` up to `now`, per paper.
+
+        The latest snapshot at or before `now` minus the latest one at or before
+        `now - window`, or minus the earliest one inside the window when none is older.
+        Papers without snapshots are absent.
+        """
+        now = _utc(now)
+        cutoff = now - window
+        older = upvote_snapshots.alias("older")
+        baseline_at = (
+            select(func.max(older.c.taken_at))
+            .where(older.c.paper_id == upvote_snapshots.c.paper_id, older.c.taken_at <= cutoff)
+            .scalar_subquery()
+        )
+        gains: dict[str, int] = {}
+        async with self._read() as connection:
+            for chunk in _chunks(sorted(set(paper_ids))):
+                statement = (
+                    select(upvote_snapshots.c.paper_id, upvote_snapshots.c.upvotes)
+                    .where(
+                        upvote_snapshots.c.paper_id.in_(chunk),
+                        upvote_snapshots.c.taken_at <= now,
+                        or_(
+                            upvote_snapshots.c.taken_at >= baseline_at,
+                            and_(baseline_at.is_(None), upvote_snapshots.c.taken_at > cutoff),
+                        ),
+                    )
+                    .order_by(upvote_snapshots.c.paper_id, upvote_snapshots.c.taken_at)
+                )
+                first: dict[str, int] = {}
+                last: dict[str, int] = {}
+                for paper_id, upvotes in await connection.execute(statement):
+                    first.setdefault(paper_id, upvotes)
+                    last[paper_id] = upvotes
+                gains.update((paper_id, last[paper_id] - first[paper_id]) for paper_id in last)
+        return gains
+
+    async def search_papers(self, query: str, limit: int) -> list[Paper]:
+        """Papers where every word of `query` appears in the title, abstract or keywords.
+
+        Case-insensitive substring match, most upvoted first; an empty query finds nothing.
+        """
+        words = query.split()
+        if not words:
+            return []
+        columns = [papers.c.title, papers.c.abstract, search.as_text(papers.c.ai_keywords)]
+        statement = (
+            select(papers)
+            .where(search.all_words_match(columns, words, self._dialect))
+            .order_by(*_popular_first())
+            .limit(limit)
+        )
+        async with self._read() as connection:
+            return [_paper_from_row(row) for row in await connection.execute(statement)]
+
+    async def top_papers(
+        self, since: datetime, *, platform: str | None, workspace: str | None, limit: int
+    ) -> list[TopEntry]:
+        """Papers featured or published since `since`, by upvotes plus the team's votes.
+
+        Team votes are the clamped tallies of `workspace` on `platform`; with either left
+        None no team votes count.
+        """
+        if platform is None or workspace is None:
+            team_votes: ColumnElement[int] = literal(0)
+            source: Any = papers
+        else:
+            tallies = _tally_query(platform, workspace).subquery()
+            team_votes = func.coalesce(tallies.c.weight, 0)
+            source = papers.outerjoin(tallies, tallies.c.paper_id == papers.c.id)
+        statement = (
+            select(papers, team_votes.label("team_votes"))
+            .select_from(source)
+            .where(_since_window(since))
+            .order_by((func.coalesce(papers.c.upvotes, 0) + team_votes).desc(), *_popular_first())
+            .limit(limit)
+        )
+        async with self._read() as connection:
+            return [
+                TopEntry(paper=_paper_from_row(row), team_votes=int(row.team_votes))
+                for row in await connection.execute(statement)
+            ]
+
+    async def record_fetch(
+        self,
+        source: str,
+        *,
+        at: datetime,
+        ok: bool,
+        fetched: int,
+        stored: int,
+        skipped: int,
+        error: str | None,
+    ) -> None:
+        """Remember one fetch run of `source`, for `doctor` and health checks."""
+        async with self._write() as connection:
+            await connection.execute(
+                fetch_runs.insert().values(
+                    source=source,
+                    at=_utc(at),
+                    ok=ok,
+                    fetched=fetched,
+                    stored=stored,
+                    skipped=skipped,
+                    error=error,
+                )
+            )
+
+    async def last_successful_fetch(self) -> datetime | None:
+        """When the latest successful fetch ran, from any source; None if none has."""
+        async with self._read() as connection:
+            result = await connection.execute(
+                select(func.max(fetch_runs.c.at)).where(fetch_runs.c.ok.is_(True))
+            )
+            return result.scalar_one()
+
+    # channels -----------------------------------------------------------------------
+
+    async def get_channel(self, ref: ChannelRef) -> ChannelSettings | None:
+        """A channel's saved settings, or None when it was never saved."""
+        async with self._read() as connection:
+            row = (
+                await connection.execute(select(channels).where(channels.c.key == ref.key))
+            ).first()
+        return None if row is None else _settings_from_row(row)
+
+    async def save_channel(self, settings: ChannelSettings) -> None:
+        """Insert or replace the channel's whole row in one statement."""
+        values = _channel_values(settings)
+        statement = search.upsert(
+            channels, self._dialect, keys=["key"], update=[name for name in values if name != "key"]
+        )
+        async with self._write() as connection:
+            await connection.execute(statement, values)
+
+    async def subscribed_channels(self) -> list[ChannelSettings]:
+        """Every subscribed channel, paused or not, ordered by channel id."""
+        statement = select(channels).where(channels.c.subscribed.is_(True)).order_by(channels.c.key)
+        async with self._read() as connection:
+            return [_settings_from_row(row) for row in await connection.execute(statement)]
+
+    async def pause_channel(self, ref: ChannelRef, reason: str, *, at: datetime) -> None:
+        """Pause a channel's deliveries with a reason, keeping its other settings.
+
+        A channel never saved gets a row with default (unsubscribed) settings, so the reason
+        is there to show when someone next looks at or subscribes the channel.
+        """
+        paused = {"paused_reason": reason, "paused_at": _utc(at), "updated_at": datetime.now(UTC)}
+        values = _channel_values(ChannelSettings(channel=ref)) | paused
+        statement = search.upsert(channels, self._dialect, keys=["key"], update=paused)
+        async with self._write() as connection:
+            await connection.execute(statement, values)
+
+    async def pause_workspace(
+        self, platform: str, workspace: str, reason: str, *, at: datetime
+    ) -> int:
+        """Pause every channel of a workspace not already paused; returns how many were.
+
+        Channels paused earlier keep their first reason and time.
+        """
+        async with self._write() as connection:
+            result = await connection.execute(
+                update(channels)
+                .where(
+                    channels.c.platform == platform,
+                    channels.c.workspace == workspace,
+                    channels.c.paused_reason.is_(None),
+                )
+                .values(paused_reason=reason, paused_at=_utc(at), updated_at=datetime.now(UTC))
+            )
+        log.info(
+            "workspace_paused", platform=platform, workspace=workspace, channels=result.rowcount
+        )
+        return result.rowcount
+
+    # deliveries ---------------------------------------------------------------------
+
+    async def claim_slot(self, ref: ChannelRef, slot: str, *, at: datetime) -> bool:
+        """Claim a channel's slot for this process; False when someone already has."""
+        statement = search.insert_ignore(deliveries, self._dialect).values(
+            channel_key=ref.key,
+            slot=slot,
+            status=SlotStatus.CLAIMED.value,
+            paper_ids=[],
+            claimed_at=_utc(at),
+        )
+        async with self._write() as connection:
+            result = await connection.execute(statement)
+        return result.rowcount == 1
+
+    async def plan_slot(
+        self, ref: ChannelRef, slot: str, *, digest_id: str, paper_ids: Sequence[str]
+    ) -> None:
+        """Record the digest chosen for a claimed slot and mark its papers delivered to `ref`.
+
+        Raises LookupError when the slot is not claimed or is already finished.
+        """
+        async with self._write() as connection:
+            result = await connection.execute(
+                update(deliveries)
+                .where(
+                    deliveries.c.channel_key == ref.key,
+                    deliveries.c.slot == slot,
+                    deliveries.c.status.in_([status.value for status in UNFINISHED]),
+                )
+                .values(
+                    status=SlotStatus.PLANNED.value, digest_id=digest_id, paper_ids=list(paper_ids)
+                )
+            )
+            if result.rowcount != 1:
+                raise LookupError(f"slot {slot} of {ref.key} is not claimed or already finished")
+            if paper_ids:
+                await connection.execute(
+                    search.insert_ignore(delivered_papers, self._dialect),
+                    [
+                        {"channel_key": ref.key, "paper_id": paper_id, "slot": slot}
+                        for paper_id in dict.fromkeys(paper_ids)
+                    ],
+                )
+
+    async def finish_slot(self, ref: ChannelRef, slot: str, status: str) -> None:
+        """Close a slot as "posted", "empty" or "failed"; LookupError if never claimed."""
+        final = SlotStatus(status)
+        if final not in FINISHED:
+            raise ValueError(f"{status!r} is not a final slot status; use posted, empty or failed")
+        async with self._write() as connection:
+            result = await connection.execute(
+                update(deliveries)
+                .where(deliveries.c.channel_key == ref.key, deliveries.c.slot == slot)
+                .values(status=final.value, finished_at=datetime.now(UTC))
+            )
+            if result.rowcount != 1:
+                raise LookupError(f"slot {slot} of {ref.key} was never claimed")
+
+    async def slot_status(self, ref: ChannelRef, slot: str) -> SlotRecord | None:
+        """The delivery record of one channel's slot, or None when nobody claimed it."""
+        statement = select(deliveries).where(
+            deliveries.c.channel_key == ref.key, deliveries.c.slot == slot
+        )
+        async with self._read() as connection:
+            row = (await connection.execute(statement)).first()
+        return None if row is None else _slot_from_row(row)
+
+    async def unfinished_slots(self) -> list[SlotRecord]:
+        """Slots claimed or planned but not finished (a crash or restart), oldest first."""
+        statement = (
+            select(deliveries)
+            .where(deliveries.c.status.in_([status.value for status in UNFINISHED]))
+            .order_by(deliveries.c.claimed_at, deliveries.c.channel_key, deliveries.c.slot)
+        )
+        async with self._read() as connection:
+            return [_slot_from_row(row) for row in await connection.execute(statement)]
+
+    async def delivered_paper_ids(self, ref: ChannelRef) -> set[str]:
+        """Every paper id ever planned into a digest for this channel."""
+        statement = select(delivered_papers.c.paper_id).where(
+            delivered_papers.c.channel_key == ref.key
+        )
+        async with self._read() as connection:
+            return set((await connection.execute(statement)).scalars())
+
+    # posted messages ----------------------------------------------------------------
+
+    async def record_post(self, message: PostedMessage, *, key: str) -> bool:
+        """Remember a posted message; False when `key` or the platform message is known."""
+        statement = search.insert_ignore(posted_messages, self._dialect).values(
+            key=key,
+            platform=message.channel.platform,
+            channel_key=message.channel.key,
+            message_id=message.message_id,
+            digest_id=message.digest_id,
+            role=message.role.value,
+            paper_id=message.paper_id,
+            item_papers=list(message.item_papers),
+        )
+        async with self._write() as connection:
+            result = await connection.execute(statement)
+        return result.rowcount == 1
+
+    async def posted_by_key(self, key: str) -> PostedMessage | None:
+        """The message posted under an outbox key, or None: has this one gone out yet?"""
+        statement = select(posted_messages).where(posted_messages.c.key == key)
+        async with self._read() as connection:
+            row = (await connection.execute(statement)).first()
+        return None if row is None else _post_from_row(row)
+
+    async def find_post(self, ref: ChannelRef, message_id: str) -> PostedMessage | None:
+        """The bot's message with this platform id in this channel, or None (not ours)."""
+        statement = select(posted_messages).where(
+            posted_messages.c.platform == ref.platform,
+            posted_messages.c.channel_key == ref.key,
+            posted_messages.c.message_id == message_id,
+        )
+        async with self._read() as connection:
+            row = (await connection.execute(statement)).first()
+        return None if row is None else _post_from_row(row)
+
+    # votes --------------------------------------------------------------------------
+
+    async def add_vote(self, vote: Vote, *, paper_id: str, weight: int, at: datetime) -> bool:
+        """Count one reaction on a paper; False when this user's same emoji is already in."""
+        statement = search.insert_ignore(votes, self._dialect).values(
+            platform=vote.channel.platform,
+            workspace=vote.channel.workspace,
+            channel_key=vote.channel.key,
+            message_id=vote.message_id,
+            user_id=vote.user_id,
+            emoji=vote.emoji,
+            paper_id=paper_id,
+            weight=weight,
+            created_at=_utc(at),
+        )
+        async with self._write() as connection:
+            result = await connection.execute(statement)
+        return result.rowcount == 1
+
+    async def remove_vote(self, vote: Vote) -> bool:
+        """Withdraw a reaction; False when there was no such vote."""
+        statement = delete(votes).where(
+            votes.c.platform == vote.channel.platform,
+            votes.c.channel_key == vote.channel.key,
+            votes.c.message_id == vote.message_id,
+            votes.c.user_id == vote.user_id,
+            votes.c.emoji == vote.emoji,
+        )
+        async with self._write() as connection:
+            result = await connection.execute(statement)
+        return result.rowcount > 0
+
+    async def vote_tallies(
+        self, platform: str, workspace: str, paper_ids: Sequence[str] | None = None
+    ) -> dict[str, VoteTally]:
+        """The team's votes per paper within a workspace (all papers, or just `paper_ids`).
+
+        Each user's net weight on a paper is clamped to [-2, 2] before summing, so one
+        enthusiast cannot outvote the team; `voters` counts distinct users.
+        """
+        if paper_ids is None:
+            queries = [_tally_query(platform, workspace)]
+        else:
+            queries = [
+                _tally_query(platform, workspace, chunk)
+                for chunk in _chunks(sorted(set(paper_ids)))
+            ]
+        tallies: dict[str, VoteTally] = {}
+        async with self._read() as connection:
+            for query in queries:
+                for paper_id, weight, voters in await connection.execute(query):
+                    tallies[paper_id] = VoteTally(paper_id, int(weight), int(voters))
+        return tallies
+
+    # platform events ----------------------------------------------------------------
+
+    async def claim_event(self, platform: str, event_id: str, *, at: datetime) -> bool:
+        """Claim a platform event id so a redelivered event is handled once; False if seen."""
+        statement = search.insert_ignore(processed_events, self._dialect).values(
+            platform=platform, event_id=event_id, seen_at=_utc(at)
+        )
+        async with self._write() as connection:
+            result = await connection.execute(statement)
+        return result.rowcount == 1

@@ -1,0 +1,112 @@
+"""Everything that differs between SQLite and PostgreSQL, kept in one module.
+
+- connection set-up for SQLite (WAL, foreign keys, busy timeout, `BEGIN IMMEDIATE` for
+  transactions that write, so a read-then-write never fails half-way on a stale snapshot);
+- insert-or-ignore and upsert statements (`ON CONFLICT`), which each dialect builds with
+  its own `insert` construct;
+- case-insensitive substring matching for search: `ILIKE` on PostgreSQL, `LIKE` on SQLite
+  (whose LIKE already ignores ASCII case).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Table, Text, and_, cast, event, or_
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.sql.dml import Insert
+
+WRITE_OPTION = "papers_bot_write"
+"""Execution option marking a connection whose transaction writes (see `configure_engine`)."""
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+LIKE_ESCAPE = "\\"
+
+
+def configure_engine(engine: AsyncEngine) -> None:
+    """Install the per-dialect connection set-up; only SQLite needs any.
+
+    SQLite: write-ahead logging so readers do not block the writer, foreign keys on, a busy
+    timeout so concurrent writers wait instead of failing, and explicit transactions: the
+    driver's own implicit BEGIN is turned off, and a connection carrying `WRITE_OPTION`
+    starts with `BEGIN IMMEDIATE`, taking the write lock up front (waiting for it within the
+    busy timeout) rather than failing when a read is later upgraded to a write.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        writes = connection.get_execution_options().get(WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+
+
+def _insert(table: Table, dialect_name: str) -> Any:
+    if dialect_name == "sqlite":
+        return sqlite.insert(table)
+    if dialect_name == "postgresql":
+        return postgresql.insert(table)
+    raise ValueError(f"unsupported database dialect {dialect_name!r}")
+
+
+def insert_ignore(table: Table, dialect_name: str) -> Insert:
+    """`INSERT ... ON CONFLICT DO NOTHING` against any unique constraint of `table`.
+
+    The result's rowcount tells whether the row went in: 1 claimed, 0 already there.
+    """
+    return _insert(table, dialect_name).on_conflict_do_nothing()
+
+
+def upsert(
+    table: Table, dialect_name: str, *, keys: Sequence[str], update: Iterable[str]
+) -> Insert:
+    """`INSERT ... ON CONFLICT (keys) DO UPDATE` setting `update` columns to the new values."""
+    statement = _insert(table, dialect_name)
+    return statement.on_conflict_do_update(
+        index_elements=list(keys),
+        set_={name: statement.excluded[name] for name in update},
+    )
+
+
+def _like_pattern(word: str) -> str:
+    escaped = "".join(f"{LIKE_ESCAPE}{char}" if char in "%_\\" else char for char in word)
+    return f"%{escaped}%"
+
+
+def all_words_match(
+    columns: Sequence[ColumnElement[Any]], words: Sequence[str], dialect_name: str
+) -> ColumnElement[bool]:
+    """True where every word (at least one) appears, ignoring case, in one of `columns`.
+
+    `columns` are text expressions; cast JSON columns with `as_text` first. Wildcards in
+    the words are escaped, so `%` and `_` match themselves.
+    """
+    if not words:
+        raise ValueError("all_words_match needs at least one word")
+    clauses = []
+    for word in words:
+        pattern = _like_pattern(word)
+        if dialect_name == "postgresql":
+            matches = [column.ilike(pattern, escape=LIKE_ESCAPE) for column in columns]
+        else:
+            matches = [column.like(pattern, escape=LIKE_ESCAPE) for column in columns]
+        clauses.append(or_(*matches))
+    return and_(*clauses)
+
+
+def as_text(column: ColumnElement[Any]) -> ColumnElement[str]:
+    """A JSON column's stored text, for substring matching."""
+    return cast(column, Text)

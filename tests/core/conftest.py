@@ -1,0 +1,94 @@
+"""Wires the core's use cases to a real SQLite store, a fixed clock and a recording adapter."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.commands import Commands
+from bot.composer import DigestComposer
+from bot.delivery import Delivery
+from bot.metrics import Metrics
+from bot.models import ChannelRef, Command, Reply
+from bot.refresh import Refresher
+from bot.service import PapersService
+from bot.store import Store, open_store, upgrade_database
+from bot.votes import DEFAULT_WEIGHTS, parse_weights
+from tests.fakes.chat import RecordingAdapter
+from tests.fakes.papers import make_paper
+
+NOW = datetime(2026, 6, 13, 10, 0, tzinfo=UTC)
+TODAY = date(2026, 6, 13)
+GENERAL = ChannelRef("console", "local", "general")
+
+
+class Clock:
+    """A settable clock."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@dataclass
+class Harness:
+    """The core's parts, as the app wires them, around one store."""
+
+    store: Store
+    clock: Clock
+    adapter: RecordingAdapter
+    delivery: Delivery
+    service: PapersService
+    schedule_changes: list[int]
+
+    async def run(self, text: str, *, channel: ChannelRef = GENERAL, manage: bool = True) -> Reply:
+        """Run `/papers <text>` as user U1."""
+        return await self.service.handle_command(Command(channel, "U1", text, can_manage=manage))
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    """A migrated SQLite store in a temporary folder."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+    await asyncio.to_thread(upgrade_database, url)
+    opened = await open_store(url)
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture
+async def harness(store: Store) -> Harness:
+    """The core over a store holding five papers featured today."""
+    clock = Clock(NOW)
+    await store.upsert_papers(
+        [make_paper(f"2606.0000{n}", upvotes=n * 10, featured_on=TODAY) for n in range(1, 6)],
+        at=NOW,
+    )
+    adapter = RecordingAdapter()
+    composer = DigestComposer(store)
+    delivery = Delivery(store, composer, {"console": adapter}, clock=clock)
+    changes: list[int] = []
+
+    async def schedule_changed() -> None:
+        changes.append(1)
+
+    commands = Commands(
+        store,
+        composer,
+        delivery,
+        Refresher(store, [], clock=clock),
+        None,
+        schedule_changed=schedule_changed,
+        clock=clock,
+    )
+    service = PapersService(
+        store, commands, weights=parse_weights(DEFAULT_WEIGHTS), metrics=Metrics(), clock=clock
+    )
+    return Harness(store, clock, adapter, delivery, service, changes)

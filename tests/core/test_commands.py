@@ -1,0 +1,178 @@
+"""Every `/papers` subcommand answers, and bad input gets one sentence and changes nothing."""
+
+from __future__ import annotations
+
+from datetime import time
+
+import pytest
+
+from bot.models import ChannelSettings, Layout, ReplyKind
+from tests.core.conftest import GENERAL, TODAY, Harness
+
+
+async def test_bare_papers_shows_help_with_an_example_per_subcommand(harness: Harness) -> None:
+    reply = await harness.run("")
+
+    assert reply.kind is ReplyKind.HELP
+    assert any("/papers subscribe" in line and "e.g." in line for line in reply.lines)
+    assert reply.ephemeral
+
+
+async def test_today_previews_the_digest_without_posting(harness: Harness) -> None:
+    reply = await harness.run("today")
+
+    assert reply.kind is ReplyKind.DIGEST
+    assert reply.digest is not None
+    assert [item.rank for item in reply.digest.items] == [1, 2, 3, 4, 5]
+    assert harness.adapter.posted == []
+
+
+async def test_top_lists_the_most_upvoted(harness: Harness) -> None:
+    reply = await harness.run("top week")
+
+    assert reply.kind is ReplyKind.PAPERS
+    assert reply.items[0].paper_id == "2606.00005"
+
+
+async def test_search_finds_stored_papers_and_says_why(harness: Harness) -> None:
+    reply = await harness.run("search attention")
+
+    assert reply.kind is ReplyKind.PAPERS
+    assert 0 < len(reply.items) <= 5
+    assert "attention" in reply.items[0].note
+
+
+async def test_paper_shows_details_of_a_stored_paper_from_a_url(harness: Harness) -> None:
+    reply = await harness.run("paper https://arxiv.org/abs/2606.00003v2")
+
+    assert reply.kind is ReplyKind.PAPER
+    assert reply.items[0].paper_id == "2606.00003"
+
+
+async def test_unknown_paper_without_network_says_so(harness: Harness) -> None:
+    reply = await harness.run("paper 2501.99999")
+
+    assert reply.kind is ReplyKind.TEXT
+    assert "can't find" in reply.text
+
+
+async def test_subscribe_saves_the_schedule_and_rebuilds_jobs(harness: Harness) -> None:
+    reply = await harness.run("subscribe 09:30 Europe/Berlin weekdays")
+
+    settings = await harness.store.get_channel(GENERAL)
+    assert settings is not None
+    assert (settings.subscribed, settings.post_at, settings.timezone) == (
+        True,
+        time(9, 30),
+        "Europe/Berlin",
+    )
+    assert settings.days == frozenset(range(5))
+    assert "weekdays at 09:30 (Europe/Berlin)" in reply.text
+    assert harness.schedule_changes == [1]
+
+
+async def test_unsubscribe_keeps_settings(harness: Harness) -> None:
+    await harness.run("subscribe 07:00 UTC")
+    await harness.run("set size 3")
+
+    await harness.run("unsubscribe")
+
+    settings = await harness.store.get_channel(GENERAL)
+    assert settings is not None
+    assert (settings.subscribed, settings.size) == (False, 3)
+
+
+@pytest.mark.parametrize(
+    ("text", "check"),
+    [
+        ("set size 3", lambda s: s.size == 3),
+        ("set min-upvotes 20", lambda s: s.min_upvotes == 20),
+        ("set layout channel", lambda s: s.layout is Layout.CHANNEL),
+        ("topics add diffusion, world models", lambda s: s.topics == ("diffusion", "world models")),
+        ("exclude add robotics", lambda s: s.excludes == ("robotics",)),
+    ],
+)
+async def test_settings_changes_are_saved(harness: Harness, text: str, check) -> None:
+    reply = await harness.run(text)
+
+    assert reply.kind is ReplyKind.TEXT
+    settings = await harness.store.get_channel(GENERAL)
+    assert settings is not None and check(settings)
+
+
+async def test_settings_shows_the_whole_state(harness: Harness) -> None:
+    await harness.run("subscribe 08:15 America/New_York mon,wed")
+    await harness.run("topics add agents")
+
+    reply = await harness.run("settings")
+
+    assert reply.kind is ReplyKind.SETTINGS
+    text = "\n".join(reply.lines)
+    assert "Mon, Wed at 08:15 (America/New_York)" in text
+    assert "Topics: agents" in text
+    assert "Status: active" in text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "subscribe 25:99",
+        "subscribe 09:00 Mars/Base",
+        "set size 0",
+        "set size 11",
+        "frobnicate",
+        "search " + "x" * 600,
+        "topics add bad\x00word",
+    ],
+)
+async def test_bad_input_gets_one_sentence_and_changes_nothing(harness: Harness, text: str) -> None:
+    reply = await harness.run(text)
+
+    assert reply.kind is ReplyKind.ERROR
+    assert reply.text.endswith(".") or reply.text.endswith("?")
+    assert "\n" not in reply.text
+    assert await harness.store.get_channel(GENERAL) is None
+
+
+async def test_members_who_may_not_manage_get_a_polite_refusal(harness: Harness) -> None:
+    reply = await harness.run("set size 2", manage=False)
+
+    assert reply.kind is ReplyKind.ERROR
+    assert "admins" in reply.text
+    assert await harness.store.get_channel(GENERAL) is None
+    assert (await harness.run("today", manage=False)).kind is ReplyKind.DIGEST
+
+
+async def test_why_explains_a_rank_in_plain_words(harness: Harness) -> None:
+    reply = await harness.run("why 1")
+
+    assert reply.kind is ReplyKind.EXPLANATION
+    assert "upvotes" in reply.text
+    assert reply.lines == ("Paper 2606.00005",)
+
+
+async def test_why_for_a_rank_beyond_the_digest_says_what_to_do(harness: Harness) -> None:
+    reply = await harness.run("why 9")
+
+    assert reply.kind is ReplyKind.ERROR
+
+
+async def test_digest_now_posts_once_and_counts_as_todays_slot(harness: Harness) -> None:
+    first = await harness.run("digest now")
+    second = await harness.run("digest now")
+
+    assert "Posted" in first.text
+    assert "already posted" in second.text
+    assert len(harness.adapter.posted) == 6
+    slot = await harness.store.slot_status(GENERAL, TODAY.isoformat())
+    assert slot is not None and slot.status == "posted"
+
+
+async def test_a_paused_channel_shows_why_in_settings(harness: Harness) -> None:
+    await harness.store.save_channel(ChannelSettings(GENERAL, subscribed=True))
+    reason = "the bot was removed from this channel"
+    await harness.store.pause_channel(GENERAL, reason, at=harness.clock())
+
+    reply = await harness.run("settings")
+
+    assert f"Status: paused: {reason} on 13 Jun" in reply.lines

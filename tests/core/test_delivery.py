@@ -1,0 +1,86 @@
+"""The outbox posts each channel's digest once per slot, whatever fires twice or crashes."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bot.delivery import Outcome
+from bot.models import ChannelSettings, Layout, MessageRole
+from tests.core.conftest import GENERAL, TODAY, Harness
+
+
+async def test_a_digest_posts_a_header_then_each_paper_in_its_thread(harness: Harness) -> None:
+    outcome = await harness.delivery.deliver(GENERAL, TODAY)
+
+    assert outcome is Outcome.POSTED
+    roles = [message.role for _, message in harness.adapter.posted]
+    assert roles == [MessageRole.HEADER] + [MessageRole.ITEM] * 5
+    header_items = harness.adapter.posted[0][1].digest.items
+    assert [item.paper_id for item in header_items][:2] == ["2606.00005", "2606.00004"]
+    threads = {message.thread.message_id for _, message in harness.adapter.posted[1:]}
+    assert threads == {"m1"}
+
+
+async def test_channel_layout_posts_papers_outside_the_thread(harness: Harness) -> None:
+    await harness.store.save_channel(ChannelSettings(GENERAL, layout=Layout.CHANNEL))
+
+    await harness.delivery.deliver(GENERAL, TODAY)
+
+    assert all(message.thread is None for _, message in harness.adapter.posted)
+
+
+async def test_a_slot_fired_twice_posts_once(harness: Harness) -> None:
+    outcomes = await asyncio.gather(
+        harness.delivery.deliver(GENERAL, TODAY), harness.delivery.deliver(GENERAL, TODAY)
+    )
+
+    assert sorted(outcomes) == sorted([Outcome.POSTED, Outcome.ALREADY])
+    assert len(harness.adapter.posted) == 6
+
+
+async def test_papers_already_sent_are_not_sent_again_the_next_day(harness: Harness) -> None:
+    await harness.delivery.deliver(GENERAL, TODAY)
+    harness.adapter.posted.clear()
+
+    outcome = await harness.delivery.deliver(GENERAL, TODAY.replace(day=14))
+
+    assert outcome is Outcome.EMPTY
+    assert harness.adapter.posted == []
+
+
+async def test_a_crash_mid_digest_resumes_without_reposting(harness: Harness) -> None:
+    harness.adapter.crash_after = 3
+    with pytest.raises(RuntimeError):
+        await harness.delivery.deliver(GENERAL, TODAY)
+    first_keys = harness.adapter.keys
+    harness.adapter.crash_after = None
+
+    resumed = await harness.delivery.resume_unfinished()
+
+    assert resumed == 1
+    assert len(first_keys) == 3
+    assert harness.adapter.keys[:3] == first_keys
+    assert len(harness.adapter.keys) == 6
+    assert len(set(harness.adapter.keys)) == 6
+    assert await harness.delivery.resume_unfinished() == 0
+
+
+async def test_a_channel_the_bot_lost_is_paused_not_retried(harness: Harness) -> None:
+    harness.adapter.fail_after = 1
+
+    outcome = await harness.delivery.deliver(GENERAL, TODAY)
+
+    assert outcome is Outcome.PAUSED
+    settings = await harness.store.get_channel(GENERAL)
+    assert settings is not None
+    assert settings.paused_reason == "the bot was removed from this channel"
+    assert await harness.delivery.deliver(GENERAL, TODAY.replace(day=14)) is Outcome.PAUSED
+
+
+async def test_a_platform_that_is_not_connected_claims_nothing(harness: Harness) -> None:
+    slack = GENERAL.__class__("slack", "T1", "C1")
+
+    assert await harness.delivery.deliver(slack, TODAY) is Outcome.NO_ADAPTER
+    assert await harness.store.slot_status(slack, TODAY.isoformat()) is None

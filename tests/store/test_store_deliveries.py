@@ -1,0 +1,102 @@
+"""Digest slots: claims that hold across replicas, plans, outcomes, delivered papers."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.models import ChannelRef
+from bot.store import SlotRecord, SlotStatus, Store, open_store
+
+AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+GENERAL = ChannelRef("slack", "T1", "C-general")
+RANDOM = ChannelRef("discord", "G1", "c-random")
+SLOT = "2026-03-02"
+
+
+async def test_a_slot_is_claimed_once(store: Store) -> None:
+    assert await store.claim_slot(GENERAL, SLOT, at=AT) is True
+    assert await store.claim_slot(GENERAL, SLOT, at=AT + timedelta(seconds=1)) is False
+    assert await store.claim_slot(GENERAL, "2026-03-03", at=AT) is True
+    assert await store.claim_slot(RANDOM, SLOT, at=AT) is True
+
+
+async def test_concurrent_claims_from_two_replicas_have_one_winner(
+    store: Store, database_url: str
+) -> None:
+    replica = await open_store(database_url)
+    try:
+        claims = [
+            other.claim_slot(GENERAL, SLOT, at=AT) for _ in range(5) for other in (store, replica)
+        ]
+        results = await asyncio.gather(*claims)
+    finally:
+        await replica.close()
+
+    assert results.count(True) == 1
+
+
+async def test_a_slot_goes_claimed_planned_finished(store: Store) -> None:
+    assert await store.slot_status(GENERAL, SLOT) is None
+    await store.claim_slot(GENERAL, SLOT, at=AT)
+    assert await store.slot_status(GENERAL, SLOT) == SlotRecord(
+        GENERAL, SLOT, SlotStatus.CLAIMED, None, (), AT
+    )
+
+    await store.plan_slot(GENERAL, SLOT, digest_id=f"{GENERAL.key}:{SLOT}", paper_ids=["b", "a"])
+    planned = await store.slot_status(GENERAL, SLOT)
+    assert planned == SlotRecord(
+        GENERAL, SLOT, SlotStatus.PLANNED, f"{GENERAL.key}:{SLOT}", ("b", "a"), AT
+    )
+    assert await store.unfinished_slots() == [planned]
+
+    await store.finish_slot(GENERAL, SLOT, "posted")
+    finished = await store.slot_status(GENERAL, SLOT)
+    assert finished is not None and finished.status == "posted"
+    assert await store.unfinished_slots() == []
+
+
+async def test_unfinished_slots_are_claimed_or_planned_oldest_first(store: Store) -> None:
+    await store.claim_slot(RANDOM, SLOT, at=AT + timedelta(minutes=5))
+    await store.claim_slot(GENERAL, SLOT, at=AT)
+    await store.claim_slot(GENERAL, "2026-03-01", at=AT - timedelta(days=1))
+    await store.plan_slot(GENERAL, SLOT, digest_id="d", paper_ids=[])
+    await store.finish_slot(GENERAL, "2026-03-01", "empty")
+
+    unfinished = await store.unfinished_slots()
+
+    assert [(s.channel, s.status) for s in unfinished] == [
+        (GENERAL, SlotStatus.PLANNED),
+        (RANDOM, SlotStatus.CLAIMED),
+    ]
+
+
+async def test_planning_or_finishing_an_unclaimed_slot_fails(store: Store) -> None:
+    with pytest.raises(LookupError):
+        await store.plan_slot(GENERAL, SLOT, digest_id="d", paper_ids=["a"])
+    with pytest.raises(LookupError):
+        await store.finish_slot(GENERAL, SLOT, "failed")
+    await store.claim_slot(GENERAL, SLOT, at=AT)
+    await store.finish_slot(GENERAL, SLOT, "failed")
+    with pytest.raises(LookupError):
+        await store.plan_slot(GENERAL, SLOT, digest_id="d", paper_ids=["a"])
+
+
+async def test_finish_takes_only_final_statuses(store: Store) -> None:
+    await store.claim_slot(GENERAL, SLOT, at=AT)
+    with pytest.raises(ValueError, match="final"):
+        await store.finish_slot(GENERAL, SLOT, "planned")
+    with pytest.raises(ValueError):
+        await store.finish_slot(GENERAL, SLOT, "done")
+
+
+async def test_planned_papers_count_as_delivered_to_that_channel(store: Store) -> None:
+    await store.claim_slot(GENERAL, SLOT, at=AT)
+    await store.plan_slot(GENERAL, SLOT, digest_id="d1", paper_ids=["a", "b", "a"])
+    await store.claim_slot(GENERAL, "2026-03-03", at=AT + timedelta(days=1))
+    await store.plan_slot(GENERAL, "2026-03-03", digest_id="d2", paper_ids=["b", "c"])
+
+    assert await store.delivered_paper_ids(GENERAL) == {"a", "b", "c"}
+    assert await store.delivered_paper_ids(RANDOM) == set()

@@ -1,0 +1,81 @@
+"""The Alembic migrations: they build exactly `tables.py`, and re-running them is harmless."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from bot.store import Store, upgrade_database
+from bot.store.migrate import alembic_config
+from bot.store.search import configure_engine
+from bot.store.tables import metadata
+
+
+async def _on_sync_connection(url: str, work: Any) -> Any:
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as connection:
+            return await connection.run_sync(work)
+    finally:
+        await engine.dispose()
+
+
+def _differences(connection: Connection) -> list[Any]:
+    return compare_metadata(MigrationContext.configure(connection), metadata)
+
+
+def _table_names(connection: Connection) -> set[str]:
+    return set(inspect(connection).get_table_names())
+
+
+async def test_migrated_schema_matches_the_tables(store: Store, database_url: str) -> None:
+    assert await _on_sync_connection(database_url, _differences) == []
+
+
+async def test_upgrading_again_changes_nothing(store: Store, database_url: str) -> None:
+    await asyncio.to_thread(upgrade_database, database_url)
+
+    assert await _on_sync_connection(database_url, _differences) == []
+    await store.ping()
+
+
+async def test_downgrade_drops_every_table_and_upgrade_restores_them(
+    store: Store, database_url: str
+) -> None:
+    await asyncio.to_thread(command.downgrade, alembic_config(database_url), "base")
+    assert await _on_sync_connection(database_url, _table_names) == {"alembic_version"}
+
+    await asyncio.to_thread(upgrade_database, database_url)
+    tables = await _on_sync_connection(database_url, _table_names)
+    assert tables == {*metadata.tables, "alembic_version"}
+
+
+async def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path: Path) -> None:
+    engine = create_async_engine(f"sqlite+aiosqlite:///{tmp_path / 'pragmas.db'}")
+    configure_engine(engine)
+    try:
+        async with engine.connect() as connection:
+            pragmas = {
+                name: (await connection.execute(text(f"PRAGMA {name}"))).scalar_one()
+                for name in ("journal_mode", "foreign_keys", "busy_timeout")
+            }
+    finally:
+        await engine.dispose()
+
+    assert pragmas == {"journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 10_000}
+
+
+async def test_upgrade_can_be_called_from_inside_an_event_loop(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'inline.db'}"
+
+    upgrade_database(url)
+
+    assert await _on_sync_connection(url, _table_names) == {*metadata.tables, "alembic_version"}

@@ -1,0 +1,318 @@
+"""Papers: merging sources, snapshots and momentum, windows, search, top, fetch runs."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+
+import pytest
+
+from bot.models import ChannelRef, Paper, Vote
+from bot.store import Store
+
+NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+TODAY = NOW.date()
+
+
+def paper(paper_id: str, **fields: object) -> Paper:
+    """A paper with a title and whatever else the test cares about."""
+    fields.setdefault("title", f"Paper {paper_id}")
+    return Paper(id=paper_id, **fields)  # type: ignore[arg-type]
+
+
+def hf_paper(paper_id: str, **fields: object) -> Paper:
+    """A paper as the Hugging Face source reports it: featured, upvoted, no categories."""
+    defaults: dict[str, object] = {
+        "featured_on": TODAY,
+        "upvotes": 10,
+        "sources": ("hf",),
+    }
+    return paper(paper_id, **(defaults | fields))
+
+
+async def test_a_paper_round_trips_every_field(store: Store) -> None:
+    berlin = timezone(timedelta(hours=1))
+    full = Paper(
+        id="2603.00001",
+        title="Attention Is Still All You Need",
+        abstract="We revisit attention. It still works.",
+        authors=("Ada Lovelace", "Zoë Çelik", "李雷"),
+        published_at=datetime(2026, 3, 1, 18, 30, tzinfo=berlin),
+        featured_on=date(2026, 3, 2),
+        upvotes=42,
+        comments=3,
+        ai_summary="Attention works.",
+        ai_keywords=("attention", "transformers"),
+        github_repo="https://github.com/example/attn",
+        github_stars=1200,
+        project_page="https://example.org/attn",
+        thumbnail="https://example.org/attn.png",
+        organization="Example Lab",
+        categories=("cs.LG", "cs.CL"),
+        trending_rank=1,
+        sources=("hf",),
+    )
+
+    assert await store.upsert_papers([full], at=NOW) == 1
+    stored = await store.get_paper("2603.00001")
+
+    assert stored == full
+    assert stored is not None and stored.published_at is not None
+    assert stored.published_at.tzinfo is not None
+    assert stored.published_at.utcoffset() == timedelta(0)
+    assert stored.published_at == datetime(2026, 3, 1, 17, 30, tzinfo=UTC)
+
+
+async def test_unknown_paper_is_none(store: Store) -> None:
+    assert await store.get_paper("0000.00000") is None
+    assert await store.get_papers(["0000.00000"]) == {}
+
+
+async def test_hf_then_arxiv_merges_into_one_paper(store: Store) -> None:
+    await store.upsert_papers(
+        [hf_paper("2603.00002", title="Draft title", upvotes=42, ai_summary="Short.")], at=NOW
+    )
+    arxiv = paper(
+        "2603.00002",
+        title="Final title",
+        abstract="The abstract.",
+        authors=("A. Author",),
+        published_at=NOW - timedelta(days=1),
+        categories=("cs.LG", "cs.AI"),
+        sources=("arxiv",),
+    )
+    await store.upsert_papers([arxiv], at=NOW + timedelta(hours=1))
+
+    merged = await store.get_paper("2603.00002")
+    assert merged is not None
+    assert merged.title == "Final title"
+    assert merged.abstract == "The abstract."
+    assert merged.upvotes == 42
+    assert merged.ai_summary == "Short."
+    assert merged.featured_on == TODAY
+    assert merged.categories == ("cs.LG", "cs.AI")
+    assert merged.sources == ("hf", "arxiv")
+
+
+async def test_empty_incoming_fields_keep_stored_ones_and_lists_are_unioned(store: Store) -> None:
+    await store.upsert_papers(
+        [
+            paper(
+                "2603.00003",
+                abstract="Kept.",
+                authors=("Kept Author",),
+                upvotes=7,
+                github_repo="https://github.com/kept/repo",
+                categories=("cs.CV",),
+                sources=("arxiv",),
+            )
+        ],
+        at=NOW,
+    )
+    await store.upsert_papers(
+        [
+            paper(
+                "2603.00003",
+                abstract="   ",
+                authors=(),
+                upvotes=0,
+                github_repo=None,
+                categories=("cs.LG", "cs.CV"),
+                sources=("hf",),
+            )
+        ],
+        at=NOW,
+    )
+
+    merged = await store.get_paper("2603.00003")
+    assert merged is not None
+    assert merged.abstract == "Kept."
+    assert merged.authors == ("Kept Author",)
+    assert merged.github_repo == "https://github.com/kept/repo"
+    assert merged.upvotes == 0, "zero is a value, not an empty field"
+    assert merged.categories == ("cs.CV", "cs.LG")
+    assert merged.sources == ("arxiv", "hf")
+
+
+async def test_a_repeated_id_in_one_batch_becomes_one_row(store: Store) -> None:
+    written = await store.upsert_papers(
+        [
+            hf_paper("2603.00004", upvotes=5),
+            paper("2603.00004", categories=("cs.LG",), sources=("arxiv",)),
+        ],
+        at=NOW,
+    )
+
+    assert written == 1
+    merged = await store.get_paper("2603.00004")
+    assert merged is not None
+    assert (merged.upvotes, merged.sources) == (5, ("hf", "arxiv"))
+
+
+async def test_batches_larger_than_a_chunk_are_all_written_and_merged(store: Store) -> None:
+    ids = [f"2603.{n:05d}" for n in range(1, 1202)]
+    assert await store.upsert_papers([hf_paper(i, upvotes=1) for i in ids], at=NOW) == 1201
+    update = [paper(i, categories=("cs.LG",), upvotes=2) for i in ids[::2]]
+    assert await store.upsert_papers(update, at=NOW + timedelta(hours=1)) == 601
+
+    stored = await store.get_papers([*ids, "9999.99999"])
+    assert set(stored) == set(ids)
+    assert stored[ids[0]].upvotes == 2 and stored[ids[0]].categories == ("cs.LG",)
+    assert stored[ids[1]].upvotes == 1 and stored[ids[1]].categories == ()
+    assert stored[ids[-1]].sources == ("hf",)
+
+
+async def test_naive_datetimes_are_refused(store: Store) -> None:
+    with pytest.raises(ValueError, match="naive"):
+        await store.upsert_papers([paper("2603.00005")], at=datetime(2026, 3, 2, 12))
+
+
+# snapshots and momentum ---------------------------------------------------------------
+
+
+async def _upvotes(store: Store, paper_id: str, history: dict[timedelta, int | None]) -> None:
+    for offset, upvotes in history.items():
+        await store.upsert_papers([hf_paper(paper_id, upvotes=upvotes)], at=NOW + offset)
+
+
+async def test_momentum_is_the_gain_since_the_snapshot_before_the_window(store: Store) -> None:
+    hours = timedelta(hours=1)
+    await _upvotes(store, "2603.00010", {-30 * hours: 10, -20 * hours: 15, -1 * hours: 40})
+    await _upvotes(store, "2603.00011", {-10 * hours: 5, -2 * hours: 25})
+    await _upvotes(store, "2603.00012", {-3 * hours: 8})
+    await _upvotes(store, "2603.00013", {-24 * hours: 3, -23 * hours: 4, 0 * hours: 9})
+    await store.upsert_papers([paper("2603.00014")], at=NOW)
+
+    gains = await store.momentum(
+        ["2603.00010", "2603.00011", "2603.00012", "2603.00013", "2603.00014", "none"], now=NOW
+    )
+
+    assert gains == {
+        "2603.00010": 30,  # 40 now, 10 at -30h (the latest at or before -24h)
+        "2603.00011": 20,  # nothing older than the window: from its earliest, 5
+        "2603.00012": 0,  # a single snapshot
+        "2603.00013": 6,  # a snapshot exactly at the cutoff is "at or before"
+    }
+
+
+async def test_momentum_ignores_snapshots_after_now_and_honours_the_window(store: Store) -> None:
+    hours = timedelta(hours=1)
+    await _upvotes(store, "2603.00020", {-8 * hours: 10, -4 * hours: 20, 2 * hours: 99})
+
+    assert await store.momentum(["2603.00020"], now=NOW) == {"2603.00020": 10}
+    short = await store.momentum(["2603.00020"], now=NOW, window=timedelta(hours=6))
+    assert short == {"2603.00020": 10}
+    shorter = await store.momentum(["2603.00020"], now=NOW, window=timedelta(hours=3))
+    assert shorter == {"2603.00020": 0}
+
+
+async def test_papers_without_upvotes_take_no_snapshot(store: Store) -> None:
+    await _upvotes(store, "2603.00030", {-timedelta(hours=5): None, timedelta(0): None})
+
+    assert await store.momentum(["2603.00030"], now=NOW) == {}
+
+
+async def test_a_later_upvote_free_fetch_keeps_the_upvote_history(store: Store) -> None:
+    await _upvotes(store, "2603.00031", {-timedelta(hours=5): 4})
+    await _upvotes(store, "2603.00031", {timedelta(0): None})
+    await _upvotes(store, "2603.00031", {timedelta(0): 9})
+
+    assert await store.momentum(["2603.00031"], now=NOW) == {"2603.00031": 5}
+
+
+# windows, search, top -------------------------------------------------------------------
+
+
+async def test_recent_papers_by_featured_day_else_published_time(store: Store) -> None:
+    since = NOW - timedelta(days=1)
+    await store.upsert_papers(
+        [
+            hf_paper("featured-since", featured_on=since.date(), upvotes=1),
+            hf_paper("featured-before", featured_on=since.date() - timedelta(days=1)),
+            paper("published-since", published_at=since + timedelta(minutes=1), upvotes=5),
+            paper("published-before", published_at=since - timedelta(minutes=1)),
+            hf_paper(
+                "featured-old-published-new",
+                featured_on=since.date() - timedelta(days=3),
+                published_at=NOW,
+            ),
+        ],
+        at=NOW,
+    )
+
+    recent = await store.recent_papers(since)
+
+    assert [p.id for p in recent] == ["published-since", "featured-since"]
+    limited = await store.recent_papers(since, limit=1)
+    assert [p.id for p in limited] == ["published-since"]
+
+
+async def test_search_needs_every_word_in_title_abstract_or_keywords(store: Store) -> None:
+    await store.upsert_papers(
+        [
+            paper("title-hit", title="Diffusion Models for Video", upvotes=3),
+            paper("abstract-hit", abstract="We train a video diffusion model.", upvotes=9),
+            paper("keyword-hit", title="Video", ai_keywords=("Diffusion",), upvotes=1),
+            paper("one-word-only", title="Diffusion for images", upvotes=50),
+        ],
+        at=NOW,
+    )
+
+    found = await store.search_papers("DIFFUSION video", limit=10)
+
+    assert [p.id for p in found] == ["abstract-hit", "title-hit", "keyword-hit"]
+    assert [p.id for p in await store.search_papers("diffusion video", limit=2)] == [
+        "abstract-hit",
+        "title-hit",
+    ]
+
+
+async def test_search_treats_wildcards_literally_and_ignores_an_empty_query(store: Store) -> None:
+    await store.upsert_papers(
+        [
+            paper("percent", title="Top 1% accuracy", upvotes=1),
+            paper("underscore", title="The x_1 token"),
+            paper("plain", title="Top 100 accuracy with x11"),
+        ],
+        at=NOW,
+    )
+
+    assert [p.id for p in await store.search_papers("1%", limit=5)] == ["percent"]
+    assert [p.id for p in await store.search_papers("x_1", limit=5)] == ["underscore"]
+    assert await store.search_papers("   ", limit=5) == []
+
+
+async def test_top_papers_add_the_team_votes_of_that_workspace(store: Store) -> None:
+    await store.upsert_papers(
+        [
+            hf_paper("popular", upvotes=10),
+            hf_paper("team-pick", upvotes=9),
+            hf_paper("old", upvotes=500, featured_on=TODAY - timedelta(days=30)),
+        ],
+        at=NOW,
+    )
+    team = ChannelRef("slack", "T1", "C1")
+    elsewhere = ChannelRef("slack", "T2", "C9")
+    for user in ("U1", "U2"):
+        await store.add_vote(Vote(team, "m1", user, "fire"), paper_id="team-pick", weight=2, at=NOW)
+    await store.add_vote(Vote(elsewhere, "m2", "U3", "+1"), paper_id="popular", weight=2, at=NOW)
+
+    since = NOW - timedelta(days=7)
+    top = await store.top_papers(since, platform="slack", workspace="T1", limit=5)
+    assert [(e.paper.id, e.team_votes) for e in top] == [("team-pick", 4), ("popular", 0)]
+
+    no_team = await store.top_papers(since, platform=None, workspace=None, limit=1)
+    assert [(e.paper.id, e.team_votes) for e in no_team] == [("popular", 0)]
+
+
+# fetch runs -----------------------------------------------------------------------------
+
+
+async def test_last_successful_fetch_skips_failures(store: Store) -> None:
+    assert await store.last_successful_fetch() is None
+
+    counts = {"fetched": 3, "stored": 3, "skipped": 0}
+    await store.record_fetch("hf", at=NOW - timedelta(hours=2), ok=True, error=None, **counts)
+    await store.record_fetch("arxiv", at=NOW - timedelta(hours=1), ok=True, error=None, **counts)
+    await store.record_fetch("hf", at=NOW, ok=False, error="HTTP 500", **counts)
+
+    assert await store.last_successful_fetch() == NOW - timedelta(hours=1)
