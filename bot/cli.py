@@ -45,8 +45,8 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database tasks.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 log = structlog.get_logger(__name__)
 
 T = TypeVar("T")

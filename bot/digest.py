@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping, Sequence, Set
 from datetime import date, datetime
 
+from bot import ranking
 from bot.models import (
     ChannelSettings,
     Digest,
@@ -21,7 +22,6 @@ from bot.models import (
     ScoreExplanation,
     VoteTally,
 )
-from bot.ranking import CLIMBING_MIN_GAIN, age_days, rank, utc_date
 
 MAX_AUTHORS = 3
 MAX_KEYWORDS = 5
@@ -32,34 +32,25 @@ ELLIPSIS = "…"
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+")
 _OPENERS = "\"'“‘(["
 _TRAILING_PUNCTUATION = " ,;:.-–—([{/"
-# Words that end with a period without ending the sentence ("e.g. BERT", "Fig. 2").
+# Words of papers that end with a period without ending the sentence ("e.g. BERT",
+# "Fig. 2"); units such as "ms" are left out, as they often do end one.
 _ABBREVIATIONS = frozenset(
     {
         "al",
         "approx",
         "cf",
-        "ch",
-        "dr",
         "e.g",
         "eq",
         "eqs",
         "fig",
         "figs",
         "i.e",
-        "inc",
-        "mr",
-        "mrs",
-        "ms",
-        "no",
-        "nos",
         "pp",
-        "prof",
         "ref",
         "refs",
         "resp",
         "sec",
         "secs",
-        "st",
         "tab",
         "viz",
         "vol",
@@ -67,6 +58,7 @@ _ABBREVIATIONS = frozenset(
     }
 )
 _DOTTED_INITIALS = re.compile(r"(?:[a-z]\.)+[a-z]")
+_GITHUB_REPO = re.compile(r"[\w.-]+/[\w.-]+")
 
 
 def compose_digest(
@@ -84,41 +76,41 @@ def compose_digest(
     Eligible: not delivered to the channel before, featured (or published, if never
     featured) at most `settings.max_age_days` days before `now`, at least
     `settings.min_upvotes` upvotes (unknown counts as 0), and not hit by an excluded
-    keyword. A candidate listed twice counts once. The digest may be empty.
+    keyword. A paper listed twice counts as first listed. The digest may be empty.
     """
-    today = utc_date(now)
+    today = ranking.utc_date(now)
     seen: set[str] = set()
     eligible: list[Paper] = []
     for paper in candidates:
         paper_id = paper.id
         if paper_id in delivered or paper_id in seen:
             continue
+        seen.add(paper_id)
         if (paper.upvotes or 0) < settings.min_upvotes:
             continue
-        age = age_days(paper, today)
-        if age is None or age > settings.max_age_days:
-            continue
-        seen.add(paper_id)
-        eligible.append(paper)
-    ranked = rank(
+        age = ranking.age_days(paper, today)
+        if age is not None and age <= settings.max_age_days:
+            eligible.append(paper)
+    ranked = ranking.rank(
         eligible, settings, now=now, momentum=momentum, tallies=tallies, limit=settings.size
     )
-    items = tuple(
-        digest_item(
+    items = []
+    for position, (paper, explanation) in enumerate(ranked, start=1):
+        tally = tallies.get(paper.id)
+        item = digest_item(
             paper,
             rank=position,
             explanation=explanation,
             momentum=momentum.get(paper.id, 0),
-            team_votes=tally.weight if (tally := tallies.get(paper.id)) is not None else 0,
+            team_votes=tally.weight if tally is not None else 0,
         )
-        for position, (paper, explanation) in enumerate(ranked, start=1)
-    )
+        items.append(item)
     return Digest(
         id=f"{settings.channel.key}:{slot_date.isoformat()}",
         channel=settings.channel,
         date=slot_date,
         timezone=settings.timezone,
-        items=items,
+        items=tuple(items),
         layout=settings.layout,
     )
 
@@ -146,7 +138,7 @@ def digest_item(
         keywords=_keywords(paper.ai_keywords),
         thumbnail=paper.thumbnail or None,
         organization=_one_line(paper.organization or "") or None,
-        climbing=momentum >= CLIMBING_MIN_GAIN,
+        climbing=momentum >= ranking.CLIMBING_MIN_GAIN,
         team_votes=team_votes,
         explanation=explanation,
     )
@@ -155,12 +147,12 @@ def digest_item(
 def paper_links(paper: Paper) -> PaperLinks:
     """Hugging Face page, arXiv abstract and PDF by id; code and project page when known.
 
-    A code link given as `owner/repo` is taken to be on GitHub; links that are not web
-    addresses (http or https) are left out.
+    A code link given as `owner/repo` is taken to be on GitHub; other links that are not
+    web addresses (http or https) are left out.
     """
-    code = (paper.github_repo or "").strip()
-    if code and "://" not in code:
-        code = f"https://github.com/{code.strip('/')}"
+    code = (paper.github_repo or "").strip().strip("/")
+    if _GITHUB_REPO.fullmatch(code):
+        code = f"https://github.com/{code}"
     return PaperLinks(
         hf=f"https://huggingface.co/papers/{paper.id}",
         arxiv=f"https://arxiv.org/abs/{paper.id}",

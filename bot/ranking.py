@@ -49,36 +49,61 @@ _WORD_SEPARATORS = re.compile(r"[\s\-]+")
 _FIELD_SEPARATOR = " | "
 
 
-class _WordList:
-    """One channel's keyword list, compiled once: a substring pre-check, then a regex.
+class _Keyword:
+    """One keyword, compiled: a whole-word, case-insensitive phrase matcher for lowercased text.
 
-    Most papers do not contain a keyword at all, which a substring test (C speed) settles;
-    only when the keyword's longest part occurs somewhere does the whole-word regex run.
+    Regex search over a long abstract is slow, so the text is scanned with `str.find` (C
+    speed): first for the keyword's longest part, which settles most papers, then for each
+    place its first part starts, where the anchored whole-word pattern is tried.
     """
 
-    __slots__ = ("_checks",)
+    __slots__ = ("_head", "_longest", "_pattern", "word")
+
+    def __init__(self, word: str, parts: list[str]) -> None:
+        self.word = word
+        self._head = parts[0]
+        self._longest = max(parts, key=len)
+        body = r"[\s\-]+".join(re.escape(part) for part in parts)
+        self._pattern = re.compile(rf"(?<!\w){body}(?!\w)")
+
+    def found_in(self, text: str) -> bool:
+        """Whether the keyword occurs in lowercased `text` as whole words."""
+        if self._longest not in text:
+            return False
+        find, match, head = text.find, self._pattern.match, self._head
+        start = find(head)
+        while start >= 0:
+            if match(text, start):
+                return True
+            start = find(head, start + 1)
+        return False
+
+
+class _WordList:
+    """One channel's keyword list, compiled once.
+
+    Repeated keywords (ignoring case) count once; keywords without a letter or digit
+    (e.g. "-" or "|") are ignored, as they would match nearly everything.
+    """
+
+    __slots__ = ("_keywords",)
 
     def __init__(self, words: tuple[str, ...]) -> None:
-        checks: list[tuple[str, str, re.Pattern[str]]] = []
-        seen: set[str] = set()
+        keywords: dict[str, _Keyword] = {}
         for word in words:
             parts = [part for part in _WORD_SEPARATORS.split(word.lower()) if part]
             key = " ".join(parts)
-            if not parts or key in seen:
-                continue
-            seen.add(key)
-            body = r"[\s\-]+".join(re.escape(part) for part in parts)
-            pattern = re.compile(rf"(?<!\w){body}(?!\w)")
-            checks.append((word.strip(), max(parts, key=len), pattern))
-        self._checks = tuple(checks)
+            if key not in keywords and any(char.isalnum() for char in key):
+                keywords[key] = _Keyword(" ".join(word.split()), parts)
+        self._keywords = tuple(keywords.values())
 
     def matches(self, text: str) -> list[str]:
         """The keywords (as the channel typed them) found as whole words in lowercased text."""
-        return [word for word, anchor, rx in self._checks if anchor in text and rx.search(text)]
+        return [keyword.word for keyword in self._keywords if keyword.found_in(text)]
 
     def any_match(self, text: str) -> bool:
         """Whether at least one keyword is found in lowercased text."""
-        return any(anchor in text and rx.search(text) for _, anchor, rx in self._checks)
+        return any(keyword.found_in(text) for keyword in self._keywords)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -87,7 +112,7 @@ def _word_list(words: tuple[str, ...]) -> _WordList:
     return _WordList(words)
 
 
-@functools.lru_cache(maxsize=16384)
+@functools.lru_cache(maxsize=8192)
 def _searchable_text(paper: Paper) -> str:
     """A paper's title, abstract, AI keywords and categories, lowercased, fields kept apart."""
     fields = (paper.title, paper.abstract, *paper.ai_keywords, *paper.categories)

@@ -75,7 +75,7 @@ def test_the_recorded_day_makes_a_digest_of_five() -> None:
         now=NOW,
         slot_date=SLOT,
         delivered=set(),
-        momentum={HYDRA_X.id: 12},
+        momentum={HYDRA_X.id: 20},
         tallies={ROBUST_U1.id: VoteTally(ROBUST_U1.id, weight=2, voters=2)},
     )
     assert digest.id == "slack:T024BE7LD:C0PAPERS:2026-06-12"
@@ -84,7 +84,7 @@ def test_the_recorded_day_makes_a_digest_of_five() -> None:
     assert [(item.rank, item.paper_id) for item in digest.items] == [
         (1, ROBUST_U1.id),  # 5.6 and the team's +2 (+1.6)
         (2, MINIMAX_SPARSE_ATTENTION.id),
-        (3, HYDRA_X.id),  # 3.3 and +12 upvotes in 24 h (+2.1)
+        (3, HYDRA_X.id),  # 3.3 and +20 upvotes in 24 h (+2.4)
         (4, EVOARENA.id),
         (5, FLASH_GMM.id),
     ]
@@ -112,7 +112,7 @@ OLD_ARXIV = make_paper(
     [
         pytest.param(ALL[:3], {}, {EVOARENA.id}, ALL[1:3], id="delivered-before"),
         pytest.param([OLD, THREE_DAYS], {}, set(), [THREE_DAYS], id="older-than-3-days"),
-        pytest.param([OLD, THREE_DAYS], {"max_age_days": 4}, set(), [OLD, THREE_DAYS], id="age-4"),
+        pytest.param([OLD, THREE_DAYS], {"max_age_days": 4}, set(), [THREE_DAYS, OLD], id="age-4"),
         pytest.param([ARXIV_ONLY, OLD_ARXIV], {}, set(), [ARXIV_ONLY], id="published-if-not-hf"),
         pytest.param([NO_DATE, HYDRA_X], {}, set(), [HYDRA_X], id="no-date-no-digest"),
         pytest.param(
@@ -225,7 +225,8 @@ def test_a_digest_keeps_the_channel_rules(
     assert len(items) <= size
     assert [item.rank for item in items] == list(range(1, len(items) + 1))
     assert len({item.paper_id for item in items}) == len(items)
-    by_id = {paper.id: paper for paper in candidates}
+    first_seen = list({paper.id: paper for paper in reversed(candidates)}.values())[::-1]
+    by_id = {paper.id: paper for paper in first_seen}
     for item in items:
         paper = by_id[item.paper_id]
         assert item.paper_id not in delivered
@@ -235,17 +236,23 @@ def test_a_digest_keeps_the_channel_rules(
     totals = [item.explanation.total for item in items]
     assert totals == sorted(totals, reverse=True)
     # The same picks as ranking every eligible paper by hand.
-    first_seen = list({paper.id: paper for paper in reversed(candidates)}.values())[::-1]
     eligible = [
         paper
         for paper in first_seen
         if paper.id not in delivered
         and (paper.upvotes or 0) >= min_upvotes
-        and paper.featured_on is not None
-        and (FEATURED_ON - paper.featured_on).days <= max_age_days
+        and (day := featured_or_published(paper)) is not None
+        and (FEATURED_ON - day).days <= max_age_days
     ]
     by_hand = rank(eligible, settings_, now=NOW, momentum={}, tallies={})[:size]
     assert [item.paper_id for item in items] == [paper.id for paper, _ in by_hand]
+
+
+def featured_or_published(paper: Paper) -> date | None:
+    """The day a paper was featured, else the day it was published, else None."""
+    if paper.featured_on is not None:
+        return paper.featured_on
+    return paper.published_at.date() if paper.published_at is not None else None
 
 
 # --- digest_item -----------------------------------------------------------------------------
@@ -318,6 +325,7 @@ def test_item_fields(changes: dict, field: str, expected: object) -> None:
             "https://msa.example.org",
         ),
         ({"github_repo": "javascript:alert(1)", "project_page": "ftp://x"}, None, None),
+        ({"github_repo": "not a repo"}, None, None),
     ],
 )
 def test_links(changes: dict, code: str | None, project: str | None) -> None:
@@ -399,6 +407,11 @@ def test_neither_summary_nor_abstract_gives_an_empty_summary() -> None:
         ),
         pytest.param(
             "It runs in 5 ms. then stops.", ["It runs in 5 ms. then stops."], id="lowercase-next"
+        ),
+        pytest.param(
+            "Latency drops to 5 ms. The code is public.",
+            ["Latency drops to 5 ms.", "The code is public."],
+            id="unit-ends-sentence",
         ),
         pytest.param("One sentence without a stop", ["One sentence without a stop"], id="no-stop"),
         pytest.param("", [], id="empty"),

@@ -94,7 +94,9 @@ def ids(ranked: list[tuple[Paper, ScoreExplanation]]) -> list[str]:
             id="order-kept",
         ),
         pytest.param(MINIMAX_SPARSE_ATTENTION, [], [], id="no-words"),
-        pytest.param(MINIMAX_SPARSE_ATTENTION, ["", "  "], [], id="blank-words"),
+        pytest.param(MINIMAX_SPARSE_ATTENTION, ["", "  ", "-", "|"], [], id="no-letters"),
+        pytest.param(make_paper(title="C++ kernels"), ["c++"], ["c++"], id="symbols-in-word"),
+        pytest.param(MINIMAX_SPARSE_ATTENTION, ["GQA", "gqa"], ["GQA"], id="repeats-count-once"),
     ],
 )
 def test_matched_words(paper: Paper, words: list[str], expected: list[str]) -> None:

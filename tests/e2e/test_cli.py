@@ -1,0 +1,110 @@
+"""The `papers-bot` command line as other tools use it: JSON shapes, exit codes, one sentence."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from tests.e2e.conftest import BotEnv, featured_on
+from tests.fakes import fixture_path
+from tests.fakes.upstream import FakeUpstream
+
+TODAY = datetime.now(UTC).date()
+
+
+async def test_fetch_reads_a_day_from_hugging_face_and_reports_json(
+    bot_env: BotEnv, upstream: FakeUpstream
+) -> None:
+    upstream.daily[TODAY.isoformat()] = featured_on(TODAY)
+
+    result = await bot_env.run("fetch", "--date", TODAY.isoformat(), "--source", "hf", "--json")
+
+    assert result.code == 0, result.stderr
+    assert json.loads(result.stdout) == {"fetched": 30, "stored": 30, "skipped": 0, "errors": []}
+    assert upstream.requests_to("/api/daily_papers")[0].query["date"] == TODAY.isoformat()
+
+
+async def test_digest_search_and_top_print_their_contract(
+    bot_env: BotEnv, upstream: FakeUpstream
+) -> None:
+    upstream.daily[TODAY.isoformat()] = featured_on(TODAY)
+    await bot_env.run("fetch", "--date", TODAY.isoformat(), "--source", "hf", "--json")
+
+    digest = json.loads(
+        (
+            await bot_env.run("digest", "--channel", "console:local:lab", "--dry-run", "--json")
+        ).stdout
+    )
+    search = json.loads((await bot_env.run("search", "diffusion", "--limit", "3", "--json")).stdout)
+    top = json.loads((await bot_env.run("top", "--period", "week", "--json")).stdout)
+
+    assert digest["channel"] == "console:local:lab"
+    assert [item["rank"] for item in digest["items"]] == [1, 2, 3, 4, 5]
+    assert set(digest["items"][0]) == {"rank", "paper_id", "title", "score", "explanation"}
+    assert "upvotes" in digest["items"][0]["explanation"]
+    assert search["query"] == "diffusion" and 0 < len(search["results"]) <= 3
+    assert set(search["results"][0]) == {"paper_id", "title", "score"}
+    assert top["period"] == "week"
+    upvotes = [item["upvotes"] for item in top["items"]]
+    assert upvotes == sorted(upvotes, reverse=True)
+
+
+async def test_fetch_from_a_saved_file(bot_env: BotEnv) -> None:
+    path = fixture_path("hf_daily_papers_limit30_2026-08-02.json")
+
+    result = await bot_env.run("fetch", "--from-file", str(path), "--json")
+
+    assert json.loads(result.stdout)["stored"] == 30
+
+
+async def test_an_unreachable_upstream_is_one_error_not_a_crash(
+    bot_env: BotEnv, upstream: FakeUpstream
+) -> None:
+    bot_env.env["PAPERS_HF_BASE_URL"] = "http://127.0.0.1:9"
+
+    result = await bot_env.run("fetch", "--date", TODAY.isoformat(), "--source", "hf", "--json")
+
+    assert result.code == 0
+    summary = json.loads(result.stdout)
+    assert summary["fetched"] == 0 and len(summary["errors"]) == 1
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "sentence"),
+    [
+        (("fetch", "--date", "2026-13-45"), {}, "--date needs a date as YYYY-MM-DD"),
+        (("fetch", "--source", "rss"), {}, "--source must be hf, arxiv or all"),
+        (("digest", "--channel", "irc:x"), {}, "is not a channel id"),
+        (("top", "--period", "year"), {}, "--period must be day, week or month"),
+        (("fetch", "--from-file", "/nonexistent.json"), {}, "Can't read /nonexistent.json"),
+        (("search", "x"), {"PAPERS_HTTP_PORT": "eighty"}, "PAPERS_HTTP_PORT"),
+        (("search", "x"), {"PAPERS_DATABASE_URL": "mysql://x"}, "PAPERS_DATABASE_URL"),
+    ],
+)
+async def test_bad_input_exits_non_zero_with_one_sentence(
+    bot_env: BotEnv, args: tuple[str, ...], env: dict[str, str], sentence: str
+) -> None:
+    bot_env.env.update(env)
+
+    result = await bot_env.run(*args)
+
+    assert result.code != 0
+    assert sentence in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+async def test_doctor_marks_each_check(bot_env: BotEnv) -> None:
+    result = await bot_env.run("doctor")
+
+    lines = result.stdout.strip().splitlines()
+    assert result.code == 0, result.stdout
+    assert [line.split(":")[0] for line in lines] == [
+        "✓ settings",
+        "✓ database",
+        "✓ hf upstream",
+        "✓ arxiv upstream",
+    ]

@@ -1,0 +1,86 @@
+"""`papers-bot run` as a process: it fetches, serves /healthz, posts a missed slot once, and
+stops cleanly on SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from datetime import UTC, datetime, timedelta
+
+import httpx
+
+from bot.models import ChannelRef, ChannelSettings
+from bot.store import open_store, upgrade_database
+from tests.e2e.conftest import BotEnv, featured_on, json_events
+from tests.fakes.upstream import FakeUpstream
+
+LAB = ChannelRef("console", "local", "general")
+
+
+async def wait_for_fetch(bot_env: BotEnv) -> dict:
+    """Poll /healthz (for 30 s at most) until the bot has fetched once; return its answer."""
+    async with asyncio.timeout(30), httpx.AsyncClient() as client:
+        while True:
+            try:
+                body = (await client.get(f"{bot_env.http_url}/healthz")).json()
+            except httpx.TransportError:
+                body = {}
+            if body.get("last_fetch_at"):
+                return body
+            await asyncio.sleep(0.2)
+
+
+async def stop(process: asyncio.subprocess.Process) -> tuple[int, str, str]:
+    """SIGTERM the bot and collect what it printed."""
+    process.send_signal(signal.SIGTERM)
+    out, err = await asyncio.wait_for(process.communicate(), 20)
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
+
+
+async def subscribe_an_hour_ago(bot_env: BotEnv) -> None:
+    """Subscribe the console channel to a slot one hour in the past (a missed slot)."""
+    await asyncio.to_thread(upgrade_database, bot_env.database_url)
+    store = await open_store(bot_env.database_url)
+    slot = (datetime.now(UTC) - timedelta(hours=1)).time().replace(second=0, microsecond=0)
+    await store.save_channel(ChannelSettings(LAB, subscribed=True, post_at=slot))
+    await store.close()
+
+
+async def test_run_headless_says_its_mode_fetches_and_stops_on_sigterm(
+    bot_env: BotEnv, upstream: FakeUpstream
+) -> None:
+    today = datetime.now(UTC).date()
+    upstream.daily[today.isoformat()] = featured_on(today)
+    process = await bot_env.start("run")
+
+    health = await wait_for_fetch(bot_env)
+    code, out, err = await stop(process)
+
+    assert health["status"] == "ok" and health["database"] == "ok"
+    assert out.splitlines()[0].startswith("papers-bot is running in console mode")
+    assert code == 0
+    assert "Traceback" not in err
+    assert any(e["event"] == "bot_stopped" for e in json_events(err))
+
+
+async def test_a_missed_slot_is_posted_at_start_and_never_twice(
+    bot_env: BotEnv, upstream: FakeUpstream
+) -> None:
+    today = datetime.now(UTC).date()
+    upstream.daily[today.isoformat()] = featured_on(today)
+    await bot_env.run("fetch", "--date", today.isoformat(), "--source", "hf")
+    await subscribe_an_hour_ago(bot_env)
+
+    first = await bot_env.start("run")
+    await wait_for_fetch(bot_env)
+    await asyncio.sleep(1.5)
+    _, _, first_log = await stop(first)
+    second = await bot_env.start("run")
+    await wait_for_fetch(bot_env)
+    await asyncio.sleep(1.5)
+    _, _, second_log = await stop(second)
+
+    posts = [e for e in json_events(first_log) if e["event"] == "console_post"]
+    assert [p["role"] for p in posts] == ["header"] + ["item"] * 5
+    assert not [e for e in json_events(second_log) if e["event"] == "console_post"]
