@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import signal
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 import httpx
@@ -51,7 +51,7 @@ class Core:
     sources: list[PaperSource]
     refresher: Refresher
     composer: DigestComposer
-    metrics: Metrics = field(default_factory=Metrics)
+    metrics: Metrics
 
     @property
     def lookup(self) -> HuggingFaceSource | None:
@@ -95,13 +95,15 @@ async def open_core(settings: Settings, *, migrate: bool = True) -> AsyncIterato
     http = make_http_client(settings)
     try:
         sources = build_sources(settings, http)
+        metrics = Metrics()
         yield Core(
             settings=settings,
             store=store,
             http=http,
             sources=sources,
-            refresher=Refresher(store, sources),
+            refresher=Refresher(store, sources, metrics=metrics),
             composer=DigestComposer(store),
+            metrics=metrics,
         )
     finally:
         await http.aclose()
@@ -124,6 +126,7 @@ class Bot:
             core.store,
             core.composer,
             {adapter.platform: adapter for adapter in adapters},
+            metrics=core.metrics,
             resume_within=_hours(core.settings.missed_slot_grace_hours),
         )
         self.scheduler = Scheduler(

@@ -212,7 +212,9 @@ async def _digest(settings: Settings, ref: ChannelRef, *, dry_run: bool) -> tupl
         result = await core.composer.compose(channel, now=now)
         if not dry_run and result.items:
             screen = ConsoleAdapter(ref, mode_line="", console=err, interactive=True)
-            delivery = Delivery(core.store, core.composer, {"console": screen})
+            delivery = Delivery(
+                core.store, core.composer, {"console": screen}, metrics=core.metrics
+            )
             outcome = await delivery.deliver(ref, local_date(channel, now))
             if outcome is not Outcome.POSTED:
                 raise CliError(f"Nothing posted to {ref.key}: {outcome.value.replace('_', ' ')}.")

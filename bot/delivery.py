@@ -8,6 +8,7 @@ recorded under a key unique per digest and message, so a resumed delivery skips 
 from __future__ import annotations
 
 import enum
+import time
 from collections.abc import Mapping
 from datetime import date, timedelta
 
@@ -15,6 +16,7 @@ import structlog
 
 from bot.clock import Clock, utc_now
 from bot.composer import DigestComposer
+from bot.metrics import Metrics
 from bot.models import (
     ChannelRef,
     ChannelSettings,
@@ -50,17 +52,27 @@ class Delivery:
         composer: DigestComposer,
         adapters: Mapping[str, ChatAdapter],
         *,
+        metrics: Metrics,
         clock: Clock = utc_now,
         resume_within: timedelta = timedelta(hours=6),
     ) -> None:
         self._store = store
         self._composer = composer
         self._adapters = adapters
+        self._metrics = metrics
         self._clock = clock
         self._resume_within = resume_within
 
     async def deliver(self, channel: ChannelRef, slot_date: date) -> Outcome:
         """Claim the channel's slot for `slot_date` and post its digest; a taken slot is a no-op."""
+        started = time.perf_counter()
+        outcome = await self._deliver(channel, slot_date)
+        self._metrics.digests.labels(channel.platform, outcome.value).inc()
+        if outcome is Outcome.POSTED:
+            self._metrics.digest_seconds.observe(time.perf_counter() - started)
+        return outcome
+
+    async def _deliver(self, channel: ChannelRef, slot_date: date) -> Outcome:
         settings = await self._store.get_channel(channel) or ChannelSettings(channel)
         adapter = self._adapters.get(channel.platform)
         if adapter is None:

@@ -7,21 +7,24 @@ costs one log line; the bot keeps serving what is stored, and says once that it 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import structlog
 
 from bot.clock import Clock, utc_now
+from bot.metrics import Metrics
 from bot.models import FetchReport, Paper
 from bot.ports import PaperSource
-from bot.sources import UpstreamError
+from bot.sources import HuggingFaceSource, UpstreamError
 from bot.store import Store
 
 log = structlog.get_logger(__name__)
 
 REFRESH_DAYS = {"hf": 7, "arxiv": 3}
+TRENDING_LIMIT = 100
 
 
 @dataclass
@@ -58,9 +61,17 @@ def recent_days(today: date, count: int) -> list[date]:
 class Refresher:
     """Fetches papers from the configured sources and stores them."""
 
-    def __init__(self, store: Store, sources: Sequence[PaperSource], *, clock: Clock = utc_now):
+    def __init__(
+        self,
+        store: Store,
+        sources: Sequence[PaperSource],
+        *,
+        metrics: Metrics,
+        clock: Clock = utc_now,
+    ) -> None:
         self._store = store
         self._sources = {source.name: source for source in sources}
+        self._metrics = metrics
         self._clock = clock
         self._offline = False
 
@@ -83,7 +94,9 @@ class Refresher:
             source = self._sources[name]
             wanted = days or recent_days(today, REFRESH_DAYS.get(name, 1))
             for day in wanted:
-                summary.add(await self._fetch_day(source, day))
+                summary.add(await self._timed(source.name, self._fetch_day(source, day)))
+            if days is None and isinstance(source, HuggingFaceSource):
+                summary.add(await self._timed(source.name, self._fetch_trending(source)))
         self._note_connectivity(summary)
         return summary
 
@@ -96,23 +109,36 @@ class Refresher:
         if papers:
             await self._store.upsert_papers(papers, at=self._clock())
 
+    async def _timed(self, source: str, fetching: Awaitable[RefreshSummary]) -> RefreshSummary:
+        started = time.perf_counter()
+        summary = await fetching
+        self._metrics.fetch_seconds.labels(source).observe(time.perf_counter() - started)
+        self._metrics.fetches.labels(source, "error" if summary.errors else "ok").inc()
+        self._metrics.papers_stored.inc(summary.stored)
+        if summary.errors:
+            self._metrics.fetch_errors.labels(source).inc(len(summary.errors))
+        return summary
+
+    async def _fetch_trending(self, source: HuggingFaceSource) -> RefreshSummary:
+        try:
+            report = await source.fetch_trending(TRENDING_LIMIT)
+        except UpstreamError as error:
+            return await self._failed(source.name, f"{source.name} trending: {error}")
+        return await self._store_papers(source.name, report)
+
     async def _fetch_day(self, source: PaperSource, day: date) -> RefreshSummary:
         try:
             report = await source.fetch_day(day)
         except UpstreamError as error:
-            message = f"{source.name} {day.isoformat()}: {error}"
-            await self._store.record_fetch(
-                source.name,
-                at=self._clock(),
-                ok=False,
-                fetched=0,
-                stored=0,
-                skipped=0,
-                error=message,
-            )
-            log.warning("fetch_failed", source=source.name, day=day.isoformat(), error=str(error))
-            return RefreshSummary(errors=[message])
+            return await self._failed(source.name, f"{source.name} {day.isoformat()}: {error}")
         return await self._store_papers(source.name, report)
+
+    async def _failed(self, source: str, message: str) -> RefreshSummary:
+        await self._store.record_fetch(
+            source, at=self._clock(), ok=False, fetched=0, stored=0, skipped=0, error=message
+        )
+        log.warning("fetch_failed", source=source, error=message)
+        return RefreshSummary(errors=[message])
 
     async def _store_papers(self, source: str, report: FetchReport) -> RefreshSummary:
         now = self._clock()

@@ -73,7 +73,8 @@ async def harness(store: Store) -> Harness:
     )
     adapter = RecordingAdapter()
     composer = DigestComposer(store)
-    delivery = Delivery(store, composer, {"console": adapter}, clock=clock)
+    metrics = Metrics()
+    delivery = Delivery(store, composer, {"console": adapter}, metrics=metrics, clock=clock)
     changes: list[int] = []
 
     async def schedule_changed() -> None:
@@ -83,12 +84,12 @@ async def harness(store: Store) -> Harness:
         store,
         composer,
         delivery,
-        Refresher(store, [], clock=clock),
+        Refresher(store, [], metrics=metrics, clock=clock),
         None,
         schedule_changed=schedule_changed,
         clock=clock,
     )
     service = PapersService(
-        store, commands, weights=parse_weights(DEFAULT_WEIGHTS), metrics=Metrics(), clock=clock
+        store, commands, weights=parse_weights(DEFAULT_WEIGHTS), metrics=metrics, clock=clock
     )
     return Harness(store, clock, adapter, delivery, service, changes)
