@@ -113,8 +113,24 @@ def fetch_days(day: str | None, since: str | None, until: str | None) -> list[da
 @friendly
 def run() -> None:
     """Run the bot: scheduler, HTTP server and the configured chat channels."""
-    settings = settings_for_cli()
+    settings = load_settings()
+    level = settings.log_level
+    if _drawing_console(settings):
+        level = "warning"
+    configure_logging(settings.log_format, level)
     run_async(run_bot(settings))
+
+
+def _drawing_console(settings: Settings) -> bool:
+    """Whether the console channel draws in this terminal, so info logs would clutter it.
+
+    An explicit PAPERS_LOG_LEVEL still wins.
+    """
+    return (
+        settings.chat_mode == "console"
+        and sys.stdin.isatty()
+        and "log_level" not in settings.model_fields_set
+    )
 
 
 @app.command()

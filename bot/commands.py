@@ -139,13 +139,7 @@ class Commands:
         if not entries:
             return text_reply(f"No papers stored from the last {period} yet.")
         items = [
-            self._item(
-                entry.paper,
-                settings,
-                rank=rank,
-                note=f"{entry.team_votes:+d} team votes" if entry.team_votes else "",
-                team_votes=entry.team_votes,
-            )
+            self._item(entry.paper, settings, rank=rank, team_votes=entry.team_votes)
             for rank, entry in enumerate(entries, start=1)
         ]
         return Reply(

@@ -28,6 +28,7 @@ REDACTED = "**********"
 """What a secret is replaced with; the same mask pydantic shows for a SecretStr."""
 
 NOISY_LOGGERS = (
+    "alembic",
     "apscheduler",
     "httpx",
     "httpcore",

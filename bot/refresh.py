@@ -137,7 +137,7 @@ class Refresher:
         await self._store.record_fetch(
             source, at=self._clock(), ok=False, fetched=0, stored=0, skipped=0, error=message
         )
-        log.warning("fetch_failed", source=source, error=message)
+        log.debug("fetch_failed", source=source, error=message)
         return RefreshSummary(errors=[message])
 
     async def _store_papers(self, source: str, report: FetchReport) -> RefreshSummary:
@@ -156,7 +156,7 @@ class Refresher:
         if report.skipped:
             log.info("fetch_entries_skipped", source=source, skipped=report.skipped)
         for error in report.errors:
-            log.warning("fetch_failed", source=source, error=error)
+            log.debug("fetch_failed", source=source, error=error)
         return RefreshSummary(
             fetched=len(report.papers),
             stored=stored,
@@ -165,9 +165,16 @@ class Refresher:
         )
 
     def _note_connectivity(self, summary: RefreshSummary) -> None:
+        """One line per refresh at most: offline (said once), back online, or what failed."""
         failed = bool(summary.errors) and summary.fetched == 0
         if failed and not self._offline:
-            log.warning("upstream_unreachable", detail="serving the papers already stored")
+            log.warning(
+                "upstream_unreachable",
+                detail="serving the papers already stored",
+                error=summary.errors[0],
+            )
         elif not failed and self._offline:
             log.info("upstream_reachable_again")
+        elif summary.errors and not failed:
+            log.warning("fetch_incomplete", errors=len(summary.errors), first=summary.errors[0])
         self._offline = failed

@@ -154,9 +154,8 @@ def links_line(item: DigestItem) -> Text:
 
 
 def why_line(item: DigestItem) -> str:
-    """One line on why a listed paper is there: its note, else score details, else its summary."""
-    details = [c.detail for c in item.explanation.components if c.detail.strip()]
-    return clean(item.note or "; ".join(details) or item.summary, MAX_LINE_CHARS)
+    """One line on why a listed paper is there (its note, e.g. a search match), or empty."""
+    return clean(item.note, MAX_LINE_CHARS)
 
 
 def render_reply(reply: Reply) -> RenderableType:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import io
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 from rich.console import Console, RenderableType
@@ -239,9 +240,8 @@ def test_digest_reply_without_a_digest_falls_back_to_its_sentence() -> None:
 
 
 def test_papers_reply_lists_title_why_upvotes_and_link(item_factory: MakeItem) -> None:
-    matched = ScoreExplanation(1.0, (ScoreComponent("topic", 1.0, "matches diffusion"),))
     items = (
-        item_factory(1, explanation=matched),
+        replace(item_factory(1), note="matches diffusion"),
         item_factory(2, upvotes=0, team_votes=3),
     )
     reply = Reply(ReplyKind.PAPERS, "2 papers match diffusion.", lines=("Type more.",), items=items)
@@ -253,7 +253,6 @@ def test_papers_reply_lists_title_why_upvotes_and_link(item_factory: MakeItem) -
         "   312 upvotes on Hugging Face",
         "   https://huggingface.co/papers/2401.00001",
         "2. Paper number 2",
-        "   A short summary of what the paper does.",
         "   0 upvotes on Hugging Face · team votes +3",
         "   https://huggingface.co/papers/2401.00002",
         "Type more.",
