@@ -125,3 +125,13 @@ def _valid_month(yymm: str) -> bool:
 def _old_style_year(yymm: str) -> bool:
     """Whether YYMM falls in the old-style era, August 1991 to March 2007."""
     return yymm >= "9108" or yymm < _FIRST_NEW_STYLE
+
+
+def paper_key(raw_id: str | None) -> str | None:
+    """The normalised id of an upstream entry, or None when it has no usable arXiv id."""
+    if raw_id is None:
+        return None
+    try:
+        return normalize_paper_id(raw_id)
+    except BadPaperId:
+        return None

@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime
 import httpx
 import structlog
 
-from bot.ids import BadPaperId, normalize_paper_id
+from bot.ids import normalize_paper_id, paper_key
 from bot.models import FetchReport, Paper
 from bot.sources.http import Pacer, RetryPolicy, UpstreamError, fetch
 
@@ -194,13 +194,9 @@ def parse_feed(data: bytes) -> ArxivFeed:
 
 def parse_entry(entry: ET.Element) -> Paper | None:
     """One Atom `<entry>` as a Paper, or None without a usable arXiv id or title."""
-    raw_id = _text(entry.find(f"{_ATOM}id"))
+    paper_id = paper_key(_text(entry.find(f"{_ATOM}id")))
     title = _text(entry.find(f"{_ATOM}title"))
-    if raw_id is None or title is None:
-        return None
-    try:
-        paper_id = normalize_paper_id(raw_id)
-    except BadPaperId:
+    if paper_id is None or title is None:
         return None
     authors = (_text(author.find(f"{_ATOM}name")) for author in entry.iter(f"{_ATOM}author"))
     primary = entry.find(f"{_ARXIV}primary_category")

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 import httpx
 import structlog
 
-from bot.ids import BadPaperId, normalize_paper_id
+from bot.ids import normalize_paper_id, paper_key
 from bot.models import FetchReport, Paper
 from bot.sources.http import RetryPolicy, UpstreamError, fetch
 
@@ -199,13 +199,9 @@ def parse_entry(entry: object) -> Paper | None:
         value = first.get(key)
         return second.get(key) if value is None else value
 
-    raw_id = _text(paper.get("id"))
+    paper_id = paper_key(_text(paper.get("id")))
     title = _text(pick("title"))
-    if raw_id is None or title is None:
-        return None
-    try:
-        paper_id = normalize_paper_id(raw_id)
-    except BadPaperId:
+    if paper_id is None or title is None:
         return None
     featured = _datetime(paper.get("submittedOnDailyAt"))
     return Paper(

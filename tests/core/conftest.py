@@ -68,7 +68,12 @@ async def harness(store: Store) -> Harness:
     """The core over a store holding five papers featured today."""
     clock = Clock(NOW)
     await store.upsert_papers(
-        [make_paper(f"2606.0000{n}", upvotes=n * 10, featured_on=TODAY) for n in range(1, 6)],
+        [
+            make_paper(
+                id=f"2606.0000{n}", title=f"Paper 2606.0000{n}", upvotes=n * 10, featured_on=TODAY
+            )
+            for n in range(1, 6)
+        ],
         at=NOW,
     )
     adapter = RecordingAdapter()

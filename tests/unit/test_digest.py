@@ -20,7 +20,7 @@ from bot.digest import (
 )
 from bot.models import ChannelRef, ChannelSettings, Layout, Paper, ScoreExplanation, VoteTally
 from bot.ranking import CLIMBING_MIN_GAIN, matched_words, rank, score
-from tests.unit.paper_factory import (
+from tests.fakes.papers import (
     ALL,
     EVOARENA,
     FEATURED_ON,

@@ -19,7 +19,7 @@ from bot.ranking import (
     rank,
     score,
 )
-from tests.unit.paper_factory import (
+from tests.fakes.papers import (
     ALL,
     EVOARENA,
     FEATURED_ON,
