@@ -116,7 +116,13 @@ class Commands:
                 return await self._change_settings(settings, action)
 
     async def _today(self, settings: ChannelSettings) -> Reply:
-        digest = await self._composer.compose(settings, now=self._clock())
+        now = self._clock()
+        digest = await self._composer.compose(settings, now=now)
+        if not digest.items and not await self._composer.candidates(settings, now):
+            return text_reply(
+                "No recent papers are stored yet; the bot fetches them in the background, "
+                "or run papers-bot fetch."
+            )
         if not digest.items:
             return text_reply(
                 "Nothing new for this channel right now; every recent paper was already "

@@ -27,6 +27,23 @@ async def test_today_previews_the_digest_without_posting(harness: Harness) -> No
     assert harness.adapter.posted == []
 
 
+async def test_today_before_any_fetch_says_papers_are_on_their_way(harness: Harness) -> None:
+    harness.clock.now = harness.clock.now.replace(year=2027)
+
+    reply = await harness.run("today")
+
+    assert reply.kind is ReplyKind.TEXT
+    assert "No recent papers are stored yet" in reply.text
+
+
+async def test_today_after_everything_was_posted_says_nothing_new(harness: Harness) -> None:
+    await harness.run("digest now")
+
+    reply = await harness.run("today")
+
+    assert "Nothing new for this channel" in reply.text
+
+
 async def test_top_lists_the_most_upvoted(harness: Harness) -> None:
     reply = await harness.run("top week")
 
