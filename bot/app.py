@@ -23,7 +23,7 @@ from bot.delivery import Delivery
 from bot.http_server import HealthReport, HttpServer
 from bot.metrics import Metrics
 from bot.models import ChannelRef
-from bot.ports import ChatAdapter, PaperSource
+from bot.ports import ChatAdapter, PaperSource, WebhookAdapter
 from bot.refresh import Refresher
 from bot.scheduler import Scheduler
 from bot.service import PapersService
@@ -151,6 +151,9 @@ class Bot:
             metrics=core.metrics,
         )
         self.http = HttpServer(core, core.metrics)
+        for adapter in adapters:
+            if isinstance(adapter, WebhookAdapter):
+                self.http.add_routes(adapter.web_routes())
 
     async def _fetch(self) -> None:
         summary = await self.core.refresher.refresh()

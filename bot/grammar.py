@@ -215,6 +215,31 @@ def is_change(action: Action) -> bool:
     return isinstance(action, _CHANGES)
 
 
+_SLOW = (Search, ShowPaper, DigestNow, Today)
+
+
+class CommandTraits(NamedTuple):
+    """What an adapter must know before running a command's text: may it change the
+    channel (so check who asks), and may it take longer than a moment (so defer first)."""
+
+    changes: bool
+    slow: bool
+
+
+def traits(text: str) -> CommandTraits:
+    """The traits of a command's text; text that does not parse is neither (it answers at once)."""
+    try:
+        action = parse(text)
+    except UsageError:
+        return CommandTraits(changes=False, slow=False)
+    return CommandTraits(changes=is_change(action), slow=isinstance(action, _SLOW))
+
+
+def timezone_names() -> list[str]:
+    """Every IANA time zone name the grammar accepts, sorted (for autocomplete)."""
+    return sorted(_zones().values())
+
+
 class HelpEntry(NamedTuple):
     """One line of `/papers help`: how to type it, an example, and what it does."""
 

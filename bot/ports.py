@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Protocol
+from typing import Protocol, runtime_checkable
+
+from aiohttp import web
 
 from bot.models import (
     ChannelRef,
@@ -28,6 +30,18 @@ class Core(Protocol):
         """Apply one reaction; False when it was ignored (not ours, duplicate, unknown)."""
         ...
 
+    async def workspace_removed(self, platform: str, workspace: str, reason: str) -> int:
+        """Pause every subscription of a workspace the bot left (uninstalled, kicked)."""
+        ...
+
+    async def channel_removed(self, channel: ChannelRef, reason: str) -> None:
+        """Pause a channel's subscription because the bot can no longer post there."""
+        ...
+
+    async def suggest_papers(self, channel: ChannelRef, prefix: str) -> list[tuple[str, str]]:
+        """(paper id, title) pairs from the channel's recent digests matching `prefix`."""
+        ...
+
 
 class ChatAdapter(Protocol):
     """A chat platform: connect, route commands and votes to the core, post messages."""
@@ -44,6 +58,15 @@ class ChatAdapter(Protocol):
 
     async def post(self, channel: ChannelRef, message: OutgoingMessage) -> PostRef:
         """Render and post one digest message; raise ChannelUnavailable if it cannot go."""
+        ...
+
+
+@runtime_checkable
+class WebhookAdapter(Protocol):
+    """An adapter that also answers HTTP (e.g. Slack's Events API) on the bot's one server."""
+
+    def web_routes(self) -> list[web.RouteDef]:
+        """The routes to mount before the HTTP server starts."""
         ...
 
 

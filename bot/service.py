@@ -14,11 +14,13 @@ import structlog
 from bot.clock import Clock, utc_now
 from bot.commands import Commands, error_reply
 from bot.metrics import Metrics
-from bot.models import Command, MessageRole, Reply, Vote
+from bot.models import ChannelRef, Command, MessageRole, Reply, Vote
 from bot.store import Store
 from bot.votes import keycap_rank, vote_weight
 
 log = structlog.get_logger(__name__)
+
+SUGGESTIONS = 25
 
 
 class PapersService:
@@ -61,6 +63,30 @@ class PapersService:
         outcome = await self._apply_vote(vote)
         self._metrics.votes.labels(platform, outcome).inc()
         return outcome == "recorded"
+
+    async def workspace_removed(self, platform: str, workspace: str, reason: str) -> int:
+        """Pause every subscription of a workspace the bot left; returns how many."""
+        paused = await self._store.pause_workspace(platform, workspace, reason, at=self._clock())
+        log.warning("workspace_paused", platform=platform, workspace=workspace, channels=paused)
+        return paused
+
+    async def channel_removed(self, channel: ChannelRef, reason: str) -> None:
+        """Pause one channel's subscription with the reason shown in /papers settings."""
+        await self._store.pause_channel(channel, reason, at=self._clock())
+        log.warning("channel_paused", channel=channel.key, reason=reason)
+
+    async def suggest_papers(self, channel: ChannelRef, prefix: str) -> list[tuple[str, str]]:
+        """Up to 25 (id, title) pairs from papers sent to this channel, newest ids first."""
+        wanted = prefix.strip().lower()
+        ids = sorted(await self._store.delivered_paper_ids(channel), reverse=True)
+        papers = await self._store.get_papers(ids)
+        matches = [
+            (paper_id, papers[paper_id].title)
+            for paper_id in ids
+            if paper_id in papers
+            and (paper_id.startswith(wanted) or wanted in papers[paper_id].title.lower())
+        ]
+        return matches[:SUGGESTIONS]
 
     async def _apply_vote(self, vote: Vote) -> str:
         now = self._clock()

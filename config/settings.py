@@ -46,7 +46,17 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = Field(None, validation_alias="SLACK_SIGNING_SECRET")
     slack_client_id: str | None = Field(None, validation_alias="SLACK_CLIENT_ID")
     slack_client_secret: SecretStr | None = Field(None, validation_alias="SLACK_CLIENT_SECRET")
+    slack_api_url: str = "https://slack.com/api/"
+    slack_admins_only: bool = False
+    slack_vote_emoji: str = "+1=+1,thumbsup=+1,fire=fire,-1=-1,thumbsdown=-1"
+    slack_messages_per_second: float = Field(1.0, gt=0, le=50)
+
     discord_token: SecretStr | None = Field(None, validation_alias="DISCORD_TOKEN")
+    discord_guild_ids: Annotated[tuple[int, ...], NoDecode] = ()
+    discord_api_url: str = "https://discord.com/api/v10"
+    discord_gateway_url: str | None = None
+    discord_shard_count: int = Field(1, ge=1, le=1000)
+    discord_vote_emoji: str = "👍=+1,🔥=fire,👎=-1"
 
     @field_validator("arxiv_categories", mode="before")
     @classmethod
@@ -65,6 +75,22 @@ class Settings(BaseSettings):
                 raise ValueError(f"{category!r} is not an arXiv category such as cs.LG")
         return value
 
+    @field_validator("discord_guild_ids", mode="before")
+    @classmethod
+    def _split_guild_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.split(",") if part.strip()]
+            if not all(part.isdigit() for part in parts):
+                raise ValueError("use comma-separated numeric guild ids, e.g. 123,456")
+            return tuple(int(part) for part in parts)
+        return value
+
+    @field_validator("slack_vote_emoji", "discord_vote_emoji")
+    @classmethod
+    def _check_emoji_map(cls, value: str) -> str:
+        parse_emoji_map(value)
+        return value
+
     @field_validator("vote_weights")
     @classmethod
     def _check_vote_weights(cls, value: str) -> str:
@@ -80,12 +106,26 @@ class Settings(BaseSettings):
             raise ValueError("use sqlite+aiosqlite:///FILE or postgresql+asyncpg://HOST/DB")
         return value
 
-    @field_validator("hf_base_url", "arxiv_base_url")
+    @field_validator("hf_base_url", "arxiv_base_url", "discord_api_url")
     @classmethod
     def _check_base_url(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _check_slack_api_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/") + "/"
+
+    @field_validator("discord_gateway_url")
+    @classmethod
+    def _check_gateway_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("ws://", "wss://")):
+            raise ValueError("must start with ws:// or wss://")
+        return value
 
     @property
     def chat_mode(self) -> str:
@@ -96,6 +136,17 @@ class Settings(BaseSettings):
         if self.discord_token:
             modes.append("discord")
         return "+".join(modes) or "console"
+
+
+def parse_emoji_map(text: str) -> dict[str, str]:
+    """Read `platform_emoji=neutral_name,...` (e.g. `thumbsup=+1`) into a mapping."""
+    mapping: dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        emoji, sep, name = part.partition("=")
+        if not sep or not emoji.strip() or not name.strip():
+            raise ValueError(f"{part!r} should read emoji=vote, e.g. thumbsup=+1")
+        mapping[emoji.strip()] = name.strip()
+    return mapping
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -73,3 +73,34 @@ async def test_votes_move_the_ranking(harness: Harness) -> None:
 
     assert before.text != after.text
     assert "team" in after.text.lower() or "vote" in after.text.lower()
+
+
+async def test_a_removed_workspace_pauses_its_channels(harness: Harness) -> None:
+    await harness.run("subscribe 09:00 UTC")
+
+    paused = await harness.service.workspace_removed("console", "local", "the app was uninstalled")
+
+    settings = await harness.store.get_channel(GENERAL)
+    assert paused == 1
+    assert settings is not None and settings.paused_reason == "the app was uninstalled"
+
+
+async def test_a_removed_channel_is_paused_with_its_reason(harness: Harness) -> None:
+    await harness.service.channel_removed(GENERAL, "the channel was deleted")
+
+    reply = await harness.run("settings")
+
+    assert any("paused: the channel was deleted" in line for line in reply.lines)
+
+
+async def test_paper_suggestions_come_from_the_channels_digests(harness: Harness) -> None:
+    assert await harness.service.suggest_papers(GENERAL, "") == []
+    await harness.delivery.deliver(GENERAL, TODAY)
+
+    everything = await harness.service.suggest_papers(GENERAL, "")
+    by_id = await harness.service.suggest_papers(GENERAL, "2606.00003")
+    by_title = await harness.service.suggest_papers(GENERAL, "paper 2606.00004")
+
+    assert [paper_id for paper_id, _ in everything] == [f"2606.0000{n}" for n in (5, 4, 3, 2, 1)]
+    assert by_id == [("2606.00003", "Paper 2606.00003")]
+    assert by_title == [("2606.00004", "Paper 2606.00004")]

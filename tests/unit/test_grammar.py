@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot import grammar
 from bot.grammar import (
     HELP,
     SUBCOMMANDS,
@@ -485,3 +486,26 @@ def test_an_accepted_time_zone_always_loads(name: str) -> None:
     if isinstance(outcome, Subscribe):
         assert outcome.timezone is not None
         assert zoneinfo.ZoneInfo(outcome.timezone).key == outcome.timezone
+
+
+@pytest.mark.parametrize(
+    ("text", "changes", "slow"),
+    [
+        ("search diffusion", False, True),
+        ("digest now", True, True),
+        ("set size 3", True, False),
+        ("settings", False, False),
+        ("frobnicate", False, False),
+    ],
+)
+def test_traits_tell_adapters_when_to_check_rights_and_defer(
+    text: str, changes: bool, slow: bool
+) -> None:
+    assert grammar.traits(text) == grammar.CommandTraits(changes=changes, slow=slow)
+
+
+def test_timezone_names_are_the_accepted_zones() -> None:
+    names = grammar.timezone_names()
+
+    assert "Europe/Berlin" in names and "UTC" in names
+    assert not any(name.startswith("posix/") for name in names)
