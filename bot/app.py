@@ -96,13 +96,14 @@ async def open_core(settings: Settings, *, migrate: bool = True) -> AsyncIterato
     try:
         sources = build_sources(settings, http)
         metrics = Metrics()
+        composer = DigestComposer(store)
         yield Core(
             settings=settings,
             store=store,
             http=http,
             sources=sources,
-            refresher=Refresher(store, sources, metrics=metrics),
-            composer=DigestComposer(store),
+            refresher=Refresher(store, sources, metrics=metrics, on_stored=composer.forget),
+            composer=composer,
             metrics=metrics,
         )
     finally:

@@ -2,11 +2,16 @@
 
 The choosing and ordering is pure (bot.digest); this module only gathers what it needs, so
 the preview (`/papers today`), `why` and the scheduled post all see the same digest.
+
+Many channels post at the same minute (09:00 in a popular zone), and they all read the same
+candidates and momentum; those are loaded once per minute and age window, and read afresh
+as soon as a fetch stores new papers (`forget`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,33 +26,56 @@ def local_date(settings: ChannelSettings, now: datetime) -> date:
     return now.astimezone(ZoneInfo(settings.timezone)).date()
 
 
+@dataclass(frozen=True)
+class CandidateWindow:
+    """The papers recent enough for an age window, with their 24 h upvote gains."""
+
+    papers: list[Paper]
+    momentum: dict[str, int]
+
+
 class DigestComposer:
     """Builds digests for channels from what is stored."""
 
     def __init__(self, store: Store) -> None:
         self._store = store
+        self._windows: dict[int, tuple[datetime, CandidateWindow]] = {}
+
+    def forget(self) -> None:
+        """Drop the candidates read so far: papers were just stored."""
+        self._windows.clear()
 
     async def candidates(self, settings: ChannelSettings, now: datetime) -> list[Paper]:
         """Papers recent enough to be picked for this channel (a day of slack on the window)."""
-        since = now - timedelta(days=settings.max_age_days + 1)
-        return await self._store.recent_papers(since)
+        return (await self._window(settings.max_age_days, now)).papers
 
     async def compose(
         self, settings: ChannelSettings, *, now: datetime, slot_date: date | None = None
     ) -> Digest:
         """The digest this channel would get now, leaving out papers it was already sent."""
-        candidates = await self.candidates(settings, now)
-        ids = [paper.id for paper in candidates]
+        window = await self._window(settings.max_age_days, now)
         ref = settings.channel
         return compose_digest(
             settings,
-            candidates,
+            window.papers,
             now=now,
             slot_date=slot_date or local_date(settings, now),
             delivered=await self._store.delivered_paper_ids(ref),
-            momentum=await self._store.momentum(ids, now=now),
-            tallies=await self._store.vote_tallies(ref.platform, ref.workspace, ids),
+            momentum=window.momentum,
+            tallies=await self._store.vote_tallies(ref.platform, ref.workspace),
         )
+
+    async def _window(self, max_age_days: int, now: datetime) -> CandidateWindow:
+        """The candidates for an age window, reused within the same minute."""
+        key = now.replace(second=0, microsecond=0)
+        cached = self._windows.get(max_age_days)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        papers = await self._store.recent_papers(now - timedelta(days=max_age_days + 1))
+        momentum = await self._store.momentum([paper.id for paper in papers], now=now)
+        window = CandidateWindow(papers, momentum)
+        self._windows[max_age_days] = (key, window)
+        return window
 
     async def rebuild(
         self, settings: ChannelSettings, *, paper_ids: Sequence[str], now: datetime, slot_date: date

@@ -8,7 +8,7 @@ costs one log line; the bot keeps serving what is stored, and says once that it 
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -67,9 +67,11 @@ class Refresher:
         sources: Sequence[PaperSource],
         *,
         metrics: Metrics,
+        on_stored: Callable[[], None] = lambda: None,
         clock: Clock = utc_now,
     ) -> None:
         self._store = store
+        self._on_stored = on_stored
         self._sources = {source.name: source for source in sources}
         self._metrics = metrics
         self._clock = clock
@@ -108,6 +110,7 @@ class Refresher:
         """Store papers met on the way (search results, a paper looked up on demand)."""
         if papers:
             await self._store.upsert_papers(papers, at=self._clock())
+            self._on_stored()
 
     async def _timed(self, source: str, fetching: Awaitable[RefreshSummary]) -> RefreshSummary:
         started = time.perf_counter()
@@ -143,6 +146,8 @@ class Refresher:
     async def _store_papers(self, source: str, report: FetchReport) -> RefreshSummary:
         now = self._clock()
         stored = await self._store.upsert_papers(report.papers, at=now) if report.papers else 0
+        if stored:
+            self._on_stored()
         ok = not report.errors
         await self._store.record_fetch(
             source,
