@@ -298,13 +298,24 @@ class Scheduler:
         )
 
     async def _run_fetch(self) -> None:
-        """The interval job: refresh the papers; log a failure as one line and carry on."""
-        await self._guarded(self._fetch(), "fetch_job_failed")
+        """The interval job: refresh the papers; log a failure as one line and carry on.
 
-    async def _guarded(self, work: Awaitable[object], failure: str, **fields: object) -> None:
-        """Await `work` as a tracked job (shutdown waits for it); log any error it raises."""
+        Shutdown does not wait for a fetch (it may be sleeping between retries of an
+        unreachable upstream); it is cancelled, and what it stored so far stays stored.
+        """
+        await self._guarded(self._fetch(), "fetch_job_failed", awaited_at_shutdown=False)
+
+    async def _guarded(
+        self,
+        work: Awaitable[object],
+        failure: str,
+        *,
+        awaited_at_shutdown: bool = True,
+        **fields: object,
+    ) -> None:
+        """Await `work` (tracked, so shutdown waits for it); log any error it raises."""
         task = asyncio.current_task()
-        tracked = {task} if task is not None else set()
+        tracked = {task} if task is not None and awaited_at_shutdown else set()
         self._running |= tracked
         try:
             await work

@@ -92,7 +92,7 @@ class ConsoleAdapter:
 
     async def start(self, core: Core) -> None:
         """Print the mode line, then serve typed lines until quit, EOF or `stop()`."""
-        self._console.print(Text(self._mode_line))
+        self._console.print(Text(self._mode_line), soft_wrap=True)
         if not self._interactive or self._stopped.is_set():
             await self._stopped.wait()
             return

@@ -170,7 +170,7 @@ async def fetch(
 
     def before_sleep(state: RetryCallState) -> None:
         error = state.outcome.exception() if state.outcome is not None else None
-        log.warning(
+        log.info(
             "upstream_retry",
             what=what,
             attempt=state.attempt_number,

@@ -12,7 +12,7 @@ import httpx
 from bot.models import ChannelRef, ChannelSettings
 from bot.store import open_store, upgrade_database
 from tests.e2e.conftest import BotEnv, featured_on, json_events
-from tests.fakes.upstream import FakeUpstream
+from tests.fakes.upstream import FakeUpstream, slow
 
 LAB = ChannelRef("console", "local", "general")
 
@@ -84,3 +84,20 @@ async def test_a_missed_slot_is_posted_at_start_and_never_twice(
     posts = [e for e in json_events(first_log) if e["event"] == "console_post"]
     assert [p["role"] for p in posts] == ["header"] + ["item"] * 5
     assert not [e for e in json_events(second_log) if e["event"] == "console_post"]
+
+
+async def test_sigterm_does_not_wait_for_a_hanging_upstream(
+    bot_env: BotEnv, upstream: FakeUpstream
+) -> None:
+    upstream.add_fault(slow(60, path_prefix="/api/daily_papers"), times=10)
+    process = await bot_env.start("run")
+    async with asyncio.timeout(20):
+        while not upstream.requests_to("/api/daily_papers"):
+            await asyncio.sleep(0.1)
+
+    started = asyncio.get_running_loop().time()
+    code, _, err = await stop(process)
+
+    assert code == 0
+    assert asyncio.get_running_loop().time() - started < 10
+    assert any(e["event"] == "bot_stopped" for e in json_events(err))
