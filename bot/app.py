@@ -53,11 +53,6 @@ class Core:
     composer: DigestComposer
     metrics: Metrics
 
-    @property
-    def lookup(self) -> HuggingFaceSource | None:
-        """The source that answers single-paper lookups and searches (Hugging Face)."""
-        return next((s for s in self.sources if isinstance(s, HuggingFaceSource)), None)
-
     async def health(self) -> HealthReport:
         """Whether the database answers, and when papers were last fetched."""
         try:
@@ -142,7 +137,7 @@ class Bot:
             core.composer,
             self.delivery,
             core.refresher,
-            core.lookup,
+            core.sources,
             schedule_changed=self.scheduler.rebuild,
         )
         self.service = PapersService(

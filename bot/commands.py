@@ -6,7 +6,7 @@ Every answer is a plain sentence or structured items; adapters render it in thei
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import timedelta
 
@@ -58,7 +58,7 @@ class Commands:
         composer: DigestComposer,
         delivery: Delivery,
         refresher: Refresher,
-        lookup: PaperSource | None,
+        lookups: Sequence[PaperSource],
         *,
         schedule_changed: Callable[[], Awaitable[None]],
         clock: Clock = utc_now,
@@ -67,7 +67,7 @@ class Commands:
         self._composer = composer
         self._delivery = delivery
         self._refresher = refresher
-        self._lookup = lookup
+        self._lookups = list(lookups)
         self._schedule_changed = schedule_changed
         self._clock = clock
 
@@ -156,8 +156,8 @@ class Commands:
 
     async def _search(self, settings: ChannelSettings, query: str) -> Reply:
         papers = await self._store.search_papers(query, SEARCH_LIMIT)
-        if not papers and self._lookup is not None:
-            papers = await self._search_upstream(query)
+        if not papers and self._lookups:
+            papers = await self._search_upstream(self._lookups[0], query)
         if not papers:
             return text_reply(f"No papers found for “{query}”; try fewer or other words.")
         words = query.split()
@@ -167,10 +167,9 @@ class Commands:
         ]
         return Reply(ReplyKind.PAPERS, f"Papers matching “{query}”.", items=tuple(items))
 
-    async def _search_upstream(self, query: str) -> list[Paper]:
-        assert self._lookup is not None
+    async def _search_upstream(self, source: PaperSource, query: str) -> list[Paper]:
         try:
-            report = await self._lookup.search(query, SEARCH_LIMIT)
+            report = await source.search(query, SEARCH_LIMIT)
         except UpstreamError as error:
             log.warning("search_upstream_failed", error=str(error))
             return []
@@ -179,18 +178,21 @@ class Commands:
 
     async def _paper(self, settings: ChannelSettings, paper_id: str) -> Reply:
         paper = await self._store.get_paper(paper_id)
-        if paper is None and self._lookup is not None:
-            paper = await self._fetch_paper(paper_id)
+        for source in self._lookups:
+            if paper is not None:
+                break
+            paper = await self._fetch_paper(source, paper_id)
         if paper is None:
-            return text_reply(f"I can't find paper {paper_id} here or on Hugging Face.")
+            return text_reply(f"I can't find paper {paper_id} here, on Hugging Face or on arXiv.")
         return Reply(ReplyKind.PAPER, paper.title, items=(self._item(paper, settings, rank=1),))
 
-    async def _fetch_paper(self, paper_id: str) -> Paper | None:
-        assert self._lookup is not None
+    async def _fetch_paper(self, source: PaperSource, paper_id: str) -> Paper | None:
         try:
-            paper = await self._lookup.fetch_paper(paper_id)
+            paper = await source.fetch_paper(paper_id)
         except UpstreamError as error:
-            log.warning("paper_lookup_failed", paper_id=paper_id, error=str(error))
+            log.warning(
+                "paper_lookup_failed", source=source.name, paper_id=paper_id, error=str(error)
+            )
             return None
         if paper is not None:
             await self._refresher.remember([paper])

@@ -90,7 +90,7 @@ async def harness(store: Store) -> Harness:
         composer,
         delivery,
         Refresher(store, [], metrics=metrics, clock=clock),
-        None,
+        [],
         schedule_changed=schedule_changed,
         clock=clock,
     )

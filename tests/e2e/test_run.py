@@ -92,7 +92,9 @@ async def test_sigterm_does_not_wait_for_a_hanging_upstream(
     upstream.add_fault(slow(60, path_prefix="/api/daily_papers"), times=10)
     process = await bot_env.start("run")
     async with asyncio.timeout(20):
-        while not upstream.requests_to("/api/daily_papers"):
+        while True:
+            if upstream.requests_to("/api/daily_papers"):
+                break
             await asyncio.sleep(0.1)
 
     started = asyncio.get_running_loop().time()

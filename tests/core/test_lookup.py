@@ -1,0 +1,109 @@
+"""`/papers paper` and `/papers search` fall back to the upstreams for what is not stored."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.app import build_sources
+from bot.commands import Commands
+from bot.composer import DigestComposer
+from bot.delivery import Delivery
+from bot.metrics import Metrics
+from bot.models import Command, ReplyKind
+from bot.refresh import Refresher
+from bot.sources import make_http_client
+from bot.store import Store
+from config.settings import load_settings
+from tests.core.conftest import GENERAL, NOW
+from tests.fakes.upstream import FakeUpstream, atom_entry, load_hf_fixture
+
+
+@pytest.fixture
+async def commands(store: Store) -> AsyncIterator[tuple[Commands, FakeUpstream]]:
+    """Commands over an empty store, with HF and arXiv served by the fake."""
+    async with FakeUpstream() as upstream:
+        settings = load_settings(
+            hf_base_url=upstream.url,
+            arxiv_base_url=upstream.url,
+            arxiv_min_interval_seconds=0,
+            http_retries=0,
+        )
+        async with make_http_client(settings) as http:
+            metrics = Metrics()
+            composer = DigestComposer(store)
+
+            async def nothing() -> None:
+                return None
+
+            yield (
+                Commands(
+                    store,
+                    composer,
+                    Delivery(store, composer, {}, metrics=metrics),
+                    Refresher(store, [], metrics=metrics, clock=lambda: NOW),
+                    build_sources(settings, http),
+                    schedule_changed=nothing,
+                    clock=lambda: NOW,
+                ),
+                upstream,
+            )
+
+
+async def run(commands: Commands, text: str):
+    """Run `/papers <text>` in the general channel."""
+    return await commands.run(Command(GENERAL, "U1", text))
+
+
+async def test_an_unknown_paper_is_fetched_from_hugging_face_and_kept(
+    commands: tuple[Commands, FakeUpstream], store: Store
+) -> None:
+    runner, upstream = commands
+    entry = load_hf_fixture("hf_daily_papers_limit30_2026-06-13.json")[0]
+    upstream.papers["2606.00467"] = entry["paper"]
+
+    reply = await run(runner, "paper 2606.00467v2")
+
+    assert reply.kind is ReplyKind.PAPER
+    assert reply.items[0].paper_id == "2606.00467"
+    assert await store.get_paper("2606.00467") is not None
+
+
+async def test_a_paper_hugging_face_does_not_know_comes_from_arxiv(
+    commands: tuple[Commands, FakeUpstream],
+) -> None:
+    runner, upstream = commands
+    upstream.arxiv_entries = [
+        atom_entry("2611.01234", "Sparse Experts at Scale", "2026-11-20T10:00:00Z")
+    ]
+
+    reply = await run(runner, "paper https://arxiv.org/abs/2611.01234")
+
+    assert reply.kind is ReplyKind.PAPER
+    assert reply.items[0].title == "Sparse Experts at Scale"
+    assert upstream.requests_to("/api/papers/2611.01234")
+
+
+async def test_a_paper_nobody_knows_gets_a_sentence(
+    commands: tuple[Commands, FakeUpstream],
+) -> None:
+    runner, _ = commands
+
+    reply = await run(runner, "paper 2611.09999")
+
+    assert reply.kind is ReplyKind.TEXT
+    assert "can't find paper 2611.09999" in reply.text
+
+
+async def test_search_asks_hugging_face_when_nothing_is_stored(
+    commands: tuple[Commands, FakeUpstream], store: Store
+) -> None:
+    runner, upstream = commands
+    upstream.search_results = load_hf_fixture("hf_daily_papers_limit30_2026-06-13.json")[:2]
+
+    reply = await run(runner, "search limits of adaptability")
+
+    assert reply.kind is ReplyKind.PAPERS
+    assert len(reply.items) == 2
+    assert await store.search_papers("adaptability", 5)
