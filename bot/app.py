@@ -17,6 +17,7 @@ import httpx
 import structlog
 
 from adapters.console.adapter import ConsoleAdapter
+from adapters.discord import build_discord_adapter
 from bot.commands import Commands
 from bot.composer import DigestComposer
 from bot.delivery import Delivery
@@ -108,8 +109,14 @@ async def open_core(settings: Settings, *, migrate: bool = True) -> AsyncIterato
 
 def build_adapters(settings: Settings) -> list[ChatAdapter]:
     """The chat platforms to serve: the console channel when no platform token is set."""
-    channel = ChannelRef("console", "local", settings.console_channel)
-    return [ConsoleAdapter(channel, mode_line=CONSOLE_MODE_LINE)]
+    adapters: list[ChatAdapter] = []
+    discord_adapter = build_discord_adapter(settings)
+    if discord_adapter is not None:
+        adapters.append(discord_adapter)
+    if not adapters:
+        channel = ChannelRef("console", "local", settings.console_channel)
+        adapters.append(ConsoleAdapter(channel, mode_line=CONSOLE_MODE_LINE))
+    return adapters
 
 
 class Bot:
@@ -159,12 +166,12 @@ class Bot:
         """Serve until `stop` is set or an interactive console quits, then shut down in order."""
         settings = self.core.settings
         await self.http.start(settings.http_host, settings.http_port)
-        await self.delivery.resume_unfinished()
         await self.scheduler.start()
         try:
             async with asyncio.TaskGroup() as group:
                 for adapter in self.adapters:
                     group.create_task(self._serve(adapter, stop))
+                group.create_task(self._resume())
                 await stop.wait()
                 for adapter in self.adapters:
                     await adapter.stop()
@@ -172,6 +179,13 @@ class Bot:
             await self.scheduler.shutdown()
             await self.http.stop()
             log.info("bot_stopped")
+
+    async def _resume(self) -> None:
+        """Finish digests a crash left half-posted, once the adapters are connecting."""
+        try:
+            await self.delivery.resume_unfinished()
+        except Exception:  # a platform still connecting must not end the bot
+            log.exception("resume_failed")
 
     async def _serve(self, adapter: ChatAdapter, stop: asyncio.Event) -> None:
         await adapter.start(self.service)

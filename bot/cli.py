@@ -23,6 +23,7 @@ from rich.progress import Progress
 
 from adapters.console.adapter import ConsoleAdapter
 from adapters.console.render import render_reply
+from adapters.discord import ApplicationLookupError, fetch_application_id, invite_url
 from bot.app import open_core, run_bot
 from bot.clock import utc_now
 from bot.composer import local_date
@@ -44,6 +45,8 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database tasks.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+discord_app = typer.Typer(help="Discord tasks.", no_args_is_help=True)
+app.add_typer(discord_app, name="discord")
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -337,6 +340,31 @@ def db_upgrade() -> None:
     settings = settings_for_cli(quiet=True)
     upgrade_database(settings.database_url)
     out.print("Database is up to date.", highlight=False)
+
+
+@discord_app.command("invite-url")
+@friendly
+def discord_invite_url(
+    application_id: Annotated[
+        int | None,
+        typer.Option(
+            "--application-id",
+            min=1,
+            help="The bot's application id; read with DISCORD_TOKEN if not given.",
+        ),
+    ] = None,
+) -> None:
+    """Print the link that adds papers-bot to a Discord server."""
+    if application_id is None:
+        settings = settings_for_cli(quiet=True)
+        token = settings.discord_token.get_secret_value().strip() if settings.discord_token else ""
+        if not token:
+            raise CliError("Set DISCORD_TOKEN, or pass --application-id from the Developer Portal.")
+        try:
+            application_id = run_async(fetch_application_id(token, settings.discord_api_url))
+        except ApplicationLookupError as error:
+            raise CliError(str(error)) from None
+    out.print(invite_url(application_id), markup=False, highlight=False)
 
 
 @app.command()

@@ -31,6 +31,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import structlog
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.schedulers.base import STATE_PAUSED
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
@@ -186,6 +187,7 @@ class Scheduler:
         self._scheduler = AsyncIOScheduler(timezone=UTC)
         self._rebuild_lock = asyncio.Lock()
         self._running: set[asyncio.Task[Any]] = set()
+        self._fetching: set[asyncio.Task[Any]] = set()
 
     async def start(self) -> None:
         """Start on the running loop: fetch now and every interval, build the digest jobs,
@@ -233,6 +235,8 @@ class Scheduler:
             return
         self._scheduler.pause()
         await asyncio.sleep(0)
+        for fetching in self._fetching:
+            fetching.cancel()
         current = asyncio.current_task()
         await asyncio.gather(
             *(t for t in set(self._running) if t is not current), return_exceptions=True
@@ -301,21 +305,24 @@ class Scheduler:
         """The interval job: refresh the papers; log a failure as one line and carry on.
 
         Shutdown does not wait for a fetch (it may be sleeping between retries of an
-        unreachable upstream); it is cancelled, and what it stored so far stays stored.
+        unreachable upstream): it cancels it, and what it stored so far stays stored.
         """
-        await self._guarded(self._fetch(), "fetch_job_failed", awaited_at_shutdown=False)
-
-    async def _guarded(
-        self,
-        work: Awaitable[object],
-        failure: str,
-        *,
-        awaited_at_shutdown: bool = True,
-        **fields: object,
-    ) -> None:
-        """Await `work` (tracked, so shutdown waits for it); log any error it raises."""
         task = asyncio.current_task()
-        tracked = {task} if task is not None and awaited_at_shutdown else set()
+        assert task is not None
+        self._fetching.add(task)
+        try:
+            await self._guarded(self._fetch(), "fetch_job_failed")
+        except asyncio.CancelledError:
+            if self._scheduler.state != STATE_PAUSED:
+                raise
+            log.info("fetch_cancelled_at_shutdown")
+        finally:
+            self._fetching.discard(task)
+
+    async def _guarded(self, work: Awaitable[object], failure: str, **fields: object) -> None:
+        """Await `work` as a tracked job (shutdown waits for it); log any error it raises."""
+        task = asyncio.current_task()
+        tracked = {task} if task is not None else set()
         self._running |= tracked
         try:
             await work

@@ -108,3 +108,23 @@ async def test_doctor_marks_each_check(bot_env: BotEnv) -> None:
         "✓ hf upstream",
         "✓ arxiv upstream",
     ]
+
+
+async def test_discord_invite_url_asks_for_exactly_the_permissions_used(bot_env: BotEnv) -> None:
+    result = await bot_env.run("discord", "invite-url", "--application-id", "1234")
+
+    assert result.code == 0
+    url = result.stdout.strip()
+    assert url.startswith("https://discord.com/")
+    assert "client_id=1234" in url
+    assert "permissions=309237763136" in url
+    assert "scope=bot+applications.commands" in url or "scope=bot%20applications.commands" in url
+
+
+async def test_discord_invite_url_without_a_token_says_what_to_do(bot_env: BotEnv) -> None:
+    result = await bot_env.run("discord", "invite-url")
+
+    assert result.code == 2
+    assert result.stderr.strip() == (
+        "papers-bot: Set DISCORD_TOKEN, or pass --application-id from the Developer Portal."
+    )

@@ -1,0 +1,169 @@
+"""A local Discord, a recording core, and the Discord adapter connected between them."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import date
+from typing import Any
+
+import discord
+import pytest
+
+from adapters.discord import DiscordAdapter
+from bot.models import (
+    ChannelRef,
+    Command,
+    Digest,
+    DigestItem,
+    Layout,
+    PaperLinks,
+    Reply,
+    ReplyKind,
+    Vote,
+)
+from tests.fakes.discord import CHANNEL_ID, GUILD_ID, TOKEN, FakeDiscord
+
+CHANNEL = ChannelRef("discord", str(GUILD_ID), str(CHANNEL_ID))
+WAIT_SECONDS = 5
+
+
+class RecordingCore:
+    """The core as the adapter sees it: records what comes in, answers with `reply`."""
+
+    def __init__(self) -> None:
+        self.commands: list[Command] = []
+        self.votes: list[Vote] = []
+        self.removed_workspaces: list[tuple[str, str, str]] = []
+        self.reply = Reply(ReplyKind.TEXT, "Done.")
+        self.suggestions = [("2606.13392", "MiniMax Sparse Attention")]
+        self.suggest_prefixes: list[str] = []
+        self.delay = 0.0
+        self._changed = asyncio.Condition()
+
+    async def wait_for(self, condition: Callable[[], object]) -> None:
+        """Wait until `condition()` holds (gateway events are handled asynchronously)."""
+        async with asyncio.timeout(WAIT_SECONDS), self._changed:
+            await self._changed.wait_for(condition)
+
+    async def _changed_now(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def handle_command(self, command: Command) -> Reply:
+        self.commands.append(command)
+        await self._changed_now()
+        await asyncio.sleep(self.delay)
+        return self.reply
+
+    async def record_vote(self, vote: Vote) -> bool:
+        self.votes.append(vote)
+        await self._changed_now()
+        return True
+
+    async def workspace_removed(self, platform: str, workspace: str, reason: str) -> int:
+        self.removed_workspaces.append((platform, workspace, reason))
+        await self._changed_now()
+        return 1
+
+    async def channel_removed(self, channel: ChannelRef, reason: str) -> None:
+        raise AssertionError("the Discord adapter leaves pausing a channel to delivery")
+
+    async def suggest_papers(self, channel: ChannelRef, prefix: str) -> list[tuple[str, str]]:
+        self.suggest_prefixes.append(prefix)
+        return self.suggestions
+
+    @property
+    def texts(self) -> list[str]:
+        """The command texts received, in order."""
+        return [command.text for command in self.commands]
+
+
+@pytest.fixture(autouse=True)
+def restore_discord_endpoints() -> Iterator[None]:
+    """The adapter points discord.py's class-wide REST base and gateway at the fake: undo it."""
+    base = discord.http.Route.BASE
+    gateway = discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+    yield
+    discord.http.Route.BASE = base
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = gateway
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    """The local Discord, serving one guild with two text channels."""
+    async with FakeDiscord() as server:
+        yield server
+
+
+@pytest.fixture
+def core() -> RecordingCore:
+    """A core that records commands and votes."""
+    return RecordingCore()
+
+
+@pytest.fixture
+async def connect(fake: FakeDiscord) -> AsyncIterator[Callable[..., Any]]:
+    """Start adapters against the fake (keyword arguments go to DiscordAdapter); stop them after."""
+    running: list[tuple[DiscordAdapter, asyncio.Task[None]]] = []
+
+    async def start(core: Any, **options: Any) -> DiscordAdapter:
+        options.setdefault("guild_ready_timeout", 0.05)
+        adapter = DiscordAdapter(
+            TOKEN, api_url=fake.api_url, gateway_url=fake.gateway_url, **options
+        )
+        task = asyncio.create_task(adapter.start(core))
+        running.append((adapter, task))
+        async with asyncio.timeout(5):
+            await adapter.wait_until_connected()
+        return adapter
+
+    yield start
+    for adapter, task in running:
+        await adapter.stop()
+        await asyncio.wait_for(task, 5)
+
+
+@pytest.fixture
+async def adapter(connect: Callable[..., Any], core: RecordingCore) -> DiscordAdapter:
+    """The adapter, connected to the fake, in front of the recording core."""
+    return await connect(core)
+
+
+def make_item(rank: int = 1, **changes: Any) -> DigestItem:
+    """A realistic digest item for paper 2606.1000N; keyword arguments override fields."""
+    paper_id = f"2606.1000{rank}"
+    item = DigestItem(
+        rank=rank,
+        paper_id=paper_id,
+        title=f"Paper number {rank}",
+        authors=("Ada Lovelace", "Alan Turing", "Grace Hopper"),
+        more_authors=True,
+        summary="A short summary of what the paper does.",
+        links=PaperLinks(
+            hf=f"https://huggingface.co/papers/{paper_id}",
+            arxiv=f"https://arxiv.org/abs/{paper_id}",
+            pdf=f"https://arxiv.org/pdf/{paper_id}",
+            code="https://github.com/example/repo",
+        ),
+        upvotes=312,
+        stars=45,
+        keywords=("sparse attention", "long context"),
+        thumbnail=f"https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/{paper_id}.png",
+        organization="Example Lab",
+        climbing=True,
+    )
+    return dataclasses.replace(item, **changes)
+
+
+def make_digest(*items: DigestItem, layout: Layout = Layout.THREAD) -> Digest:
+    """A digest for the fake's channel on Saturday 13 June 2026 (three items by default)."""
+    return Digest(
+        id=f"{CHANNEL.key}:2026-06-13",
+        channel=CHANNEL,
+        date=date(2026, 6, 13),
+        timezone="Europe/Berlin",
+        items=items or tuple(make_item(rank) for rank in (1, 2, 3)),
+        layout=layout,
+    )

@@ -1,0 +1,173 @@
+"""Connecting: login, IDENTIFY with only the intended intents, the command group's sync, stop."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import discord
+from pydantic import SecretStr
+from structlog.testing import capture_logs
+
+from adapters.discord import DiscordAdapter, build_discord_adapter
+from adapters.discord.adapter import apply_endpoints
+from config.settings import Settings
+from tests.adapters.discord.conftest import RecordingCore
+from tests.fakes.discord import APPLICATION_ID, GUILD_ID, FakeDiscord
+
+GUILDS = 1 << 0
+GUILD_MEMBERS = 1 << 1
+GUILD_PRESENCES = 1 << 8
+GUILD_MESSAGE_REACTIONS = 1 << 10
+MESSAGE_CONTENT = 1 << 15
+CHANGING = {"subscribe", "unsubscribe", "set", "topics", "exclude", "digest"}
+
+
+def subcommands(command: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {option["name"]: option for option in command["options"]}
+
+
+async def test_login_reads_the_bot_and_its_application_then_identifies(
+    adapter: DiscordAdapter, fake: FakeDiscord
+) -> None:
+    assert [c.path for c in fake.calls[:2]] == ["/users/@me", "/oauth2/applications/@me"]
+    assert fake.calls[0].headers["Authorization"] == "Bot fake-token"
+    assert adapter.client.application_id == APPLICATION_ID
+    assert [guild.id for guild in adapter.client.guilds] == [GUILD_ID]
+
+
+async def test_identify_asks_for_guilds_and_guild_reactions_only(
+    adapter: DiscordAdapter, fake: FakeDiscord
+) -> None:
+    (identify,) = fake.identifies
+    assert identify["intents"] == GUILDS | GUILD_MESSAGE_REACTIONS
+    for privileged in (GUILD_MEMBERS, GUILD_PRESENCES, MESSAGE_CONTENT):
+        assert not identify["intents"] & privileged
+
+
+async def test_the_papers_group_is_synced_globally_with_every_subcommand(
+    adapter: DiscordAdapter, fake: FakeDiscord
+) -> None:
+    (sync,) = fake.calls_to("PUT", rf"/applications/{APPLICATION_ID}/commands")
+    (papers,) = sync.body
+    assert papers["name"] == "papers"
+    assert papers["contexts"] == [0], "guild channels only"
+    assert set(subcommands(papers)) == {
+        "help", "today", "top", "search", "paper", "why", "subscribe", "unsubscribe",
+        "settings", "set", "topics", "exclude", "digest",
+    }  # fmt: skip
+    assert not fake.calls_to("PUT", r"/applications/\d+/guilds/\d+/commands")
+
+
+async def test_the_group_uses_discord_option_types(
+    adapter: DiscordAdapter, fake: FakeDiscord
+) -> None:
+    (sync,) = fake.calls_to("PUT", rf"/applications/{APPLICATION_ID}/commands")
+    options = subcommands(sync.body[0])
+    size = subcommands(options["set"])["size"]["options"][0]
+    assert (size["type"], size["min_value"], size["max_value"]) == (4, 1, 10)
+    period = options["top"]["options"][0]
+    assert [choice["value"] for choice in period["choices"]] == ["day", "week", "month"]
+    layout = subcommands(options["set"])["layout"]["options"][0]
+    assert [choice["value"] for choice in layout["choices"]] == ["thread", "channel"]
+    subscribe = {o["name"]: o for o in options["subscribe"]["options"]}
+    assert subscribe["timezone"]["autocomplete"] is True
+    assert options["paper"]["options"][0]["autocomplete"] is True
+    assert subcommands(options["digest"])["now"]["type"] == 1
+
+
+async def test_reading_subcommands_stay_open_to_every_member(
+    adapter: DiscordAdapter, fake: FakeDiscord
+) -> None:
+    # Discord takes default permissions on a top-level command only; the changing
+    # subcommands check Manage Channels when they run (see test_commands.py).
+    (sync,) = fake.calls_to("PUT", rf"/applications/{APPLICATION_ID}/commands")
+    assert sync.body[0]["default_member_permissions"] is None
+    assert set(subcommands(sync.body[0])) > CHANGING
+
+
+async def test_development_guilds_get_the_group_at_once_instead_of_globally(
+    connect: Any, core: RecordingCore, fake: FakeDiscord
+) -> None:
+    await connect(core, guild_ids=(GUILD_ID,))
+    (sync,) = fake.calls_to("PUT", rf"/applications/{APPLICATION_ID}/guilds/{GUILD_ID}/commands")
+    assert [command["name"] for command in sync.body] == ["papers"]
+    assert not fake.calls_to("PUT", rf"/applications/{APPLICATION_ID}/commands")
+
+
+async def test_the_settings_point_discord_py_at_the_configured_addresses() -> None:
+    apply_endpoints("http://127.0.0.1:9/api/v10/", "ws://127.0.0.1:9/gateway")
+    assert discord.http.Route.BASE == "http://127.0.0.1:9/api/v10"
+    assert str(discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY) == "ws://127.0.0.1:9/gateway"
+    assert discord.http.Route("GET", "/users/@me").url == "http://127.0.0.1:9/api/v10/users/@me"
+
+
+async def test_stop_closes_the_client_and_start_returns(
+    fake: FakeDiscord, core: RecordingCore
+) -> None:
+    adapter = DiscordAdapter(
+        "fake-token", api_url=fake.api_url, gateway_url=fake.gateway_url, guild_ready_timeout=0.05
+    )
+    running = asyncio.create_task(adapter.start(core))
+    async with asyncio.timeout(5):
+        await adapter.wait_until_connected()
+    await adapter.stop()
+    await asyncio.wait_for(running, 5)
+    assert adapter.client.is_closed()
+
+
+async def test_a_refused_token_ends_start_with_one_log_line(
+    fake: FakeDiscord, core: RecordingCore
+) -> None:
+    adapter = DiscordAdapter("wrong-token", api_url=fake.api_url, gateway_url=fake.gateway_url)
+    with capture_logs() as logs:
+        await asyncio.wait_for(adapter.start(core), 5)
+    assert adapter.client.is_closed()
+    assert not fake.identifies
+    assert [entry["event"] for entry in logs] == ["discord_login_failed"]
+    assert "wrong-token" not in str(logs)
+
+
+async def test_more_than_one_shard_identifies_each_shard(
+    fake: FakeDiscord, core: RecordingCore
+) -> None:
+    adapter = DiscordAdapter(
+        "fake-token",
+        api_url=fake.api_url,
+        gateway_url=fake.gateway_url,
+        shard_count=2,
+        guild_ready_timeout=0.05,
+    )
+    assert isinstance(adapter.client, discord.AutoShardedClient)
+
+    async def identify_at_once(shard_id: int | None, *, initial: bool = False) -> None:
+        """discord.py waits 5 s between identifies, as Discord asks; the fake needs no wait."""
+
+    adapter.client.before_identify_hook = identify_at_once  # type: ignore[method-assign]
+    running = asyncio.create_task(adapter.start(core))
+    try:
+        async with asyncio.timeout(5):
+            await adapter.wait_until_connected()
+        assert sorted(identify["shard"] for identify in fake.identifies) == [[0, 2], [1, 2]]
+    finally:
+        await adapter.stop()
+        await asyncio.wait_for(running, 5)
+
+
+def test_no_token_means_no_discord_adapter() -> None:
+    assert build_discord_adapter(Settings(_env_file=None)) is None  # type: ignore[call-arg]
+
+
+def test_the_factory_reads_every_discord_setting() -> None:
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        discord_token=SecretStr("abc"),
+        discord_guild_ids=(1, 2),
+        discord_api_url="http://127.0.0.1:1/api/v10",
+        discord_gateway_url="ws://127.0.0.1:1/gateway",
+        discord_shard_count=1,
+    )
+    adapter = build_discord_adapter(settings)
+    assert isinstance(adapter, DiscordAdapter)
+    assert adapter.platform == "discord"
+    assert not isinstance(adapter.client, discord.AutoShardedClient)
