@@ -18,6 +18,7 @@ import structlog
 
 from adapters.console.adapter import ConsoleAdapter
 from adapters.discord import build_discord_adapter
+from adapters.slack import build_slack_adapter
 from bot.commands import Commands
 from bot.composer import DigestComposer
 from bot.delivery import Delivery
@@ -108,8 +109,14 @@ async def open_core(settings: Settings, *, migrate: bool = True) -> AsyncIterato
 
 
 def build_adapters(settings: Settings) -> list[ChatAdapter]:
-    """The chat platforms to serve: the console channel when no platform token is set."""
+    """The chat platforms to serve: the console channel when no platform token is set.
+
+    An incomplete Slack setup raises SettingsError naming the variable that is missing.
+    """
     adapters: list[ChatAdapter] = []
+    slack_adapter = build_slack_adapter(settings)
+    if slack_adapter is not None:
+        adapters.append(slack_adapter)
     discord_adapter = build_discord_adapter(settings)
     if discord_adapter is not None:
         adapters.append(discord_adapter)
@@ -198,8 +205,9 @@ async def run_bot(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
+    adapters = build_adapters(settings)
     async with open_core(settings) as core:
-        bot = Bot(core, build_adapters(settings))
+        bot = Bot(core, adapters)
         log.info("bot_starting", mode=settings.chat_mode, http_port=settings.http_port)
         await bot.run(stop)
 

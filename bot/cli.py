@@ -24,6 +24,7 @@ from rich.progress import Progress
 from adapters.console.adapter import ConsoleAdapter
 from adapters.console.render import render_reply
 from adapters.discord import ApplicationLookupError, fetch_application_id, invite_url
+from adapters.slack import manifest_text
 from bot.app import open_core, run_bot
 from bot.clock import utc_now
 from bot.composer import local_date
@@ -47,6 +48,8 @@ db_app = typer.Typer(help="Database tasks.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 discord_app = typer.Typer(help="Discord tasks.", no_args_is_help=True)
 app.add_typer(discord_app, name="discord")
+slack_app = typer.Typer(help="Slack app tasks.", no_args_is_help=True)
+app.add_typer(slack_app, name="slack")
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -340,6 +343,12 @@ def db_upgrade() -> None:
     settings = settings_for_cli(quiet=True)
     upgrade_database(settings.database_url)
     out.print("Database is up to date.", highlight=False)
+
+
+@slack_app.command("manifest")
+def slack_manifest() -> None:
+    """Print the Slack app manifest (YAML) to paste at api.slack.com/apps."""
+    out.print(manifest_text(), end="", markup=False, highlight=False, soft_wrap=True)
 
 
 @discord_app.command("invite-url")

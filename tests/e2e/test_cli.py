@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.e2e.conftest import BotEnv, featured_on
+from tests.e2e.conftest import REPO, BotEnv, featured_on
 from tests.fakes import fixture_path
 from tests.fakes.upstream import FakeUpstream
 
@@ -128,3 +128,23 @@ async def test_discord_invite_url_without_a_token_says_what_to_do(bot_env: BotEn
     assert result.stderr.strip() == (
         "papers-bot: Set DISCORD_TOKEN, or pass --application-id from the Developer Portal."
     )
+
+
+async def test_slack_manifest_is_the_shipped_yaml(bot_env: BotEnv) -> None:
+    result = await bot_env.run("slack", "manifest")
+
+    shipped = (REPO / "adapters" / "slack" / "manifest.yml").read_text(encoding="utf-8")
+    assert result.code == 0
+    assert result.stdout == shipped
+    assert "command: /papers" in result.stdout
+
+
+async def test_an_incomplete_slack_setup_stops_run_with_one_sentence(bot_env: BotEnv) -> None:
+    bot_env.env["SLACK_BOT_TOKEN"] = "xoxb-1-2-abc"
+
+    result = await bot_env.run("run")
+
+    assert result.code == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "SLACK_APP_TOKEN" in result.stderr or "SLACK_SIGNING_SECRET" in result.stderr
+    assert "xoxb-1-2-abc" not in result.stderr

@@ -4,7 +4,8 @@ One aiohttp server plays three parts of Slack:
 
 - the Web API at `/api/<method>` (auth.test, chat.postMessage, users.info,
   apps.connections.open, oauth.v2.access; any other method answers `{"ok": true}`),
-  recording each call with its token and body, and answering, when told, a 429 with
+  recording each call with its token and body (and each posted message with its ts),
+  and answering, when told, a 429 with
   Retry-After, an error code, or slowly;
 - response URLs at `/respond/<name>`, recording what a slash command's answer said;
 - the Socket Mode websocket at `/socket`: it says `hello`, sends the envelopes a test gives
@@ -33,6 +34,8 @@ APP_TOKEN = "xapp-1-A1-fake"
 SIGNING_SECRET = "fake-signing-secret"
 CLIENT_ID = "1111.2222"
 CLIENT_SECRET = "fake-client-secret"
+WAIT_SECONDS = 5.0
+"""How long the wait_* helpers wait by default before failing."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +73,11 @@ class FakeSlack:
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     oauth_codes: dict[str, Workspace] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
+    messages: list[dict[str, Any]] = field(default_factory=list)
     responses: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     acks: list[dict[str, Any]] = field(default_factory=list)
     delays: dict[str, float] = field(default_factory=dict)
+    wait_seconds: float = WAIT_SECONDS
     _failures: dict[str, list[_Failure]] = field(default_factory=dict)
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
     _socket_ready: asyncio.Event = field(default_factory=asyncio.Event)
@@ -147,31 +152,31 @@ class FakeSlack:
         """What was posted to one response_url, in order."""
         return [body for key, body in self.responses if key == name]
 
-    async def wait_until(self, check: Callable[[], bool], timeout: float = 5.0) -> None:
-        """Return once `check()` is true after some request; fail after `timeout` seconds."""
-        async with asyncio.timeout(timeout):
+    async def wait_until(self, check: Callable[[], bool]) -> None:
+        """Return once `check()` is true after some request; fail after `wait_seconds`."""
+        async with asyncio.timeout(self.wait_seconds):
             while not check():
                 self._changed.clear()
                 await self._changed.wait()
 
     # ------------------------------------------------------------------ socket mode
 
-    async def wait_for_socket(self, timeout: float = 5.0) -> None:
+    async def wait_for_socket(self) -> None:
         """Return once a Socket Mode client has connected (and been sent `hello`)."""
-        async with asyncio.timeout(timeout):
+        async with asyncio.timeout(self.wait_seconds):
             await self._socket_ready.wait()
 
     async def send_envelope(self, envelope: Mapping[str, Any]) -> None:
         """Send one envelope to the newest Socket Mode connection."""
         await self._sockets[-1].send_str(json.dumps(envelope))
 
-    async def wait_for_ack(self, envelope_id: str, timeout: float = 5.0) -> dict[str, Any]:
+    async def wait_for_ack(self, envelope_id: str) -> dict[str, Any]:
         """The acknowledgement the client sent for `envelope_id`."""
 
         def acked() -> dict[str, Any] | None:
             return next((a for a in self.acks if a.get("envelope_id") == envelope_id), None)
 
-        await self.wait_until(lambda: acked() is not None, timeout)
+        await self.wait_until(lambda: acked() is not None)
         found = acked()
         assert found is not None
         return found
@@ -227,6 +232,7 @@ class FakeSlack:
         if method == "chat.postMessage":
             n = next(self._ts)
             ts = f"{1_700_000_000 + n}.{n:06d}"
+            self.messages.append({**body, "ts": ts})
             return {"ok": True, "channel": body.get("channel"), "ts": ts, "message": {"ts": ts}}
         if method == "users.info":
             user_id = str(body.get("user"))

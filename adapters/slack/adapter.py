@@ -1,0 +1,560 @@
+"""The Slack adapter: slack-bolt's AsyncApp behind the ChatAdapter and WebhookAdapter ports.
+
+Ways in, any of which may be configured (see `SlackConfig.from_settings`):
+
+- Socket Mode (SLACK_APP_TOKEN): a websocket that slack_sdk's aiohttp client keeps open;
+  no public URL needed.
+- HTTP mode (SLACK_SIGNING_SECRET): Slack posts events, slash commands and button clicks to
+  POST /slack/events on the bot's one HTTP server; bolt checks every request's signature
+  and age (older than five minutes is refused with 401).
+- Tokens: one workspace's SLACK_BOT_TOKEN, or an install in many workspaces
+  (SLACK_CLIENT_ID and SLACK_CLIENT_SECRET) through /slack/install and /slack/oauth_redirect
+  with installations kept in the bot's database.
+
+Acknowledging comes first. Over HTTP, an event, slash command or button click gets its empty
+200 as soon as its signature checks out (slack_sdk's SignatureVerifier, the check bolt makes);
+bolt then checks it again, authorizes and routes it on one of a few workers. Anything else
+(URL verification, a bad or stale signature) bolt answers itself. Listeners, in both modes,
+queue the real work for those workers: a slash command is run by the core and answered
+through its response_url, a reaction becomes a Vote, whose event-id claim in the core applies
+a retried event once. `stop()` lets queued work finish. Every Web API call, bolt's own and
+the OAuth flow's included, goes to PAPERS_SLACK_API_URL through one AsyncWebClient that waits
+out 429 answers; posts keep to each channel's pace.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import itertools
+import re
+import zlib
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+import structlog
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_bolt.listener.async_builtins import AsyncTokenRevocationListeners
+from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.request.payload_utils import is_block_actions, is_event, is_slash_command
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.signature import SignatureVerifier
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
+
+from adapters.slack import render
+from adapters.slack.admins import AdminCheck
+from adapters.slack.emoji import VoteEmoji
+from adapters.slack.errors import NOT_INSTALLED, SlackCallFailed, error_code, translate
+from adapters.slack.oauth import INSTALL_PATH, REDIRECT_PATH, Installations
+from adapters.slack.pacing import ChannelPacer
+from adapters.slack.payloads import PLATFORM, command_from_body, slack_id, vote_from_event
+from bot import grammar
+from bot.models import ChannelRef, Command, OutgoingMessage, PostRef, Reply, ReplyKind, Vote
+from bot.ports import ChannelUnavailable, Core
+from config.settings import Settings, SettingsError
+
+log = structlog.get_logger(__name__)
+
+EVENTS_PATH = "/slack/events"
+DRAIN_SECONDS = 10.0
+"""How long `stop()` lets commands and votes in hand finish."""
+WORKERS = 16
+"""Tasks that run commands, votes and deferred dispatches; few, so acknowledging comes first."""
+EARLY_ACK_BACKLOG = 5_000
+"""Beyond this much queued work, HTTP requests are dispatched before they are acknowledged."""
+READY_WAIT_SECONDS = 2.0
+"""How long a request that comes before `start()` has prepared waits, before a 503."""
+RATE_LIMIT_RETRIES = 3
+COMMAND_FAILED = "Something went wrong running that command; please try again."
+RESUME = "reinstall papers-bot, then run /papers subscribe here"
+UNINSTALLED = f"papers-bot was uninstalled from this workspace; {RESUME}"
+TOKENS_REVOKED = f"the bot's token was revoked; {RESUME}"
+
+
+@dataclass(frozen=True, slots=True)
+class SlackConfig:
+    """The Slack part of the settings, checked for a combination that can work."""
+
+    api_url: str
+    database_url: str
+    bot_token: str | None = field(default=None, repr=False)
+    app_token: str | None = field(default=None, repr=False)
+    signing_secret: str | None = field(default=None, repr=False)
+    client_id: str | None = None
+    client_secret: str | None = field(default=None, repr=False)
+    admins_only: bool = False
+    vote_emoji: str = "+1=+1,fire=fire,-1=-1"
+    messages_per_second: float = 1.0
+
+    @property
+    def multi_workspace(self) -> bool:
+        """Whether tokens come from installations (OAuth) rather than SLACK_BOT_TOKEN."""
+        return self.client_id is not None and self.client_secret is not None
+
+    @property
+    def authorization_url(self) -> str:
+        """Slack's OAuth consent page beside the API URL: `.../api/` -> `.../oauth/v2/authorize`."""
+        return self.api_url.rstrip("/").removesuffix("/api") + "/oauth/v2/authorize"
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SlackConfig | None:
+        """The Slack configuration, None when no Slack setting is given.
+
+        Raises SettingsError, naming the variable, for a combination that cannot work.
+        """
+        secret = _secret
+        config = cls(
+            api_url=settings.slack_api_url,
+            database_url=settings.database_url,
+            bot_token=secret(settings.slack_bot_token),
+            app_token=secret(settings.slack_app_token),
+            signing_secret=secret(settings.slack_signing_secret),
+            client_id=settings.slack_client_id or None,
+            client_secret=secret(settings.slack_client_secret),
+            admins_only=settings.slack_admins_only,
+            vote_emoji=settings.slack_vote_emoji,
+            messages_per_second=settings.slack_messages_per_second,
+        )
+        given = (config.bot_token, config.app_token, config.signing_secret, config.client_id)
+        if not any(given) and config.client_secret is None:
+            return None
+        config.check()
+        return config
+
+    def check(self) -> None:
+        """Raise SettingsError unless tokens and a way to receive events are both set."""
+        if (self.client_id is None) != (self.client_secret is None):
+            missing = "SLACK_CLIENT_SECRET" if self.client_secret is None else "SLACK_CLIENT_ID"
+            raise SettingsError(
+                f"{missing}: set SLACK_CLIENT_ID and SLACK_CLIENT_SECRET together "
+                "to install papers-bot in many workspaces"
+            )
+        if self.bot_token is None and not self.multi_workspace:
+            raise SettingsError(
+                "SLACK_BOT_TOKEN: set it (one workspace), or SLACK_CLIENT_ID and "
+                "SLACK_CLIENT_SECRET (many workspaces)"
+            )
+        if self.app_token is None and self.signing_secret is None:
+            raise SettingsError(
+                "SLACK_APP_TOKEN: set it for Socket Mode, or set SLACK_SIGNING_SECRET "
+                "for HTTP mode at /slack/events"
+            )
+        if self.app_token is not None and not self.app_token.startswith("xapp-"):
+            raise SettingsError("SLACK_APP_TOKEN: an app-level token starts with xapp-")
+        if self.bot_token is not None and not self.bot_token.startswith("xoxb-"):
+            raise SettingsError("SLACK_BOT_TOKEN: a bot token starts with xoxb-")
+
+
+def _secret(value: Any) -> str | None:
+    """The text of a SecretStr setting, None when unset or blank."""
+    if value is None:
+        return None
+    text = value.get_secret_value().strip()
+    return text or None
+
+
+def build_slack_adapter(settings: Settings) -> SlackAdapter | None:
+    """The Slack adapter for these settings, or None when Slack is not configured.
+
+    Raises SettingsError, naming the variable, when the Slack settings are incomplete.
+    """
+    config = SlackConfig.from_settings(settings)
+    return None if config is None else SlackAdapter(config)
+
+
+class SlackAdapter:
+    """A ChatAdapter (post digests, route commands and votes) and WebhookAdapter for Slack."""
+
+    platform: str = PLATFORM
+
+    def __init__(self, config: SlackConfig) -> None:
+        """Build the web client and the bolt app; nothing connects until `start`."""
+        self._config = config
+        self._emoji = VoteEmoji.from_setting(config.vote_emoji)
+        self._pacer = ChannelPacer(config.messages_per_second)
+        self._admins = AdminCheck()
+        self._client = AsyncWebClient(
+            base_url=config.api_url,
+            retry_handlers=[
+                AsyncConnectionErrorRetryHandler(),
+                AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
+            ],
+        )
+        self._installations = (
+            Installations.open(config.database_url, config.client_id)
+            if config.multi_workspace and config.client_id is not None
+            else None
+        )
+        self._auth: AsyncSlackResponse | None = None
+        self._auth_lock = asyncio.Lock()
+        self._core: Core | None = None
+        self._queues: list[asyncio.Queue[Callable[[], Awaitable[None]]]] = [
+            asyncio.Queue() for _ in range(WORKERS)
+        ]
+        self._next_queue = itertools.cycle(range(WORKERS))
+        self._workers: list[asyncio.Task[None]] = []
+        self._stopped = asyncio.Event()
+        self._ready = asyncio.Event()
+        self._verifier = (
+            SignatureVerifier(config.signing_secret) if config.signing_secret is not None else None
+        )
+        self.app = self._build_app()
+
+    # ------------------------------------------------------------------ the ports
+
+    async def start(self, core: Core) -> None:
+        """Prepare tokens, connect Socket Mode if configured, and serve until `stop()`."""
+        self._core = core
+        if self._installations is not None:
+            await self._installations.create_tables()
+        else:
+            await self._check_token()
+        self._workers = [asyncio.create_task(self._worker(queue)) for queue in self._queues]
+        self._ready.set()
+        socket = None
+        connecting = None
+        if self._config.app_token is not None:
+            socket = AsyncSocketModeHandler(self.app, app_token=self._config.app_token)
+            connecting = asyncio.create_task(self._connect(socket))
+        try:
+            await self._stopped.wait()
+        finally:
+            if connecting is not None:
+                connecting.cancel()
+            if socket is not None:
+                await socket.close_async()
+            await self._drain()
+            if self._installations is not None:
+                await self._installations.close()
+
+    async def stop(self) -> None:
+        """Make `start()` disconnect, once the commands and votes in hand are done."""
+        self._stopped.set()
+
+    async def post(self, channel: ChannelRef, message: OutgoingMessage) -> PostRef:
+        """Post one digest message (in the header's thread when `message.thread` is set).
+
+        Raises ChannelUnavailable when Slack will not take posts in this channel any more
+        (bot removed, channel archived, token revoked, ...), SlackCallFailed on other errors.
+        """
+        token = await self._token_for(channel.workspace)
+        rendered = render.digest_message(message, self._emoji.shown())
+        thread_ts = message.thread.message_id if message.thread is not None else None
+        async with self._pacer.limiter(channel.key):
+            try:
+                response = await self._client.chat_postMessage(
+                    token=token,
+                    channel=channel.channel,
+                    thread_ts=thread_ts,
+                    unfurl_links=False,
+                    unfurl_media=False,
+                    **rendered,
+                )
+            except SlackApiError as error:
+                raise translate("chat.postMessage", error) from None
+            except (aiohttp.ClientError, TimeoutError) as error:
+                raise SlackCallFailed(
+                    f"Slack chat.postMessage failed: {type(error).__name__}"
+                ) from None
+        return PostRef(channel, str(response["ts"]), thread_id=thread_ts)
+
+    def web_routes(self) -> list[web.RouteDef]:
+        """POST /slack/events in HTTP mode; GET /slack/install and /slack/oauth_redirect
+        when installing in many workspaces."""
+        routes = []
+        if self._config.signing_secret is not None:
+            routes.append(web.post(EVENTS_PATH, self._handle_events))
+        if self._installations is not None:
+            routes.append(web.get(INSTALL_PATH, self._handle_install))
+            routes.append(web.get(REDIRECT_PATH, self._handle_oauth_redirect))
+        return routes
+
+    # ------------------------------------------------------------------ HTTP
+
+    async def _handle_events(self, request: web.Request) -> web.Response:
+        """Events, slash commands and button clicks get their empty 200 as soon as the
+        signature checks out; bolt then checks it again and routes them on a worker.
+        Anything else (URL verification, SSL check, a bad signature) bolt answers itself."""
+        await self._wait_until_ready()
+        bolt_request = await to_bolt_request(request)
+        if self._acknowledge_at_once(bolt_request):
+            self._later(self._dispatch, bolt_request, key=_reaction_key(bolt_request.body))
+            return web.Response(status=200)
+        return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
+
+    def _acknowledge_at_once(self, bolt_request: AsyncBoltRequest) -> bool:
+        body = bolt_request.body
+        if not (is_event(body) or is_slash_command(body) or is_block_actions(body)):
+            return False
+        if self._verifier is None or self._backlog() >= EARLY_ACK_BACKLOG:
+            return False
+        headers = {name: values[0] for name, values in bolt_request.headers.items() if values}
+        try:
+            return self._verifier.is_valid_request(bolt_request.raw_body, headers)
+        except ValueError:  # a timestamp that is not a number
+            return False
+
+    async def _dispatch(self, bolt_request: AsyncBoltRequest) -> None:
+        response = await self.app.async_dispatch(bolt_request)
+        if response.status != 200:
+            log.warning("slack_request_not_handled", status=response.status)
+
+    async def _handle_install(self, request: web.Request) -> web.Response:
+        await self._wait_until_ready()
+        bolt_request = await to_bolt_request(request)
+        return await to_aiohttp_response(await self._oauth_flow().handle_installation(bolt_request))
+
+    async def _handle_oauth_redirect(self, request: web.Request) -> web.Response:
+        await self._wait_until_ready()
+        bolt_request = await to_bolt_request(request)
+        return await to_aiohttp_response(await self._oauth_flow().handle_callback(bolt_request))
+
+    async def _wait_until_ready(self) -> None:
+        """The HTTP server starts before the adapters and stops after them: hold early
+        requests a moment, and answer 503 (Slack retries it) when not ready or stopping, so
+        nothing is acknowledged that no one will run."""
+        if self._stopped.is_set():
+            raise web.HTTPServiceUnavailable(text="papers-bot is stopping; try again")
+        try:
+            async with asyncio.timeout(READY_WAIT_SECONDS):
+                await self._ready.wait()
+        except TimeoutError:
+            raise web.HTTPServiceUnavailable(text="papers-bot is starting; try again") from None
+
+    def _oauth_flow(self) -> AsyncOAuthFlow:
+        flow = self.app.oauth_flow
+        if flow is None:
+            raise web.HTTPNotFound()
+        return flow
+
+    # ------------------------------------------------------------------ bolt
+
+    def _build_app(self) -> AsyncApp:
+        config = self._config
+        options: dict[str, Any] = {}
+        if self._installations is not None and config.client_id and config.client_secret:
+            options["installation_store"] = self._installations.store
+            options["oauth_settings"] = self._installations.oauth_settings(
+                config.client_id, config.client_secret, config.authorization_url
+            )
+        else:
+
+            async def authorize() -> AuthorizeResult:  # bolt reads the arguments' names
+                return await self._authorize()
+
+            options["authorize"] = authorize
+        app = AsyncApp(
+            name="papers-bot",
+            client=self._client,
+            signing_secret=config.signing_secret or "",
+            request_verification_enabled=config.signing_secret is not None,
+            process_before_response=True,
+            **options,
+        )
+        app.command(re.compile(r"^/"))(self._on_command)
+        app.event("reaction_added")(self._on_reaction)
+        app.event("reaction_removed")(self._on_reaction)
+        app.event("app_uninstalled")(self._on_app_uninstalled)
+        app.event("tokens_revoked")(self._on_tokens_revoked)
+        app.action(re.compile(f"^{render.LINK_ACTION_PREFIX}"))(self._on_link_click)
+        return app
+
+    async def _authorize(self) -> AuthorizeResult:
+        """bolt's authorize for one workspace: SLACK_BOT_TOKEN and its auth.test, cached."""
+        auth = await self._auth_test()
+        return AuthorizeResult.from_auth_test_response(
+            auth_test_response=auth, bot_token=self._config.bot_token
+        )
+
+    async def _auth_test(self) -> AsyncSlackResponse:
+        async with self._auth_lock:
+            if self._auth is None:
+                self._auth = await self._client.auth_test(token=self._config.bot_token)
+            return self._auth
+
+    async def _check_token(self) -> None:
+        """Say in one log line whether SLACK_BOT_TOKEN works (the bot keeps running)."""
+        try:
+            auth = await self._auth_test()
+        except SlackApiError as error:
+            log.error(
+                "slack_token_refused",
+                error=error_code(error),
+                hint="check SLACK_BOT_TOKEN; posts will pause until it works",
+            )
+        except (aiohttp.ClientError, TimeoutError) as error:
+            log.warning("slack_unreachable", error=type(error).__name__)
+        else:
+            log.info("slack_ready", team=auth.get("team_id"), bot_user=auth.get("user_id"))
+
+    async def _connect(self, socket: AsyncSocketModeHandler) -> None:
+        """Open the Socket Mode connection (slack_sdk retries until it is up, then keeps it)."""
+        await socket.connect_async()
+        log.info("slack_socket_mode_connected")
+
+    async def _token_for(self, workspace: str) -> str:
+        if self._installations is None:
+            if self._config.bot_token is None:
+                raise ChannelUnavailable(NOT_INSTALLED)
+            return self._config.bot_token
+        token = await self._installations.bot_token(workspace)
+        if token is None:
+            raise ChannelUnavailable(NOT_INSTALLED)
+        return token
+
+    # ------------------------------------------------------------------ listeners
+
+    async def _on_command(
+        self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
+        """Acknowledge the slash command now; run it and answer through response_url."""
+        await ack()
+        self._later(self._run_command, body, respond, client)
+
+    async def _on_reaction(self, body: dict[str, Any], context: AsyncBoltContext) -> None:
+        """A reaction added or removed: a vote for the core when it is one."""
+        vote = vote_from_event(body, bot_user_id=context.bot_user_id, emoji=self._emoji)
+        if vote is not None:
+            key = f"{vote.channel.key}:{vote.message_id}:{vote.user_id}"
+            self._later(self._record_vote, vote, key=key)
+
+    async def _on_app_uninstalled(self, context: AsyncBoltContext) -> None:
+        """The app left a workspace: forget its installation, pause its subscriptions."""
+        self._later(self._workspace_gone, context, UNINSTALLED, True)
+
+    async def _on_tokens_revoked(self, event: Mapping[str, Any], context: AsyncBoltContext) -> None:
+        """Tokens were revoked: forget them; a revoked bot token pauses the workspace."""
+        tokens = event.get("tokens") or {}
+        if self._installations is not None:
+            self._later(self._forget_tokens, dict(event), context)
+        if tokens.get("bot"):
+            self._later(self._workspace_gone, context, TOKENS_REVOKED, False)
+
+    async def _on_link_click(self, ack: AsyncAck) -> None:
+        """A link button opens its URL in the browser; Slack still wants the click acked."""
+        await ack()
+
+    # ------------------------------------------------------------------ the work
+
+    async def _run_command(
+        self, body: Mapping[str, Any], respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
+        try:
+            command = await self._command(body, client)
+            if command is None:
+                log.warning("slack_command_unreadable", fields=sorted(body)[:20])
+                return
+            reply = await self._require_core().handle_command(command)
+        except Exception:
+            log.exception("slack_command_failed", team=body.get("team_id"))
+            reply = Reply(ReplyKind.ERROR, COMMAND_FAILED)
+        message = render.reply_message(reply, self._emoji.shown())
+        try:
+            response = await respond(**message)
+        except (aiohttp.ClientError, TimeoutError, ValueError) as error:
+            log.warning("slack_respond_failed", error=type(error).__name__)
+            return
+        if response.status_code != 200:
+            log.warning("slack_respond_failed", status=response.status_code)
+
+    async def _command(self, body: Mapping[str, Any], client: AsyncWebClient) -> Command | None:
+        can_manage = True
+        text = body.get("text")
+        changes = grammar.traits(text if isinstance(text, str) else "").changes
+        if self._config.admins_only and changes:
+            team, user = slack_id(body.get("team_id")), slack_id(body.get("user_id"))
+            can_manage = bool(team and user) and await self._admins.is_admin(client, team, user)
+        return command_from_body(body, can_manage=can_manage)
+
+    async def _record_vote(self, vote: Vote) -> None:
+        try:
+            await self._require_core().record_vote(vote)
+        except Exception:
+            log.exception("slack_vote_failed", channel=vote.channel.key, event_id=vote.event_id)
+
+    async def _workspace_gone(
+        self, context: AsyncBoltContext, reason: str, uninstalled: bool
+    ) -> None:
+        team = slack_id(context.team_id)
+        try:
+            if uninstalled and self._installations is not None:
+                revocations = AsyncTokenRevocationListeners(self._installations.store)
+                await revocations.handle_app_uninstalled_events(context)
+            if team is not None:
+                await self._require_core().workspace_removed(PLATFORM, team, reason)
+        except Exception:
+            log.exception("slack_workspace_removal_failed", team=team)
+
+    async def _forget_tokens(self, event: dict[str, Any], context: AsyncBoltContext) -> None:
+        if self._installations is None:
+            return
+        try:
+            revocations = AsyncTokenRevocationListeners(self._installations.store)
+            await revocations.handle_tokens_revoked_events(event, context)
+        except Exception:
+            log.exception("slack_token_removal_failed", team=context.team_id)
+
+    def _require_core(self) -> Core:
+        if self._core is None:
+            raise RuntimeError("the Slack adapter has not been started")
+        return self._core
+
+    def _later(
+        self, job: Callable[..., Awaitable[None]], *args: Any, key: str | None = None
+    ) -> None:
+        """Queue `job(*args)` for the workers, so acknowledging never waits for it.
+
+        Jobs with the same `key` (one person's reactions on one message) go to the same
+        worker, so a reaction added and removed at once is applied in that order.
+        """
+        index = zlib.crc32(key.encode()) % WORKERS if key else next(self._next_queue)
+        self._queues[index].put_nowait(functools.partial(job, *args))
+
+    def _backlog(self) -> int:
+        return sum(queue.qsize() for queue in self._queues)
+
+    async def _worker(self, queue: asyncio.Queue[Callable[[], Awaitable[None]]]) -> None:
+        while True:
+            job = await queue.get()
+            try:
+                await job()
+            except Exception:
+                log.exception("slack_work_failed")
+            finally:
+                queue.task_done()
+
+    async def _drain(self) -> None:
+        """Let queued work finish (DRAIN_SECONDS at most), then stop the workers."""
+        try:
+            async with asyncio.timeout(DRAIN_SECONDS):
+                await asyncio.gather(*(queue.join() for queue in self._queues))
+        except TimeoutError:
+            log.warning("slack_work_abandoned", jobs=self._backlog())
+        for worker in self._workers:
+            worker.cancel()
+        await asyncio.gather(*self._workers, return_exceptions=True)
+        self._workers.clear()
+
+
+def _reaction_key(body: Mapping[str, Any]) -> str | None:
+    """Who reacted on which message, for a reaction event; None for anything else."""
+    event = body.get("event")
+    if not isinstance(event, dict) or not str(event.get("type", "")).startswith("reaction_"):
+        return None
+    item = event.get("item") if isinstance(event.get("item"), dict) else {}
+    return f"{body.get('team_id')}:{item.get('channel')}:{item.get('ts')}:{event.get('user')}"

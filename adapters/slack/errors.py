@@ -1,0 +1,52 @@
+"""Slack Web API errors in plain words: which ones mean "stop posting to this channel".
+
+Slack answers `{"ok": false, "error": "not_in_channel"}` and slack_sdk raises SlackApiError.
+The codes below will not go away by retrying, so the adapter raises
+`bot.ports.ChannelUnavailable` with a sentence for `/papers settings`, and the core pauses the
+subscription. Any other error is raised as SlackCallFailed, whose message names the method
+and the code only (never the request, which carries the token).
+"""
+
+from __future__ import annotations
+
+from slack_sdk.errors import SlackApiError
+
+from bot.ports import ChannelUnavailable
+
+REINSTALL = "reinstall papers-bot, then run /papers subscribe here"
+UNAVAILABLE: dict[str, str] = {
+    "channel_not_found": (
+        "Slack can't find this channel; it was deleted, or it is private and the bot is not "
+        "in it (invite it with /invite @papers-bot)"
+    ),
+    "not_in_channel": "the bot is not in this channel; invite it with /invite @papers-bot",
+    "is_archived": "the channel was archived; unarchive it, then run /papers subscribe here",
+    "invalid_auth": f"Slack refused the bot's token; {REINSTALL}",
+    "account_inactive": f"the bot's Slack account was deactivated; {REINSTALL}",
+    "token_revoked": f"the bot's token was revoked; {REINSTALL}",
+    "missing_scope": f"the app lacks a permission it needs; {REINSTALL} from the manifest",
+    "restricted_action": (
+        "only some people may post in this channel; ask an admin to let papers-bot post"
+    ),
+}
+NOT_INSTALLED = f"papers-bot is not installed in this workspace any more; {REINSTALL}"
+
+
+class SlackCallFailed(RuntimeError):
+    """A Slack Web API call failed for a reason that may pass (rate limit, outage, network)."""
+
+
+def error_code(error: SlackApiError) -> str:
+    """The `error` field of Slack's answer, e.g. "not_in_channel" ("unknown" if absent)."""
+    response = error.response
+    code = response.get("error") if response is not None else None
+    return str(code) if code else "unknown"
+
+
+def translate(method: str, error: SlackApiError) -> ChannelUnavailable | SlackCallFailed:
+    """ChannelUnavailable for an error that will not pass, else SlackCallFailed."""
+    code = error_code(error)
+    reason = UNAVAILABLE.get(code)
+    if reason is not None:
+        return ChannelUnavailable(reason)
+    return SlackCallFailed(f"Slack {method} failed: {code}")

@@ -1,0 +1,222 @@
+"""Shared set-up for the Slack adapter tests: the fake Slack, a recording core, and the
+adapter served in HTTP mode on the bot's real HTTP server."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import inspect
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import httpx
+import pytest
+
+from adapters.slack import SlackAdapter, build_slack_adapter
+from bot.http_server import HealthReport, HttpServer
+from bot.metrics import Metrics
+from bot.models import (
+    ChannelRef,
+    Command,
+    Digest,
+    DigestItem,
+    PaperLinks,
+    Reply,
+    ReplyKind,
+    Vote,
+)
+from config.settings import Settings
+from tests.fakes.slack import (
+    SIGNING_SECRET,
+    FakeSlack,
+    Workspace,
+    event_callback,
+    signed_headers,
+    slash_command,
+)
+
+T1 = Workspace("T1", "xoxb-t1-token")
+CHANNEL = ChannelRef("slack", "T1", "C1")
+FORM = "application/x-www-form-urlencoded"
+JSON = "application/json"
+
+
+def make_item(rank: int = 1, **changes: Any) -> DigestItem:
+    """A realistic digest item for paper 2606.1000N; keyword arguments override fields."""
+    paper_id = f"2606.1000{rank}"
+    item = DigestItem(
+        rank=rank,
+        paper_id=paper_id,
+        title=f"Sparse attention, part {rank}",
+        authors=("Ada Lovelace", "Alan Turing", "Grace Hopper"),
+        more_authors=True,
+        summary="A short summary of what the paper does.",
+        links=PaperLinks(
+            hf=f"https://huggingface.co/papers/{paper_id}",
+            arxiv=f"https://arxiv.org/abs/{paper_id}",
+            pdf=f"https://arxiv.org/pdf/{paper_id}",
+            code="https://github.com/example/repo",
+        ),
+        upvotes=312,
+        stars=45,
+        keywords=("sparse attention", "GQA"),
+        thumbnail=f"https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/{paper_id}.png",
+        organization="Example Lab",
+        climbing=True,
+    )
+    return dataclasses.replace(item, **changes)
+
+
+def make_digest(*items: DigestItem, channel: ChannelRef = CHANNEL) -> Digest:
+    """A digest for `channel` on Friday 12 June 2026 (three items when none are given)."""
+    chosen = items or tuple(make_item(rank) for rank in (1, 2, 3))
+    return Digest(
+        id=f"{channel.key}:2026-06-12",
+        channel=channel,
+        date=date(2026, 6, 12),
+        timezone="Europe/Berlin",
+        items=chosen,
+    )
+
+
+@dataclass
+class RecordingCore:
+    """A Core that records what the adapter hands it and answers with canned replies."""
+
+    commands: list[Command] = field(default_factory=list)
+    votes: list[Vote] = field(default_factory=list)
+    removed: list[tuple[str, str, str]] = field(default_factory=list)
+    reply: Reply = field(default_factory=lambda: Reply(ReplyKind.TEXT, "Done."))
+    delay: float = 0.0
+
+    async def handle_command(self, command: Command) -> Reply:
+        """Record the command; answer `reply` after `delay` seconds."""
+        self.commands.append(command)
+        await asyncio.sleep(self.delay)
+        return self.reply
+
+    async def record_vote(self, vote: Vote) -> bool:
+        """Record the vote."""
+        self.votes.append(vote)
+        return True
+
+    async def workspace_removed(self, platform: str, workspace: str, reason: str) -> int:
+        """Record the removal."""
+        self.removed.append((platform, workspace, reason))
+        return 1
+
+    async def channel_removed(self, channel: ChannelRef, reason: str) -> None:
+        """Not used by the Slack adapter."""
+
+    async def suggest_papers(self, channel: ChannelRef, prefix: str) -> list[tuple[str, str]]:
+        """Not used by the Slack adapter."""
+        return []
+
+
+async def eventually(check: Callable[[], bool | Awaitable[bool]]) -> None:
+    """Wait until `check()` is true (it may be a coroutine function), polling for 5 s at most."""
+    for _ in range(500):
+        outcome = check()
+        if await outcome if inspect.isawaitable(outcome) else outcome:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the condition did not come true within 5 seconds")
+
+
+class AlwaysHealthy:
+    """A health check for the HTTP server that always says the database is fine."""
+
+    async def health(self) -> HealthReport:
+        """Healthy, never fetched."""
+        return HealthReport(database_ok=True, last_fetch_at=None)
+
+
+def slack_settings(fake: FakeSlack, **overrides: Any) -> Settings:
+    """Settings pointing the Slack adapter at the fake: one workspace in HTTP mode by default."""
+    values: dict[str, Any] = {
+        "SLACK_BOT_TOKEN": T1.bot_token,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "slack_api_url": fake.api_url,
+        "slack_messages_per_second": 50,
+        "database_url": "sqlite+aiosqlite:///unused.db",
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+async def fake_slack() -> AsyncIterator[FakeSlack]:
+    """The fake Slack on 127.0.0.1, knowing workspace T1."""
+    fake = FakeSlack()
+    fake.add_workspace(T1)
+    await fake.start()
+    yield fake
+    await fake.close()
+
+
+@dataclass
+class Served:
+    """A started SlackAdapter behind the bot's HTTP server, and a client to call it."""
+
+    adapter: SlackAdapter
+    core: RecordingCore
+    server: HttpServer
+    http: httpx.AsyncClient
+    fake: FakeSlack
+
+    async def send(
+        self,
+        body: str,
+        content_type: str,
+        *,
+        path: str = "/slack/events",
+        headers: dict[str, str] | None = None,
+        **signing: Any,
+    ) -> httpx.Response:
+        """POST `body` to the adapter, signed like Slack signs it."""
+        sent = {**signed_headers(body, content_type=content_type, **signing), **(headers or {})}
+        return await self.http.post(path, content=body, headers=sent)
+
+    async def command(self, text: str, *, response: str = "r1", **fields: Any) -> httpx.Response:
+        """Send the slash command `/papers <text>`, answered at response_url `response`."""
+        body = slash_command(text, response_url=self.fake.response_url(response), **fields)
+        return await self.send(body, FORM)
+
+    async def event(
+        self, event: dict[str, Any], *, event_id: str, team_id: str = "T1", **options: Any
+    ) -> httpx.Response:
+        """Send an Events API callback carrying `event` from workspace `team_id`."""
+        body = event_callback(event, event_id=event_id, team_id=team_id)
+        return await self.send(body, JSON, **options)
+
+
+@contextlib.asynccontextmanager
+async def serve(
+    fake: FakeSlack, core: RecordingCore | None = None, **overrides: Any
+) -> AsyncIterator[Served]:
+    """Build the adapter from settings, mount its routes, start server and adapter; stop both."""
+    adapter = build_slack_adapter(slack_settings(fake, **overrides))
+    assert adapter is not None
+    recording = core or RecordingCore()
+    server = HttpServer(AlwaysHealthy(), Metrics())
+    server.add_routes(adapter.web_routes())
+    await server.start("127.0.0.1", 0)
+    running = asyncio.create_task(adapter.start(recording))
+    base_url = f"http://127.0.0.1:{server.port}"
+    try:
+        async with httpx.AsyncClient(base_url=base_url, trust_env=False) as http:
+            yield Served(adapter, recording, server, http, fake)
+    finally:
+        await adapter.stop()
+        await running
+        await server.stop()
+
+
+@pytest.fixture
+async def served(fake_slack: FakeSlack) -> AsyncIterator[Served]:
+    """The adapter for workspace T1 in HTTP mode, started with a recording core."""
+    async with serve(fake_slack) as running:
+        yield running

@@ -1,0 +1,144 @@
+"""Posting digests through the real slack_sdk client to the fake Web API: what
+chat.postMessage receives, the errors that pause a channel, 429s and per-channel pace."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from adapters.slack.errors import UNAVAILABLE, SlackCallFailed
+from adapters.slack.pacing import ChannelPacer
+from adapters.slack.render import METADATA_EVENT_TYPE
+from bot.models import MessageRole, OutgoingMessage, PostRef
+from bot.ports import ChannelUnavailable
+from tests.adapters.slack.conftest import CHANNEL, T1, Served, make_digest, serve
+from tests.fakes.slack import FakeSlack
+
+DIGEST = make_digest()
+
+
+def header() -> OutgoingMessage:
+    return OutgoingMessage(key=f"{DIGEST.id}:header", role=MessageRole.HEADER, digest=DIGEST)
+
+
+def item(rank: int, thread: PostRef | None) -> OutgoingMessage:
+    chosen = DIGEST.items[rank - 1]
+    return OutgoingMessage(
+        key=f"{DIGEST.id}:item:{chosen.paper_id}",
+        role=MessageRole.ITEM,
+        digest=DIGEST,
+        item=chosen,
+        thread=thread,
+    )
+
+
+async def test_a_header_is_posted_with_blocks_fallback_text_and_metadata(served: Served) -> None:
+    ref = await served.adapter.post(CHANNEL, header())
+
+    [call] = served.fake.calls_to("chat.postMessage")
+    assert call.token == T1.bot_token
+    assert call.body["channel"] == "C1"
+    assert call.body["text"] == "📰 Papers for Friday 12 June 2026: 3 picks"
+    assert call.body["blocks"][0]["type"] == "header"
+    assert call.body["metadata"] == {
+        "event_type": METADATA_EVENT_TYPE,
+        "event_payload": {
+            "digest_id": DIGEST.id,
+            "role": "header",
+            "key": f"{DIGEST.id}:header",
+            "paper_ids": "2606.10001,2606.10002,2606.10003",
+        },
+    }
+    assert "thread_ts" not in call.body
+    assert call.body["unfurl_links"] is False
+    assert "link_names" not in call.body
+    assert "parse" not in call.body
+    assert ref == PostRef(CHANNEL, call_ts(served, 0), thread_id=None)
+
+
+async def test_items_go_in_the_headers_thread(served: Served) -> None:
+    header_ref = await served.adapter.post(CHANNEL, header())
+
+    ref = await served.adapter.post(CHANNEL, item(2, thread=header_ref))
+
+    call = served.fake.calls_to("chat.postMessage")[1]
+    assert call.body["thread_ts"] == header_ref.message_id
+    assert call.body["metadata"]["event_payload"]["paper_id"] == "2606.10002"
+    assert ref.thread_id == header_ref.message_id
+    assert ref.message_id != header_ref.message_id
+
+
+async def test_items_go_in_the_channel_with_the_channel_layout(served: Served) -> None:
+    await served.adapter.post(CHANNEL, item(1, thread=None))
+
+    assert "thread_ts" not in served.fake.calls_to("chat.postMessage")[0].body
+
+
+@pytest.mark.parametrize("code", sorted(UNAVAILABLE))
+async def test_a_refusal_that_will_not_pass_makes_the_channel_unavailable(
+    served: Served, code: str
+) -> None:
+    served.fake.fail("chat.postMessage", code)
+
+    with pytest.raises(ChannelUnavailable) as raised:
+        await served.adapter.post(CHANNEL, header())
+
+    assert raised.value.reason == UNAVAILABLE[code]
+    assert T1.bot_token not in raised.value.reason
+
+
+async def test_not_in_channel_says_how_to_invite_the_bot(served: Served) -> None:
+    served.fake.fail("chat.postMessage", "not_in_channel")
+
+    with pytest.raises(ChannelUnavailable, match="invite it with /invite @papers-bot"):
+        await served.adapter.post(CHANNEL, header())
+
+
+async def test_another_error_is_raised_without_the_token(served: Served) -> None:
+    served.fake.fail("chat.postMessage", "internal_error")
+
+    with pytest.raises(SlackCallFailed) as raised:
+        await served.adapter.post(CHANNEL, header())
+
+    assert str(raised.value) == "Slack chat.postMessage failed: internal_error"
+
+
+async def test_a_429_is_retried_after_its_retry_after(served: Served) -> None:
+    served.fake.rate_limit("chat.postMessage", retry_after=1)
+    started = time.perf_counter()
+
+    ref = await served.adapter.post(CHANNEL, header())
+
+    assert time.perf_counter() - started >= 1.0
+    assert len(served.fake.calls_to("chat.postMessage")) == 2
+    assert ref.message_id == call_ts(served, 0)
+
+
+async def test_each_channel_keeps_its_own_pace() -> None:
+    pacer = ChannelPacer(per_second=20, burst=2)
+    started = time.perf_counter()
+    for _ in range(2):
+        async with pacer.limiter("slack:T1:C2"):
+            pass
+    burst = time.perf_counter() - started
+    for _ in range(3):
+        async with pacer.limiter("slack:T1:C1"):
+            pass
+    paced = time.perf_counter() - started - burst
+
+    assert burst < 0.04
+    assert paced >= 0.04
+
+
+async def test_an_unreachable_slack_fails_the_post_cleanly(fake_slack: FakeSlack) -> None:
+    async with serve(fake_slack) as running:
+        await fake_slack.close()
+        with pytest.raises(SlackCallFailed, match=r"chat\.postMessage failed"):
+            await running.adapter.post(CHANNEL, header())
+
+
+def call_ts(served: Served, index: int) -> str:
+    """The ts the fake gave the index-th posted message (its counter starts at 1)."""
+    n = index + 1
+    return f"{1_700_000_000 + n}.{n:06d}"

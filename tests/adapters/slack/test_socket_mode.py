@@ -1,0 +1,90 @@
+"""Socket Mode against a fake websocket: slack_sdk's aiohttp client asks the fake Web API
+for a URL (apps.connections.open), is greeted with `hello`, and acknowledges each envelope."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from urllib.parse import parse_qsl
+
+import pytest
+
+from adapters.slack import SlackAdapter, build_slack_adapter
+from bot.models import ChannelRef, Command
+from tests.adapters.slack.conftest import RecordingCore, eventually, slack_settings
+from tests.fakes.slack import APP_TOKEN, FakeSlack, event_callback, reaction, slash_command
+
+
+@pytest.fixture
+async def socket_adapter(
+    fake_slack: FakeSlack,
+) -> AsyncIterator[tuple[SlackAdapter, RecordingCore]]:
+    """The adapter in Socket Mode only (no signing secret), connected to the fake."""
+    settings = slack_settings(fake_slack, SLACK_SIGNING_SECRET=None, SLACK_APP_TOKEN=APP_TOKEN)
+    adapter = build_slack_adapter(settings)
+    assert adapter is not None
+    core = RecordingCore()
+    running = asyncio.create_task(adapter.start(core))
+    await fake_slack.wait_for_socket()
+    yield adapter, core
+    await adapter.stop()
+    await running
+
+
+async def test_socket_mode_opens_its_connection_with_the_app_token(
+    fake_slack: FakeSlack, socket_adapter: tuple[SlackAdapter, RecordingCore]
+) -> None:
+    adapter, _core = socket_adapter
+
+    [call] = fake_slack.calls_to("apps.connections.open")
+    assert call.token == APP_TOKEN
+    assert adapter.web_routes() == []
+
+
+async def test_a_slash_command_envelope_is_acked_and_answered(
+    fake_slack: FakeSlack, socket_adapter: tuple[SlackAdapter, RecordingCore]
+) -> None:
+    _adapter, core = socket_adapter
+    body = slash_command("top week", response_url=fake_slack.response_url("socket"))
+    payload = dict(parse_qsl(body))
+
+    await fake_slack.send_envelope(
+        {
+            "envelope_id": "env-command",
+            "type": "slash_commands",
+            "accepts_response_payload": True,
+            "payload": payload,
+        }
+    )
+
+    ack = await fake_slack.wait_for_ack("env-command")
+    assert ack.get("payload") in (None, {})
+    await fake_slack.wait_until(lambda: bool(fake_slack.responses_to("socket")))
+    assert core.commands == [Command(ChannelRef("slack", "T1", "C1"), "U1", "top week")]
+
+
+async def test_a_reaction_envelope_is_acked_and_becomes_a_vote(
+    fake_slack: FakeSlack, socket_adapter: tuple[SlackAdapter, RecordingCore]
+) -> None:
+    _adapter, core = socket_adapter
+    event = json.loads(event_callback(reaction("thumbsup", ts="1700000009.000009"), event_id="EvS"))
+
+    await fake_slack.send_envelope(
+        {
+            "envelope_id": "env-reaction",
+            "type": "events_api",
+            "accepts_response_payload": False,
+            "retry_attempt": 0,
+            "retry_reason": "",
+            "payload": event,
+        }
+    )
+
+    await fake_slack.wait_for_ack("env-reaction")
+    await eventually(lambda: bool(core.votes))
+    assert (core.votes[0].emoji, core.votes[0].message_id, core.votes[0].event_id) == (
+        "+1",
+        "1700000009.000009",
+        "EvS",
+    )

@@ -1,0 +1,126 @@
+"""The real core behind the Slack adapter in HTTP mode, wired by bot.app as in production:
+a signed `/papers digest now` posts a header and its papers to the fake Slack, and signed
+reactions on those messages become votes in the store, each event applied once."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+
+from adapters.slack import SlackAdapter, build_slack_adapter
+from bot.app import Bot, open_core
+from bot.store import Store
+from tests.adapters.slack.conftest import FORM, JSON, slack_settings
+from tests.fakes.papers import make_paper
+from tests.fakes.slack import FakeSlack, event_callback, reaction, signed_headers, slash_command
+
+
+class Wired:
+    """The running bot's HTTP endpoint and store, and the fake Slack it talks to."""
+
+    def __init__(self, http: httpx.AsyncClient, store: Store, fake: FakeSlack) -> None:
+        self.http = http
+        self.store = store
+        self.fake = fake
+
+    async def send(self, body: str, content_type: str, **headers: str) -> httpx.Response:
+        signed = {**signed_headers(body, content_type=content_type), **headers}
+        return await self.http.post("/slack/events", content=body, headers=signed)
+
+    async def react(self, name: str, ts: str, event_id: str, **options: object) -> None:
+        body = event_callback(reaction(name, ts=ts, **options), event_id=event_id)  # type: ignore[arg-type]
+        assert (await self.send(body, JSON)).status_code == 200
+
+    async def tallies(self) -> dict[str, tuple[int, int]]:
+        found = await self.store.vote_tallies("slack", "T1")
+        return {paper: (tally.weight, tally.voters) for paper, tally in found.items()}
+
+
+@pytest.fixture
+async def wired(fake_slack: FakeSlack, tmp_path: Path) -> AsyncIterator[Wired]:
+    """papers-bot's core on a fresh SQLite file, three papers featured today, Slack in HTTP mode."""
+    settings = slack_settings(fake_slack, database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
+    adapter = build_slack_adapter(settings)
+    assert isinstance(adapter, SlackAdapter)
+    now = datetime.now(UTC)
+    async with open_core(settings) as core:
+        await core.store.upsert_papers(
+            [
+                make_paper(
+                    id=f"2606.2000{n}", title=f"Paper {n}", upvotes=100 - n, featured_on=now.date()
+                )
+                for n in (1, 2, 3)
+            ],
+            at=now,
+        )
+        bot = Bot(core, [adapter])
+        await bot.http.start("127.0.0.1", 0)
+        running = asyncio.create_task(adapter.start(bot.service))
+        try:
+            base_url = f"http://127.0.0.1:{bot.http.port}"
+            async with httpx.AsyncClient(base_url=base_url, trust_env=False) as http:
+                yield Wired(http, core.store, fake_slack)
+        finally:
+            await adapter.stop()
+            await running
+            await bot.http.stop()
+
+
+async def test_a_digest_posted_from_slack_is_voted_on_with_reactions(wired: Wired) -> None:
+    body = slash_command("digest now", response_url=wired.fake.response_url("now"))
+    assert (await wired.send(body, FORM)).status_code == 200
+    await wired.fake.wait_until(lambda: bool(wired.fake.responses_to("now")))
+
+    assert wired.fake.responses_to("now")[0]["text"] == "Posted today's digest in this channel."
+    header, *items = wired.fake.messages
+    assert [item["thread_ts"] for item in items] == [header["ts"]] * 3
+    assert [item["metadata"]["event_payload"]["paper_id"] for item in items] == [
+        "2606.20001",
+        "2606.20002",
+        "2606.20003",
+    ]
+
+    await wired.react("+1", items[0]["ts"], "EvUp")
+    await wired.send(
+        event_callback(reaction("+1", ts=items[0]["ts"]), event_id="EvUp"),
+        JSON,
+        **{"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"},
+    )
+    await wired.react("two", header["ts"], "EvKeycap", user="U2")
+    await wired.react("fire", "1699999999.000001", "EvNotOurs")
+
+    await _until(wired, {"2606.20001": (1, 1), "2606.20002": (1, 1)})
+
+    await wired.react("+1", items[0]["ts"], "EvTakeBack", removed=True)
+    await _until(wired, {"2606.20002": (1, 1)})
+
+
+async def _until(wired: Wired, expected: dict[str, tuple[int, int]]) -> None:
+    """Wait for the store's tallies (non-zero ones) to read `expected`, then check they stay."""
+
+    async def nonzero() -> dict[str, tuple[int, int]]:
+        return {paper: tally for paper, tally in (await wired.tallies()).items() if tally[0]}
+
+    for _ in range(200):
+        if await nonzero() == expected:
+            break
+        await asyncio.sleep(0.02)
+    await asyncio.sleep(0.2)
+    assert await nonzero() == expected
+
+
+async def test_a_reaction_added_and_removed_at_once_leaves_no_vote(wired: Wired) -> None:
+    body = slash_command("digest now", response_url=wired.fake.response_url("now"))
+    await wired.send(body, FORM)
+    await wired.fake.wait_until(lambda: bool(wired.fake.responses_to("now")))
+    _, *items = wired.fake.messages
+    for n in range(20):
+        await wired.react("fire", items[0]["ts"], f"EvAdd{n}", user=f"U{n}")
+        await wired.react("fire", items[0]["ts"], f"EvRemove{n}", user=f"U{n}", removed=True)
+
+    await _until(wired, {})
