@@ -27,7 +27,6 @@ from rich.text import Text
 from adapters.console.render import (
     MAX_TITLE_CHARS,
     clean,
-    header_title,
     render_header,
     render_item,
     render_reply,
@@ -45,6 +44,7 @@ from bot.models import (
     Vote,
 )
 from bot.ports import Core
+from bot.wording import headline
 
 log = structlog.get_logger(__name__)
 
@@ -133,7 +133,7 @@ class ConsoleAdapter:
                 message_id=message_id,
                 role=str(message.role),
                 rank=item.rank if item else None,
-                title=clean(item.title if item else header_title(digest), MAX_TITLE_CHARS),
+                title=clean(item.title if item else headline(digest), MAX_TITLE_CHARS),
             )
         return PostRef(channel=channel, message_id=message_id, thread_id=thread_id)
 

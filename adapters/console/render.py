@@ -9,11 +9,7 @@ long text is clipped, because paper metadata comes from the internet.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable, Iterable
-from datetime import date
-from urllib.parse import urlsplit
 
 from rich.console import Group, RenderableType
 from rich.panel import Panel
@@ -22,27 +18,20 @@ from rich.table import Table
 from rich.text import Text
 
 from bot.models import Digest, DigestItem, Reply, ReplyKind
+from bot.wording import count, headline, is_web_url, item_facts, listing_facts, one_line
 
 VOTE_HINT = "Vote with +1 N, -1 N or fire N."
 MAX_TITLE_CHARS = 300
 MAX_LINE_CHARS = 300
 MAX_TEXT_CHARS = 2000
 
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_SPACES = re.compile(r"\s+")
 _LINK_COLOR = "cyan"
 
 
 def clean(text: str, limit: int) -> str:
-    """One line of untrusted text, safe for a terminal and at most `limit` characters.
-
-    Control characters (escape sequences included) and bidi overrides become spaces, runs
-    of whitespace collapse to one space, and text over the limit ends in "…".
-    """
-    safe = "".join(
-        " " if unicodedata.category(ch) == "Cc" or ch in _BIDI_CONTROLS else ch for ch in text
-    )
-    flat = _SPACES.sub(" ", safe).strip()
+    """One line of untrusted text, safe for a terminal and at most `limit` characters
+    (text over the limit ends in "…")."""
+    flat = one_line(text)
     if len(flat) <= limit:
         return flat
     return flat[: limit - 1].rstrip() + "…"
@@ -50,27 +39,7 @@ def clean(text: str, limit: int) -> str:
 
 def safe_url(url: str | None) -> str | None:
     """The URL when it is a plain http(s) address fit for a terminal hyperlink, else None."""
-    if not url or any(ch.isspace() or unicodedata.category(ch) == "Cc" for ch in url):
-        return None
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return None
-    return url
-
-
-def format_date(day: date) -> str:
-    """A date as people write it, e.g. "Tuesday 3 December 2024"."""
-    return f"{day:%A} {day.day} {day:%B %Y}"
-
-
-def header_title(digest: Digest) -> str:
-    """The header's headline: the digest icon and the date in the channel's time zone."""
-    return f"📰 Papers for {format_date(digest.date)}"
-
-
-def count(n: int, noun: str) -> str:
-    """A number with what it counts, e.g. "1 pick", "1,204 upvotes"."""
-    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+    return url if is_web_url(url) else None
 
 
 def render_header(digest: Digest) -> RenderableType:
@@ -87,7 +56,7 @@ def render_header(digest: Digest) -> RenderableType:
         body.append(f"\n\n{VOTE_HINT}", style="dim")
     else:
         body.append(f"No new papers for {where} on this day.")
-    return Panel(body, title=Text(header_title(digest), style="bold"), title_align="left")
+    return Panel(body, title=Text(headline(digest), style="bold"), title_align="left")
 
 
 def render_item(item: DigestItem) -> RenderableType:
@@ -117,15 +86,7 @@ def render_item(item: DigestItem) -> RenderableType:
 
 def context_line(item: DigestItem) -> str:
     """Upvotes, GitHub stars, climbing, team votes and keywords, each saying what it is."""
-    facts: list[str] = []
-    if item.upvotes is not None:
-        facts.append(f"{count(item.upvotes, 'upvote')} on Hugging Face")
-    if item.stars is not None:
-        facts.append(count(item.stars, "GitHub star"))
-    if item.climbing:
-        facts.append("📈 climbing")
-    if item.team_votes:
-        facts.append(f"team votes {item.team_votes:+d}")
+    facts = item_facts(item)
     keywords = [clean(word, 60) for word in item.keywords[:5]]
     if any(keywords):
         facts.append("keywords: " + ", ".join(word for word in keywords if word))
@@ -215,11 +176,7 @@ def _render_papers(reply: Reply) -> RenderableType:
         why = why_line(item)
         if why:
             entry.append(f"\n   {why}", style="italic")
-        facts: list[str] = []
-        if item.upvotes is not None:
-            facts.append(f"{count(item.upvotes, 'upvote')} on Hugging Face")
-        if item.team_votes:
-            facts.append(f"team votes {item.team_votes:+d}")
+        facts = listing_facts(item)
         if facts:
             entry.append("\n   " + " · ".join(facts), style="dim")
         url = safe_url(item.links.hf)

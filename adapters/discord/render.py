@@ -13,17 +13,15 @@ which is never less than the characters Discord counts, so an emoji-heavy title 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any, Final
-from urllib.parse import urlsplit
 
 import discord
 from discord.utils import escape_markdown, escape_mentions
 
 from bot.models import Digest, DigestItem, Layout, Reply, ReplyKind
+from bot.wording import CLIMBING, count, headline, is_web_url, listing_facts, one_line
 
 TITLE_LIMIT: Final = 256
 DESCRIPTION_LIMIT: Final = 4096
@@ -48,8 +46,6 @@ KEYCAPS: Final = ("1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣", "6️�
 DIGEST_COLOUR: Final = discord.Colour(0xFFD21E)
 ELLIPSIS: Final = "…"
 
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_SPACES = re.compile(r"\s+")
 _UNESCAPED_BRACKET = re.compile(r"(?<!\\)((?:\\\\)*)([\[\]])")
 _SHORT_MENTION = re.compile(r"@(?=[!&]?[0-9])")
 _NO_MENTIONS: Final = discord.AllowedMentions.none()
@@ -107,11 +103,8 @@ def shorten(text: str, limit: int) -> str:
 
 
 def clean(text: str) -> str:
-    """One line of untrusted text: control characters and bidi overrides become spaces."""
-    safe = "".join(
-        " " if unicodedata.category(ch) == "Cc" or ch in _BIDI_CONTROLS else ch for ch in text
-    )
-    return _SPACES.sub(" ", safe).strip()
+    """One line of untrusted text (see bot.wording.one_line)."""
+    return one_line(text)
 
 
 def plain(text: str, limit: int) -> str:
@@ -127,34 +120,14 @@ def escape(text: str, limit: int) -> str:
 
 def safe_url(url: str | None, limit: int = EMBED_URL_LIMIT) -> str | None:
     """The URL when it is a plain http(s) address Discord accepts, else None."""
-    if not url or length(url) > limit:
-        return None
-    if any(ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf") for ch in url):
-        return None
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if not is_web_url(url) or length(url or "") > limit:
         return None
     return url
-
-
-def format_date(day: date) -> str:
-    """A date as people write it, e.g. "Tuesday 3 December 2024"."""
-    return f"{day:%A} {day.day} {day:%B %Y}"
-
-
-def header_title(digest: Digest) -> str:
-    """The header's headline: the digest icon and the date in the channel's time zone."""
-    return f"📰 Papers for {format_date(digest.date)}"
 
 
 def thread_name(digest: Digest) -> str:
     """The name of the thread started from the header."""
     return shorten(f"Papers for {digest.date.day} {digest.date:%B %Y}", THREAD_NAME_LIMIT)
-
-
-def count(n: int, noun: str) -> str:
-    """A number with what it counts, e.g. "1 pick", "1,204 upvotes"."""
-    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
 def vote_hint(digest: Digest, vote_emoji: Sequence[str] = DEFAULT_VOTE_EMOJI) -> str:
@@ -179,7 +152,7 @@ def render_header(
         DESCRIPTION_LIMIT,
     )
     embed = discord.Embed(
-        title=shorten(header_title(digest), TITLE_LIMIT),
+        title=shorten(headline(digest), TITLE_LIMIT),
         description=description,
         colour=DIGEST_COLOUR,
     )
@@ -321,7 +294,7 @@ def _facts(item: DigestItem) -> list[tuple[str, str, bool]]:
     if item.stars is not None:
         facts.append(("GitHub", count(item.stars, "star"), True))
     if item.climbing:
-        facts.append(("Trend", "📈 climbing", True))
+        facts.append(("Trend", CLIMBING, True))
     if item.team_votes:
         facts.append(("Team votes", f"{item.team_votes:+d}", True))
     keywords = [word for word in (escape(k, 60) for k in item.keywords[:KEYWORDS_SHOWN]) if word]
@@ -346,11 +319,7 @@ def _join_within(lines: Iterable[str], limit: int) -> str:
 
 def _listed(item: DigestItem) -> str:
     """A paper in a list: numbered linked title, why it is listed, and its numbers."""
-    facts: list[str] = []
-    if item.upvotes is not None:
-        facts.append(f"{count(item.upvotes, 'upvote')} on Hugging Face")
-    if item.team_votes:
-        facts.append(f"team votes {item.team_votes:+d}")
+    facts = listing_facts(item)
     lines = [f"**{item.rank}.** {_linked_title(item)}" if item.rank > 0 else _linked_title(item)]
     note = escape(item.note, 300)
     if note:
@@ -417,7 +386,7 @@ def _render_digest(reply: Reply) -> DiscordMessage:
         return _render_text(reply)
     entries = _spaced(_listed(item) for item in reply.digest.items)
     return _embed_reply(
-        header_title(reply.digest), [escape(reply.text, 500), "", *entries, *_lines(reply.lines)]
+        headline(reply.digest), [escape(reply.text, 500), "", *entries, *_lines(reply.lines)]
     )
 
 

@@ -16,14 +16,13 @@ http(s) addresses; any `|`, `<`, `>` or quote in a URL is percent-encoded first.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from adapters.slack.emoji import KEYCAP_EMOJI
 from bot.models import Digest, DigestItem, MessageRole, OutgoingMessage, Reply, ReplyKind
+from bot.wording import count, headline, is_web_url, item_facts, listing_facts, one_line
 
 Block = dict[str, Any]
 Message = dict[str, Any]
@@ -54,13 +53,8 @@ LINK_ACTION_PREFIX = "papers_link"
 
 ELLIPSIS = "…"
 TOO_LONG = "The rest does not fit in one Slack message."
-ICON = "📰"
 
 _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_DROPPED_CATEGORIES = frozenset({"Cs", "Co", "Cn"})
-_SPACE_CATEGORIES = frozenset({"Cc", "Zl", "Zp"})
-_SPACES = re.compile(r"\s+")
 _URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
 
 
@@ -73,18 +67,8 @@ def slack_length(text: str) -> int:
 
 
 def clean(text: str) -> str:
-    """One line of untrusted text: controls and separators become spaces, bidi overrides,
-    lone surrogates and unassigned code points go, runs of whitespace collapse to one space."""
-    if text.isprintable():
-        return _SPACES.sub(" ", text).strip()
-    kept: list[str] = []
-    for char in text:
-        category = unicodedata.category(char)
-        if category in _SPACE_CATEGORIES:
-            kept.append(" ")
-        elif category not in _DROPPED_CATEGORIES and char not in _BIDI_CONTROLS:
-            kept.append(char)
-    return _SPACES.sub(" ", "".join(kept)).strip()
+    """One line of untrusted text (see bot.wording.one_line)."""
+    return one_line(text)
 
 
 def escape(text: str) -> str:
@@ -124,13 +108,7 @@ def fit(text: str, limit: int, *, markup: bool = True) -> str:
 def safe_url(url: str | None) -> str | None:
     """A plain http(s) URL with `|`, `<`, `>`, quotes and other unsafe characters
     percent-encoded, or None when it is not one or is longer than Slack allows."""
-    if not url or any(char.isspace() or unicodedata.category(char) in ("Cc", "Cs") for char in url):
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+    if url is None or not is_web_url(url):
         return None
     encoded = quote(url, safe=_URL_SAFE)
     return encoded if len(encoded) <= MAX_URL else None
@@ -147,16 +125,6 @@ def link(url: str | None, label: str, limit: int, *, label_limit: int | None = N
         if room >= min(20, most):
             return f"<{address}|{fit(label, room)}>"
     return fit(label, most)
-
-
-def format_date(day: date) -> str:
-    """A date as people write it, e.g. "Tuesday 3 December 2024"."""
-    return f"{day:%A} {day.day} {day:%B %Y}"
-
-
-def count(n: int, noun: str) -> str:
-    """A number with what it counts, e.g. "1 pick", "1,204 upvotes"."""
-    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
 def vote_line(item_count: int, vote_emoji: Sequence[str]) -> str:
@@ -237,7 +205,7 @@ def digest_message(message: OutgoingMessage, vote_emoji: Sequence[str]) -> Messa
 
 def header_message(digest: Digest, vote_emoji: Sequence[str]) -> Message:
     """The digest's header: date, numbered linked titles, how many picks, how to vote."""
-    title = f"{ICON} Papers for {format_date(digest.date)}"
+    title = headline(digest)
     blocks = header_blocks(digest, vote_emoji)
     picks = count(len(digest.items), "pick")
     return {"text": fit(f"{title}: {picks}", MAX_FALLBACK_TEXT), "blocks": blocks}
@@ -245,7 +213,7 @@ def header_message(digest: Digest, vote_emoji: Sequence[str]) -> Message:
 
 def header_blocks(digest: Digest, vote_emoji: Sequence[str]) -> list[Block]:
     """The header's blocks, shared by the posted header and the `/papers today` reply."""
-    title = f"{ICON} Papers for {format_date(digest.date)}"
+    title = headline(digest)
     if not digest.items:
         return [header(title), section("No new papers for this channel today.")]
     facts = [f"{count(len(digest.items), 'pick')} for this channel"]
@@ -307,15 +275,7 @@ def compact_item_blocks(item: DigestItem) -> list[Block]:
 
 def facts_line(item: DigestItem) -> str:
     """Upvotes, GitHub stars, climbing, team votes and keywords, each saying what it is."""
-    facts: list[str] = []
-    if item.upvotes is not None:
-        facts.append(f"{count(item.upvotes, 'upvote')} on Hugging Face")
-    if item.stars is not None:
-        facts.append(count(item.stars, "GitHub star"))
-    if item.climbing:
-        facts.append("📈 climbing")
-    if item.team_votes:
-        facts.append(f"team votes {item.team_votes:+d}")
+    facts = item_facts(item)
     keywords = [word for word in (clean(k) for k in item.keywords[:5]) if word]
     if keywords:
         shown = ", ".join(fit(word, MAX_KEYWORD_CHARS, markup=False) for word in keywords)
@@ -469,11 +429,7 @@ def _papers_blocks(reply: Reply, _vote_emoji: Sequence[str]) -> list[Block]:
         note = fit(item.note, MAX_NOTE_CHARS)
         if note:
             lines.append(note)
-        facts: list[str] = []
-        if item.upvotes is not None:
-            facts.append(f"{count(item.upvotes, 'upvote')} on Hugging Face")
-        if item.team_votes:
-            facts.append(f"team votes {item.team_votes:+d}")
+        facts = listing_facts(item)
         if facts:
             lines.append(" · ".join(facts))
         blocks.append(section("\n".join(lines)))
