@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import pytest
 
-from bot.models import ChannelRef, Digest, DigestItem, PaperLinks
+from bot.models import ChannelRef, Digest, DigestItem
+from tests.fakes.items import make_item as shared_item
 
 CHANNEL = ChannelRef("console", "local", "general")
 
@@ -18,27 +18,8 @@ MakeItem = Callable[..., DigestItem]
 
 def make_item(rank: int = 1, **changes: Any) -> DigestItem:
     """A realistic digest item for paper 2401.0000N; keyword arguments override fields."""
-    paper_id = f"2401.0000{rank}"
-    item = DigestItem(
-        rank=rank,
-        paper_id=paper_id,
-        title=f"Paper number {rank}",
-        authors=("Ada Lovelace", "Alan Turing", "Grace Hopper"),
-        more_authors=True,
-        summary="A short summary of what the paper does.",
-        links=PaperLinks(
-            hf=f"https://huggingface.co/papers/{paper_id}",
-            arxiv=f"https://arxiv.org/abs/{paper_id}",
-            pdf=f"https://arxiv.org/pdf/{paper_id}",
-            code="https://github.com/example/repo",
-        ),
-        upvotes=312,
-        stars=45,
-        keywords=("a", "b", "c"),
-        organization="Example Lab",
-        climbing=True,
-    )
-    return dataclasses.replace(item, **changes)
+    defaults: dict[str, Any] = {"keywords": ("a", "b", "c"), "thumbnail": None}
+    return shared_item(rank, id_prefix="2401.0000", **{**defaults, **changes})
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import date
 from typing import Any
@@ -18,12 +17,12 @@ from bot.models import (
     Digest,
     DigestItem,
     Layout,
-    PaperLinks,
     Reply,
     ReplyKind,
     Vote,
 )
 from tests.fakes.discord import CHANNEL_ID, GUILD_ID, TOKEN, FakeDiscord
+from tests.fakes.items import make_item as shared_item
 
 CHANNEL = ChannelRef("discord", str(GUILD_ID), str(CHANNEL_ID))
 WAIT_SECONDS = 5
@@ -133,28 +132,7 @@ async def adapter(connect: Callable[..., Any], core: RecordingCore) -> DiscordAd
 
 def make_item(rank: int = 1, **changes: Any) -> DigestItem:
     """A realistic digest item for paper 2606.1000N; keyword arguments override fields."""
-    paper_id = f"2606.1000{rank}"
-    item = DigestItem(
-        rank=rank,
-        paper_id=paper_id,
-        title=f"Paper number {rank}",
-        authors=("Ada Lovelace", "Alan Turing", "Grace Hopper"),
-        more_authors=True,
-        summary="A short summary of what the paper does.",
-        links=PaperLinks(
-            hf=f"https://huggingface.co/papers/{paper_id}",
-            arxiv=f"https://arxiv.org/abs/{paper_id}",
-            pdf=f"https://arxiv.org/pdf/{paper_id}",
-            code="https://github.com/example/repo",
-        ),
-        upvotes=312,
-        stars=45,
-        keywords=("sparse attention", "long context"),
-        thumbnail=f"https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/{paper_id}.png",
-        organization="Example Lab",
-        climbing=True,
-    )
-    return dataclasses.replace(item, **changes)
+    return shared_item(rank, **changes)
 
 
 def make_digest(*items: DigestItem, layout: Layout = Layout.THREAD) -> Digest:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -23,12 +22,12 @@ from bot.models import (
     Command,
     Digest,
     DigestItem,
-    PaperLinks,
     Reply,
     ReplyKind,
     Vote,
 )
 from config.settings import Settings
+from tests.fakes.items import make_item as shared_item
 from tests.fakes.slack import (
     SIGNING_SECRET,
     FakeSlack,
@@ -46,28 +45,11 @@ JSON = "application/json"
 
 def make_item(rank: int = 1, **changes: Any) -> DigestItem:
     """A realistic digest item for paper 2606.1000N; keyword arguments override fields."""
-    paper_id = f"2606.1000{rank}"
-    item = DigestItem(
-        rank=rank,
-        paper_id=paper_id,
-        title=f"Sparse attention, part {rank}",
-        authors=("Ada Lovelace", "Alan Turing", "Grace Hopper"),
-        more_authors=True,
-        summary="A short summary of what the paper does.",
-        links=PaperLinks(
-            hf=f"https://huggingface.co/papers/{paper_id}",
-            arxiv=f"https://arxiv.org/abs/{paper_id}",
-            pdf=f"https://arxiv.org/pdf/{paper_id}",
-            code="https://github.com/example/repo",
-        ),
-        upvotes=312,
-        stars=45,
-        keywords=("sparse attention", "GQA"),
-        thumbnail=f"https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/{paper_id}.png",
-        organization="Example Lab",
-        climbing=True,
-    )
-    return dataclasses.replace(item, **changes)
+    defaults: dict[str, Any] = {
+        "title": f"Sparse attention, part {rank}",
+        "keywords": ("sparse attention", "GQA"),
+    }
+    return shared_item(rank, **{**defaults, **changes})
 
 
 def make_digest(*items: DigestItem, channel: ChannelRef = CHANNEL) -> Digest:
