@@ -133,14 +133,21 @@ class Delivery:
                 settings, paper_ids=record.paper_ids, now=now, slot_date=slot_date
             )
         log.info("digest_resumed", channel=record.channel.key, slot=record.slot)
-        await self._post(adapter, record.slot, digest)
+        await self._post(adapter, record.slot, digest, resumed=True)
 
-    async def _post(self, adapter: ChatAdapter, slot: str, digest: Digest) -> Outcome:
+    async def _post(
+        self, adapter: ChatAdapter, slot: str, digest: Digest, *, resumed: bool = False
+    ) -> Outcome:
         channel = digest.channel
         try:
             header = await self._send(
                 adapter,
-                OutgoingMessage(key=f"{digest.id}:header", role=MessageRole.HEADER, digest=digest),
+                OutgoingMessage(
+                    key=f"{digest.id}:header",
+                    role=MessageRole.HEADER,
+                    digest=digest,
+                    resumed=resumed,
+                ),
             )
             thread = header if digest.layout is Layout.THREAD else None
             for item in digest.items:
@@ -152,6 +159,7 @@ class Delivery:
                         digest=digest,
                         item=item,
                         thread=thread,
+                        resumed=resumed,
                     ),
                 )
         except ChannelUnavailable as error:

@@ -249,7 +249,9 @@ class OutgoingMessage:
     """One message of a digest for an adapter to render and post.
 
     `key` is unique per digest and message, so a platform that takes a nonce can refuse a
-    resend; `thread` is the header's PostRef when the item goes in its thread.
+    resend; `thread` is the header's PostRef when the item goes in its thread. `resumed` is
+    True when a crash may have come between posting it and recording that: an adapter that
+    can look up what it posted (Slack's message metadata) checks before posting again.
     """
 
     key: str
@@ -257,6 +259,7 @@ class OutgoingMessage:
     digest: Digest
     item: DigestItem | None = None
     thread: PostRef | None = None
+    resumed: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ import asyncio
 import functools
 import itertools
 import re
+import time
 import zlib
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -74,6 +75,9 @@ EVENTS_PATH = "/slack/events"
 DRAIN_SECONDS = 10.0
 """How long `stop()` lets commands and votes in hand finish."""
 WORKERS = 16
+RECONCILE_SECONDS = 2 * 24 * 3600
+"""How far back a resumed post looks for itself in the channel's history."""
+RECONCILE_LIMIT = 200
 """Tasks that run commands, votes and deferred dispatches; few, so acknowledging comes first."""
 EARLY_ACK_BACKLOG = 5_000
 """Beyond this much queued work, HTTP requests are dispatched before they are acknowledged."""
@@ -255,6 +259,11 @@ class SlackAdapter:
         token = await self._token_for(channel.workspace)
         rendered = render.digest_message(message, self._emoji.shown())
         thread_ts = message.thread.message_id if message.thread is not None else None
+        if message.resumed:
+            posted = await self._already_posted(token, channel, thread_ts, message.key)
+            if posted is not None:
+                log.info("slack_post_found", channel=channel.key, key=message.key)
+                return PostRef(channel, posted, thread_id=thread_ts)
         async with self._pacer.limiter(channel.key):
             try:
                 response = await self._client.chat_postMessage(
@@ -272,6 +281,46 @@ class SlackAdapter:
                     f"Slack chat.postMessage failed: {type(error).__name__}"
                 ) from None
         return PostRef(channel, str(response["ts"]), thread_id=thread_ts)
+
+    async def _already_posted(
+        self, token: str, channel: ChannelRef, thread_ts: str | None, key: str
+    ) -> str | None:
+        """The ts of a message the bot already posted under outbox `key`, found by its
+        metadata in the channel's recent history (or the header's thread), else None.
+
+        A crash between Slack taking a post and the outbox recording it would otherwise post
+        it twice on resume. A failed look-up is logged and the post goes ahead.
+        """
+        since = f"{time.time() - RECONCILE_SECONDS:.6f}"
+        try:
+            if thread_ts is None:
+                found = await self._client.conversations_history(
+                    token=token,
+                    channel=channel.channel,
+                    oldest=since,
+                    include_all_metadata=True,
+                    limit=RECONCILE_LIMIT,
+                )
+            else:
+                found = await self._client.conversations_replies(
+                    token=token,
+                    channel=channel.channel,
+                    ts=thread_ts,
+                    include_all_metadata=True,
+                    limit=RECONCILE_LIMIT,
+                )
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
+            log.warning("slack_reconcile_failed", channel=channel.key, error=type(error).__name__)
+            return None
+        for posted in found.get("messages") or []:
+            metadata = posted.get("metadata") or {}
+            payload = metadata.get("event_payload") or {}
+            if (
+                metadata.get("event_type") == render.METADATA_EVENT_TYPE
+                and payload.get("key") == key
+            ):
+                return str(posted["ts"])
+        return None
 
     def web_routes(self) -> list[web.RouteDef]:
         """POST /slack/events in HTTP mode; GET /slack/install and /slack/oauth_redirect

@@ -61,6 +61,7 @@ async def test_a_crash_mid_digest_resumes_without_reposting(harness: Harness) ->
 
     assert resumed == 1
     assert len(first_keys) == 3
+    assert [m.resumed for _, m in harness.adapter.posted] == [False] * 3 + [True] * 3
     assert harness.adapter.keys[:3] == first_keys
     assert len(harness.adapter.keys) == 6
     assert len(set(harness.adapter.keys)) == 6

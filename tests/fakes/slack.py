@@ -234,10 +234,27 @@ class FakeSlack:
             ts = f"{1_700_000_000 + n}.{n:06d}"
             self.messages.append({**body, "ts": ts})
             return {"ok": True, "channel": body.get("channel"), "ts": ts, "message": {"ts": ts}}
+        if method == "conversations.history":
+            return {"ok": True, "messages": self._history(body, thread=False)}
+        if method == "conversations.replies":
+            return {"ok": True, "messages": self._history(body, thread=True)}
         if method == "users.info":
             user_id = str(body.get("user"))
             return {"ok": True, "user": self.users.get(user_id, {"id": user_id})}
         return {"ok": True}
+
+    def _history(self, body: Mapping[str, Any], *, thread: bool) -> list[dict[str, Any]]:
+        """Posted messages of a channel (newest first), or of one thread; with metadata
+        only when asked for, as Slack does."""
+        channel = body.get("channel")
+        if thread:
+            parent = body.get("ts")
+            found = [m for m in self.messages if parent in (m.get("ts"), m.get("thread_ts"))]
+        else:
+            found = [m for m in self.messages if m.get("channel") == channel]
+        metadata = str(body.get("include_all_metadata")).lower() in ("1", "true")
+        shown = [m if metadata else {k: v for k, v in m.items() if k != "metadata"} for m in found]
+        return list(reversed(shown))
 
     def _oauth_access(self, token: str | None, body: dict[str, Any]) -> dict[str, Any]:
         if token != f"basic:{CLIENT_ID}:{CLIENT_SECRET}":

@@ -3,6 +3,7 @@ chat.postMessage receives, the errors that pause a channel, 429s and per-channel
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import pytest
@@ -142,3 +143,30 @@ def call_ts(served: Served, index: int) -> str:
     """The ts the fake gave the index-th posted message (its counter starts at 1)."""
     n = index + 1
     return f"{1_700_000_000 + n}.{n:06d}"
+
+
+async def test_a_resumed_post_finds_what_slack_already_took_instead_of_posting_twice(
+    served: Served,
+) -> None:
+    head = await served.adapter.post(CHANNEL, header())
+    first = await served.adapter.post(CHANNEL, item(1, head))
+
+    again_head = await served.adapter.post(CHANNEL, dataclasses.replace(header(), resumed=True))
+    again_first = await served.adapter.post(
+        CHANNEL, dataclasses.replace(item(1, head), resumed=True)
+    )
+    second = await served.adapter.post(CHANNEL, dataclasses.replace(item(2, head), resumed=True))
+
+    assert (again_head, again_first) == (head, first)
+    assert len(served.fake.calls_to("chat.postMessage")) == 3
+    assert second.message_id == call_ts(served, 2)
+    assert served.fake.calls_to("conversations.history")[0].body["channel"] == "C1"
+    assert served.fake.calls_to("conversations.replies")[0].body["ts"] == head.message_id
+
+
+async def test_a_failed_look_up_still_posts(served: Served) -> None:
+    served.fake.fail("conversations.history", "missing_scope")
+
+    await served.adapter.post(CHANNEL, dataclasses.replace(header(), resumed=True))
+
+    assert len(served.fake.calls_to("chat.postMessage")) == 1
