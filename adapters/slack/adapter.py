@@ -452,9 +452,28 @@ class SlackAdapter:
             log.info("slack_ready", team=auth.get("team_id"), bot_user=auth.get("user_id"))
 
     async def _connect(self, socket: AsyncSocketModeHandler) -> None:
-        """Open the Socket Mode connection (slack_sdk retries until it is up, then keeps it)."""
+        """Open the Socket Mode connection (slack_sdk retries until it is up, then keeps it),
+        unless Slack refuses the app token: that is said once, not retried forever."""
+        if not await self._app_token_works():
+            return
         await socket.connect_async()
         log.info("slack_socket_mode_connected")
+
+    async def _app_token_works(self) -> bool:
+        """False (with one log line) when Slack refuses SLACK_APP_TOKEN; True otherwise,
+        including when Slack cannot be reached yet (the connection then keeps trying)."""
+        try:
+            await self._client.apps_connections_open(app_token=self._config.app_token or "")
+        except SlackApiError as error:
+            log.error(
+                "slack_app_token_refused",
+                error=error_code(error),
+                hint="check SLACK_APP_TOKEN (xapp-, scope connections:write); Socket Mode is off",
+            )
+            return False
+        except (aiohttp.ClientError, TimeoutError) as error:
+            log.warning("slack_unreachable", error=type(error).__name__)
+        return True
 
     async def _token_for(self, workspace: str) -> str:
         if self._installations is None:

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from urllib.parse import parse_qsl
 
 import pytest
+import structlog
 
 from adapters.slack import SlackAdapter, build_slack_adapter
 from bot.models import ChannelRef, Command
@@ -37,8 +38,9 @@ async def test_socket_mode_opens_its_connection_with_the_app_token(
 ) -> None:
     adapter, _core = socket_adapter
 
-    [call] = fake_slack.calls_to("apps.connections.open")
-    assert call.token == APP_TOKEN
+    calls = fake_slack.calls_to("apps.connections.open")
+    assert len(calls) == 2  # the token check, then the connection itself
+    assert all(call.token == APP_TOKEN for call in calls)
     assert adapter.web_routes() == []
 
 
@@ -88,3 +90,20 @@ async def test_a_reaction_envelope_is_acked_and_becomes_a_vote(
         "1700000009.000009",
         "EvS",
     )
+
+
+async def test_a_refused_app_token_is_said_once_not_retried_forever(fake_slack: FakeSlack) -> None:
+    settings = slack_settings(fake_slack, SLACK_SIGNING_SECRET=None, SLACK_APP_TOKEN="xapp-1-bad")
+    adapter = build_slack_adapter(settings)
+    assert adapter is not None
+
+    with structlog.testing.capture_logs() as logs:
+        running = asyncio.create_task(adapter.start(RecordingCore()))
+        await asyncio.sleep(1.5)
+        await adapter.stop()
+        await running
+
+    assert len(fake_slack.calls_to("apps.connections.open")) == 1
+    refused = [e for e in logs if e["event"] == "slack_app_token_refused"]
+    assert len(refused) == 1 and refused[0]["error"] == "invalid_auth"
+    assert "xapp-1-bad" not in str(logs)
