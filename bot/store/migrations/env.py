@@ -20,11 +20,18 @@ from bot.store.search import configure_engine
 from bot.store.tables import metadata
 
 
+def _ours(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """Only the store's own tables: others in the same database (slack_sdk's installation
+    and OAuth state tables) are left alone by autogenerate."""
+    return not (type_ == "table" and reflected and name not in metadata.tables)
+
+
 def _run_migrations(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
+        include_object=_ours,
     )
     with context.begin_transaction():
         context.run_migrations()
