@@ -44,8 +44,9 @@ CONSOLE_MODE_LINE = (
 
 
 @dataclass
-class Core:
-    """Everything the core is made of, built from the settings, without any chat platform."""
+class CoreParts:
+    """Everything the core is made of, built from the settings, without any chat platform
+    (adapters see only the narrow `bot.ports.Core`, which the service implements)."""
 
     settings: Settings
     store: Store
@@ -84,7 +85,7 @@ def build_sources(settings: Settings, http: httpx.AsyncClient) -> list[PaperSour
 
 
 @contextlib.asynccontextmanager
-async def open_core(settings: Settings, *, migrate: bool = True) -> AsyncIterator[Core]:
+async def open_core(settings: Settings, *, migrate: bool = True) -> AsyncIterator[CoreParts]:
     """Migrate the database, open the store and the HTTP client; close both on exit."""
     if migrate:
         await asyncio.to_thread(upgrade_database, settings.database_url)
@@ -94,7 +95,7 @@ async def open_core(settings: Settings, *, migrate: bool = True) -> AsyncIterato
         sources = build_sources(settings, http)
         metrics = Metrics()
         composer = DigestComposer(store)
-        yield Core(
+        yield CoreParts(
             settings=settings,
             store=store,
             http=http,
@@ -129,7 +130,7 @@ def build_adapters(settings: Settings) -> list[ChatAdapter]:
 class Bot:
     """The running bot: scheduler, HTTP server and adapters around one core."""
 
-    def __init__(self, core: Core, adapters: list[ChatAdapter]) -> None:
+    def __init__(self, core: CoreParts, adapters: list[ChatAdapter]) -> None:
         self.core = core
         self.adapters = adapters
         self.delivery = Delivery(
