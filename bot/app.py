@@ -171,7 +171,9 @@ class Bot:
         log.info("fetch_done", **summary.as_dict())
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Serve until `stop` is set or an interactive console quits, then shut down in order."""
+        """Serve until `stop` is set or an interactive console quits, then shut down in order:
+        the scheduler first (posts in flight finish, no new ones start), then the adapters,
+        then the HTTP server."""
         settings = self.core.settings
         await self.http.start(settings.http_host, settings.http_port)
         await self.scheduler.start()
@@ -181,6 +183,7 @@ class Bot:
                     group.create_task(self._serve(adapter, stop))
                 group.create_task(self._resume())
                 await stop.wait()
+                await self.scheduler.shutdown()
                 for adapter in self.adapters:
                     await adapter.stop()
         finally:
