@@ -9,7 +9,7 @@ from pathlib import Path
 from bot.app import Bot, open_core
 from bot.models import ChannelRef, ChannelSettings, OutgoingMessage, PostRef
 from config.settings import load_settings
-from tests.e2e.conftest import eventually
+from tests.fakes import eventually
 from tests.fakes.chat import RecordingAdapter
 from tests.fakes.papers import make_paper
 

@@ -8,7 +8,7 @@ import json
 import os
 import socket
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -121,14 +121,6 @@ def bot_env(tmp_path: Path, upstream: FakeUpstream) -> BotEnv:
         PAPERS_LOG_FORMAT="json",
     )
     return BotEnv(tmp_path, env)
-
-
-async def eventually(condition: Callable[[], object]) -> None:
-    """Wait until `condition()` holds, looking every 0.1 s (bound it with asyncio.timeout)."""
-    while True:
-        if condition():
-            return
-        await asyncio.sleep(0.1)
 
 
 def json_events(text: str) -> list[dict]:

@@ -9,8 +9,9 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.store import open_store
-from tests.e2e.conftest import BotEnv, eventually, featured_on
+from tests.e2e.conftest import BotEnv, featured_on
 from tests.e2e.test_run import stop
+from tests.fakes import eventually
 from tests.fakes.discord import CHANNEL_ID, GUILD_ID, TOKEN, FakeDiscord, reaction, slash
 from tests.fakes.upstream import FakeUpstream
 
@@ -48,10 +49,10 @@ async def test_a_discord_server_gets_the_digest_and_its_votes_count(
     process = await bot_env.start("run")
     try:
         async with asyncio.timeout(30):
-            await eventually(lambda: discord_server.calls_to("PUT", ".*/commands"))
+            await eventually(lambda: discord_server.calls_to("PUT", ".*/commands"), seconds=20)
             await discord_server.dispatch("INTERACTION_CREATE", slash("digest", "now"))
             header = (await discord_server.wait_for_calls("POST", MESSAGES))[0]
-            await eventually(lambda: len(thread_items(discord_server)) >= 5)
+            await eventually(lambda: len(thread_items(discord_server)) >= 5, seconds=20)
             item = thread_items(discord_server)[0]
             await discord_server.dispatch(
                 "MESSAGE_REACTION_ADD", reaction("🔥", item["id"], channel_id=item["channel_id"])

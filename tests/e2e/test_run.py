@@ -11,7 +11,8 @@ import httpx
 
 from bot.models import ChannelRef, ChannelSettings
 from bot.store import open_store, upgrade_database
-from tests.e2e.conftest import BotEnv, eventually, featured_on, json_events
+from tests.e2e.conftest import BotEnv, featured_on, json_events
+from tests.fakes import eventually
 from tests.fakes.upstream import FakeUpstream, slow
 
 LAB = ChannelRef("console", "local", "general")
@@ -92,7 +93,7 @@ async def test_sigterm_does_not_wait_for_a_hanging_upstream(
     upstream.add_fault(slow(60, path_prefix="/api/daily_papers"), times=10)
     process = await bot_env.start("run")
     async with asyncio.timeout(20):
-        await eventually(lambda: upstream.requests_to("/api/daily_papers"))
+        await eventually(lambda: upstream.requests_to("/api/daily_papers"), seconds=20)
 
     started = asyncio.get_running_loop().time()
     code, _, err = await stop(process)

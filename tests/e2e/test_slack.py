@@ -10,8 +10,9 @@ import httpx
 import pytest
 
 from bot.store import open_store
-from tests.e2e.conftest import BotEnv, eventually, featured_on
+from tests.e2e.conftest import BotEnv, featured_on
 from tests.e2e.test_run import stop
+from tests.fakes import eventually
 from tests.fakes.slack import (
     SIGNING_SECRET,
     FakeSlack,
@@ -67,9 +68,9 @@ async def test_a_slack_workspace_gets_the_digest_and_its_votes_count(
     try:
         async with asyncio.timeout(30), httpx.AsyncClient(base_url=bot_env.http_url) as client:
             command = slash_command("digest now", response_url=slack.response_url("now"))
-            await eventually(lambda: slack.calls_to("auth.test"))
+            await eventually(lambda: slack.calls_to("auth.test"), seconds=20)
             await post_when_ready(client, command, FORM)
-            await eventually(lambda: slack.responses_to("now"))
+            await eventually(lambda: slack.responses_to("now"), seconds=20)
             header, *items = slack.messages
             vote = event_callback(reaction("fire", ts=items[0]["ts"]), event_id="Ev1")
             assert await post_signed(client, vote, "application/json") == 200

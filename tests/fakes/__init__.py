@@ -6,6 +6,9 @@ reaches the internet.
 
 from __future__ import annotations
 
+import asyncio
+import inspect
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -31,3 +34,16 @@ class RecordingSleep:
     async def __call__(self, seconds: float) -> None:
         """Record the wait and return at once."""
         self.waits.append(seconds)
+
+
+async def eventually(
+    check: Callable[[], object | Awaitable[object]], *, seconds: float = 5.0
+) -> None:
+    """Wait until `check()` is truthy (it may be a coroutine function), looking every 10 ms;
+    fail after `seconds`."""
+    for _ in range(int(seconds * 100)):
+        outcome = check()
+        if await outcome if inspect.isawaitable(outcome) else outcome:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"the condition did not come true within {seconds:g} seconds")

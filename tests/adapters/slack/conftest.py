@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import inspect
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -96,16 +95,6 @@ class RecordingCore:
     async def suggest_papers(self, channel: ChannelRef, prefix: str) -> list[tuple[str, str]]:
         """Not used by the Slack adapter."""
         return []
-
-
-async def eventually(check: Callable[[], bool | Awaitable[bool]]) -> None:
-    """Wait until `check()` is true (it may be a coroutine function), polling for 5 s at most."""
-    for _ in range(500):
-        outcome = check()
-        if await outcome if inspect.isawaitable(outcome) else outcome:
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError("the condition did not come true within 5 seconds")
 
 
 class AlwaysHealthy:

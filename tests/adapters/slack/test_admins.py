@@ -7,7 +7,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from tests.adapters.slack.conftest import T1, Served, eventually, serve
+from tests.adapters.slack.conftest import T1, Served, serve
+from tests.fakes import eventually
 from tests.fakes.slack import FakeSlack
 
 

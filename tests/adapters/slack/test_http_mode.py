@@ -15,9 +15,9 @@ from tests.adapters.slack.conftest import (
     JSON,
     RecordingCore,
     Served,
-    eventually,
     serve,
 )
+from tests.fakes import eventually
 from tests.fakes.slack import (
     FakeSlack,
     event_callback,

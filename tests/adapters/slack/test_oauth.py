@@ -14,7 +14,8 @@ from adapters.slack.errors import NOT_INSTALLED
 from adapters.slack.oauth import BOT_SCOPES
 from bot.models import ChannelRef, Command, MessageRole, OutgoingMessage
 from bot.ports import ChannelUnavailable
-from tests.adapters.slack.conftest import T1, Served, eventually, make_digest, serve
+from tests.adapters.slack.conftest import T1, Served, make_digest, serve
+from tests.fakes import eventually
 from tests.fakes.slack import CLIENT_ID, CLIENT_SECRET, FakeSlack, Workspace, reaction
 from tests.store.conftest import database_url, postgres_url
 

@@ -13,7 +13,8 @@ import structlog
 
 from adapters.slack import SlackAdapter, build_slack_adapter
 from bot.models import ChannelRef, Command
-from tests.adapters.slack.conftest import RecordingCore, eventually, slack_settings
+from tests.adapters.slack.conftest import RecordingCore, slack_settings
+from tests.fakes import eventually
 from tests.fakes.slack import APP_TOKEN, FakeSlack, event_callback, reaction, slash_command
 
 
