@@ -181,7 +181,10 @@ class ConsoleAdapter:
             return
         vote = target.vote(self.channel, emoji)
         if vote is None:
-            self._say(f"Item {rank} was shown but not posted here, so there is nothing to vote on.")
+            self._say(
+                f"Item {rank} was only previewed; post the digest with /papers digest now, "
+                "then vote on it."
+            )
             return
         try:
             counted = await core.record_vote(vote)

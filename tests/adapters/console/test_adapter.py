@@ -195,8 +195,9 @@ async def test_a_vote_on_a_shown_but_never_posted_item_sends_nothing(digest: Dig
     await serve(adapter, core)
 
     assert core.votes == []
-    assert "Item 1 was shown but not posted here, so there is nothing to vote on." in (
-        console.export_text()
+    assert (
+        "Item 1 was only previewed; post the digest with /papers digest now, then vote on it."
+        in (console.export_text())
     )
 
 
