@@ -30,6 +30,10 @@ class Core(Protocol):
         """Apply one reaction; False when it was ignored (not ours, duplicate, unknown)."""
         ...
 
+    async def clear_votes(self, channel: ChannelRef, message_id: str, emoji: str | None) -> int:
+        """Withdraw the votes on a message whose reactions were cleared (one emoji, or all)."""
+        ...
+
     async def workspace_removed(self, platform: str, workspace: str, reason: str) -> int:
         """Pause every subscription of a workspace the bot left (uninstalled, kicked)."""
         ...

@@ -64,6 +64,14 @@ class PapersService:
         self._metrics.votes.labels(platform, outcome).inc()
         return outcome == "recorded"
 
+    async def clear_votes(self, channel: ChannelRef, message_id: str, emoji: str | None) -> int:
+        """Withdraw the votes on a message whose reactions were cleared (one emoji, or all)."""
+        cleared = await self._store.clear_votes(channel, message_id, emoji)
+        if cleared:
+            log.info("votes_cleared", channel=channel.key, message_id=message_id, votes=cleared)
+            self._metrics.votes.labels(channel.platform, "cleared").inc(cleared)
+        return cleared
+
     async def workspace_removed(self, platform: str, workspace: str, reason: str) -> int:
         """Pause every subscription of a workspace the bot left; returns how many."""
         paused = await self._store.pause_workspace(platform, workspace, reason, at=self._clock())

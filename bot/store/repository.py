@@ -745,6 +745,20 @@ class Store:
             result = await connection.execute(statement)
         return result.rowcount > 0
 
+    async def clear_votes(self, ref: ChannelRef, message_id: str, emoji: str | None = None) -> int:
+        """Withdraw every vote on a message (or only those with `emoji`), as when a
+        moderator clears its reactions; returns how many were withdrawn."""
+        statement = delete(votes).where(
+            votes.c.platform == ref.platform,
+            votes.c.channel_key == ref.key,
+            votes.c.message_id == message_id,
+        )
+        if emoji is not None:
+            statement = statement.where(votes.c.emoji == emoji)
+        async with self._write() as connection:
+            result = await connection.execute(statement)
+        return result.rowcount
+
     async def vote_tallies(
         self, platform: str, workspace: str, paper_ids: Sequence[str] | None = None
     ) -> dict[str, VoteTally]:

@@ -104,3 +104,18 @@ async def test_paper_suggestions_come_from_the_channels_digests(harness: Harness
     assert [paper_id for paper_id, _ in everything] == [f"2606.0000{n}" for n in (5, 4, 3, 2, 1)]
     assert by_id == [("2606.00003", "Paper 2606.00003")]
     assert by_title == [("2606.00004", "Paper 2606.00004")]
+
+
+async def test_clearing_a_messages_reactions_takes_its_votes_back(harness: Harness) -> None:
+    _, items = await _posted_digest(harness)
+    for user, emoji in (("U1", "+1"), ("U2", "fire"), ("U3", "+1")):
+        await harness.service.record_vote(Vote(GENERAL, items[1], user, emoji))
+    await harness.service.record_vote(Vote(GENERAL, items[2], "U1", "+1"))
+
+    only_thumbs = await harness.service.clear_votes(GENERAL, items[1], "+1")
+    everything = await harness.service.clear_votes(GENERAL, items[1], None)
+
+    tallies = await harness.store.vote_tallies("console", "local")
+    assert (only_thumbs, everything) == (2, 1)
+    assert "2606.00005" not in tallies or tallies["2606.00005"].weight == 0
+    assert tallies["2606.00004"].weight == 1

@@ -61,6 +61,16 @@ async def test_a_vote_counts_once_until_removed(store: Store) -> None:
     assert await store.vote_tallies("slack", "T1") == {"a": VoteTally("a", 2, 1)}
 
 
+async def test_clearing_votes_on_a_message_removes_one_emoji_or_all(store: Store) -> None:
+    for user, emoji in (("U1", "+1"), ("U2", "+1"), ("U3", "fire")):
+        await store.add_vote(Vote(GENERAL, "1700.2", user, emoji), paper_id="a", weight=1, at=AT)
+    await store.add_vote(Vote(GENERAL, "1700.3", "U1", "+1"), paper_id="b", weight=1, at=AT)
+
+    assert await store.clear_votes(GENERAL, "1700.2", "+1") == 2
+    assert await store.clear_votes(GENERAL, "1700.2") == 1
+    assert await store.vote_tallies("slack", "T1") == {"b": VoteTally("b", 1, 1)}
+
+
 async def test_concurrent_duplicate_votes_count_once(store: Store) -> None:
     vote = Vote(GENERAL, "1700.2", "U1", "+1")
     results = await asyncio.gather(
