@@ -167,8 +167,11 @@ class Bot:
                 self.http.add_routes(adapter.web_routes())
 
     async def _fetch(self) -> None:
+        """The interval job: refresh the papers, then finish any digest a failed post left
+        half-done (the outbox skips what already went out)."""
         summary = await self.core.refresher.refresh()
         log.info("fetch_done", **summary.as_dict())
+        await self.delivery.resume_unfinished()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Serve until `stop` is set or an interactive console quits, then shut down in order:
@@ -199,7 +202,13 @@ class Bot:
             log.exception("resume_failed")
 
     async def _serve(self, adapter: ChatAdapter, stop: asyncio.Event) -> None:
-        await adapter.start(self.service)
+        """Run one adapter. One that ends by itself (the console's `quit`) stops the bot; one
+        that fails is logged and the others go on serving."""
+        try:
+            await adapter.start(self.service)
+        except Exception:
+            log.exception("adapter_failed", platform=adapter.platform)
+            return
         stop.set()
 
 

@@ -7,9 +7,10 @@ recorded under a key unique per digest and message, so a resumed delivery skips 
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date, timedelta
 
 import structlog
@@ -62,6 +63,7 @@ class Delivery:
         self._metrics = metrics
         self._clock = clock
         self._resume_within = resume_within
+        self._active: set[tuple[str, str]] = set()
 
     async def deliver(self, channel: ChannelRef, slot_date: date) -> Outcome:
         """Claim the channel's slot for `slot_date` and post its digest; a taken slot is a no-op."""
@@ -82,11 +84,57 @@ class Delivery:
             log.info("digest_skipped", channel=channel.key, reason=settings.paused_reason)
             return Outcome.PAUSED
         slot = slot_date.isoformat()
-        now = self._clock()
-        if not await self._store.claim_slot(channel, slot, at=now):
+        if not await self._store.claim_slot(channel, slot, at=self._clock()):
             log.info("digest_slot_taken", channel=channel.key, slot=slot)
             return Outcome.ALREADY
-        digest = await self._composer.compose(settings, now=now, slot_date=slot_date)
+        with self._working(channel, slot):
+            digest = await self._plan(settings, slot_date)
+            if digest is None:
+                return Outcome.EMPTY
+            return await self._post(adapter, slot, digest)
+
+    async def resume_unfinished(self) -> int:
+        """Finish slots left half-done (claimed within the grace, not being posted now): after
+        a crash, or after a post failed for a passing reason. Returns how many were resumed."""
+        resumed = 0
+        cutoff = self._clock() - self._resume_within
+        for record in await self._store.unfinished_slots():
+            adapter = self._adapters.get(record.channel.platform)
+            busy = (record.channel.key, record.slot) in self._active
+            if adapter is None or busy or record.claimed_at < cutoff:
+                continue
+            try:
+                with self._working(record.channel, record.slot):
+                    await self._resume(adapter, record)
+            except Exception as error:  # one failing channel must not stop the others
+                log.warning(
+                    "digest_resume_failed",
+                    channel=record.channel.key,
+                    slot=record.slot,
+                    error=f"{type(error).__name__}: {error}",
+                )
+                continue
+            resumed += 1
+        return resumed
+
+    async def _resume(self, adapter: ChatAdapter, record: SlotRecord) -> None:
+        settings = await self._store.get_channel(record.channel) or ChannelSettings(record.channel)
+        slot_date = date.fromisoformat(record.slot)
+        if record.digest_id is None:
+            digest = await self._plan(settings, slot_date)
+            if digest is None:
+                return
+        else:
+            digest = await self._composer.rebuild(
+                settings, paper_ids=record.paper_ids, now=self._clock(), slot_date=slot_date
+            )
+        log.info("digest_resumed", channel=record.channel.key, slot=record.slot)
+        await self._post(adapter, record.slot, digest, resumed=True)
+
+    async def _plan(self, settings: ChannelSettings, slot_date: date) -> Digest | None:
+        """Choose a claimed slot's papers and record the plan; None (slot done) when empty."""
+        channel, slot = settings.channel, slot_date.isoformat()
+        digest = await self._composer.compose(settings, now=self._clock(), slot_date=slot_date)
         if not digest.items:
             await self._store.finish_slot(channel, slot, "empty")
             log.info(
@@ -95,45 +143,21 @@ class Delivery:
                 slot=slot,
                 reason=await self._why_empty(settings),
             )
-            return Outcome.EMPTY
+            return None
         await self._store.plan_slot(
             channel, slot, digest_id=digest.id, paper_ids=[item.paper_id for item in digest.items]
         )
-        return await self._post(adapter, slot, digest)
+        return digest
 
-    async def resume_unfinished(self) -> int:
-        """Finish slots a crash left half-done (claimed recently); returns how many were resumed."""
-        resumed = 0
-        cutoff = self._clock() - self._resume_within
-        for record in await self._store.unfinished_slots():
-            adapter = self._adapters.get(record.channel.platform)
-            if adapter is None or record.claimed_at < cutoff:
-                continue
-            await self._resume(adapter, record)
-            resumed += 1
-        return resumed
-
-    async def _resume(self, adapter: ChatAdapter, record: SlotRecord) -> None:
-        settings = await self._store.get_channel(record.channel) or ChannelSettings(record.channel)
-        slot_date = date.fromisoformat(record.slot)
-        now = self._clock()
-        if record.digest_id is None:
-            digest = await self._composer.compose(settings, now=now, slot_date=slot_date)
-            if not digest.items:
-                await self._store.finish_slot(record.channel, record.slot, "empty")
-                return
-            await self._store.plan_slot(
-                record.channel,
-                record.slot,
-                digest_id=digest.id,
-                paper_ids=[item.paper_id for item in digest.items],
-            )
-        else:
-            digest = await self._composer.rebuild(
-                settings, paper_ids=record.paper_ids, now=now, slot_date=slot_date
-            )
-        log.info("digest_resumed", channel=record.channel.key, slot=record.slot)
-        await self._post(adapter, record.slot, digest, resumed=True)
+    @contextlib.contextmanager
+    def _working(self, channel: ChannelRef, slot: str) -> Iterator[None]:
+        """Mark a slot as being posted by this process, so a catch-up leaves it alone."""
+        key = (channel.key, slot)
+        self._active.add(key)
+        try:
+            yield
+        finally:
+            self._active.discard(key)
 
     async def _post(
         self, adapter: ChatAdapter, slot: str, digest: Digest, *, resumed: bool = False

@@ -6,9 +6,11 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.app import Bot, open_core
 from bot.models import ChannelRef, ChannelSettings, OutgoingMessage, PostRef
-from config.settings import load_settings
+from config.settings import Settings, load_settings
 from tests.fakes import eventually
 from tests.fakes.chat import RecordingAdapter
 from tests.fakes.papers import make_paper
@@ -37,8 +39,9 @@ class SlowAdapter(RecordingAdapter):
         return await super().post(channel, message)
 
 
-async def test_a_digest_in_flight_at_shutdown_is_posted_whole(tmp_path: Path) -> None:
-    settings = load_settings(
+def offline_settings(tmp_path: Path) -> Settings:
+    """A bot on a temporary SQLite file whose upstream is a closed local port."""
+    return load_settings(
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
         hf_base_url="http://127.0.0.1:9",
         arxiv_categories="",
@@ -46,6 +49,10 @@ async def test_a_digest_in_flight_at_shutdown_is_posted_whole(tmp_path: Path) ->
         http_port=0,
         http_host="127.0.0.1",
     )
+
+
+async def test_a_digest_in_flight_at_shutdown_is_posted_whole(tmp_path: Path) -> None:
+    settings = offline_settings(tmp_path)
     now = datetime.now(UTC)
     adapter = SlowAdapter()
     async with open_core(settings) as core:
@@ -62,3 +69,43 @@ async def test_a_digest_in_flight_at_shutdown_is_posted_whole(tmp_path: Path) ->
         await asyncio.wait_for(running, 10)
 
     assert [message.role.value for _, message in adapter.posted] == ["header"] + ["item"] * 5
+
+
+class BrokenAdapter(RecordingAdapter):
+    """A platform whose connection fails at once."""
+
+    async def start(self, core: object) -> None:
+        raise ConnectionError("gateway unreachable")
+
+
+async def test_one_failing_platform_does_not_take_the_others_down(tmp_path: Path) -> None:
+    settings = offline_settings(tmp_path)
+    working = SlowAdapter()
+    async with open_core(settings) as core:
+        stop = asyncio.Event()
+        running = asyncio.create_task(Bot(core, [BrokenAdapter("discord"), working]).run(stop))
+        await asyncio.sleep(0.3)
+
+        assert not running.done()
+        stop.set()
+        await asyncio.wait_for(running, 10)
+
+
+async def test_a_digest_whose_post_failed_is_finished_by_the_next_fetch(tmp_path: Path) -> None:
+    settings = offline_settings(tmp_path)
+    now = datetime.now(UTC)
+    flaky = RecordingAdapter()
+    flaky.crash_after = 2
+    async with open_core(settings) as core:
+        await core.store.upsert_papers(
+            [make_paper(id=f"2611.0000{n}", featured_on=now.date()) for n in range(1, 6)], at=now
+        )
+        bot = Bot(core, [flaky])
+        with pytest.raises(RuntimeError):
+            await bot.delivery.deliver(LAB, now.date())
+        flaky.crash_after = None
+
+        await bot._fetch()
+
+    keys = [message.key for _, message in flaky.posted]
+    assert len(keys) == 6 and len(set(keys)) == 6

@@ -85,3 +85,23 @@ async def test_a_platform_that_is_not_connected_claims_nothing(harness: Harness)
 
     assert await harness.delivery.deliver(slack, TODAY) is Outcome.NO_ADAPTER
     assert await harness.store.slot_status(slack, TODAY.isoformat()) is None
+
+
+async def test_a_catch_up_leaves_a_digest_being_posted_alone(harness: Harness) -> None:
+    posting = asyncio.Event()
+    original = harness.adapter.post
+
+    async def slow_post(channel, message):  # type: ignore[no-untyped-def]
+        posting.set()
+        await asyncio.sleep(0.05)
+        return await original(channel, message)
+
+    harness.adapter.post = slow_post  # type: ignore[method-assign]
+    delivering = asyncio.create_task(harness.delivery.deliver(GENERAL, TODAY))
+    await posting.wait()
+
+    resumed = await harness.delivery.resume_unfinished()
+    await delivering
+
+    assert resumed == 0
+    assert len(harness.adapter.keys) == 6 and len(set(harness.adapter.keys)) == 6
