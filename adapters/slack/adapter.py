@@ -11,15 +11,19 @@ Ways in, any of which may be configured (see `SlackConfig.from_settings`):
   (SLACK_CLIENT_ID and SLACK_CLIENT_SECRET) through /slack/install and /slack/oauth_redirect
   with installations kept in the bot's database.
 
-Acknowledging comes first. Over HTTP, an event, slash command or button click gets its empty
-200 as soon as its signature checks out (slack_sdk's SignatureVerifier, the check bolt makes);
-bolt then checks it again, authorizes and routes it on one of a few workers. Anything else
-(URL verification, a bad or stale signature) bolt answers itself. Listeners, in both modes,
-queue the real work for those workers: a slash command is run by the core and answered
-through its response_url, a reaction becomes a Vote, whose event-id claim in the core applies
-a retried event once. `stop()` lets queued work finish. Every Web API call, bolt's own and
-the OAuth flow's included, goes to PAPERS_SLACK_API_URL through one AsyncWebClient that waits
-out 429 answers; posts keep to each channel's pace.
+Over HTTP, the signature is checked first, on the raw body (slack_sdk's SignatureVerifier,
+the check bolt makes): anything Slack did not sign, or signed more than five minutes ago, gets
+401 and one log line before a byte of it is parsed; a signed body that is not a JSON object or
+a form gets 400. Then acknowledging comes first: an event, slash command or button click gets
+its empty 200 at once; bolt checks it again, authorizes and routes it on one of a few workers.
+Anything else (URL verification) bolt answers itself. Listeners, in both modes, queue the real
+work for those workers: a slash command is run by the core and answered through its
+response_url, a reaction becomes a Vote, whose event-id claim in the core applies a retried
+event once. `stop()` lets queued work finish. Every Web API call, bolt's own and the OAuth
+flow's included, goes to PAPERS_SLACK_API_URL through one AsyncWebClient that waits out 429
+answers and tries once more after a dropped connection; posts keep to each channel's pace.
+A message Slack refuses because it could not download a paper's thumbnail is sent again
+without the image.
 """
 
 from __future__ import annotations
@@ -27,12 +31,14 @@ from __future__ import annotations
 import asyncio
 import functools
 import itertools
+import json
 import re
 import time
 import zlib
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qsl
 
 import aiohttp
 import structlog
@@ -46,6 +52,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.listener.async_builtins import AsyncTokenRevocationListeners
 from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
+from slack_bolt.request.async_internals import build_async_context
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.request.payload_utils import is_block_actions, is_event, is_slash_command
 from slack_sdk.errors import SlackApiError
@@ -56,11 +63,19 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
+from slack_sdk.webhook import WebhookResponse
 
 from adapters.slack import render
 from adapters.slack.admins import AdminCheck
 from adapters.slack.emoji import VoteEmoji
-from adapters.slack.errors import NOT_INSTALLED, SlackCallFailed, error_code, translate
+from adapters.slack.errors import (
+    NOT_INSTALLED,
+    SlackCallFailed,
+    error_code,
+    error_details,
+    image_refused,
+    translate,
+)
 from adapters.slack.oauth import INSTALL_PATH, REDIRECT_PATH, Installations
 from adapters.slack.pacing import ChannelPacer
 from adapters.slack.payloads import PLATFORM, command_from_body, slack_id, vote_from_event
@@ -81,9 +96,13 @@ RECONCILE_LIMIT = 200
 """Tasks that run commands, votes and deferred dispatches; few, so acknowledging comes first."""
 EARLY_ACK_BACKLOG = 5_000
 """Beyond this much queued work, HTTP requests are dispatched before they are acknowledged."""
+SIGNATURE_MAX_AGE_SECONDS = 5 * 60
+"""Slack's rule, which SignatureVerifier applies: a request signed longer ago is refused."""
 READY_WAIT_SECONDS = 2.0
 """How long a request that comes before `start()` has prepared waits, before a 503."""
 RATE_LIMIT_RETRIES = 3
+MAX_LOGGED_ANSWER = 200
+"""How much of a refused response_url answer goes into a log line."""
 COMMAND_FAILED = "Something went wrong running that command; please try again."
 RESUME = "reinstall papers-bot, then run /papers subscribe here"
 UNINSTALLED = f"papers-bot was uninstalled from this workspace; {RESUME}"
@@ -253,20 +272,49 @@ class SlackAdapter:
     async def post(self, channel: ChannelRef, message: OutgoingMessage) -> PostRef:
         """Post one digest message (in the header's thread when `message.thread` is set).
 
+        When Slack refuses the message over its blocks (it could not download the paper's
+        thumbnail), it is posted once more without the image, so the digest goes on.
+
         Raises ChannelUnavailable when Slack will not take posts in this channel any more
         (bot removed, channel archived, token revoked, ...), SlackCallFailed on other errors.
         """
         token = await self._token_for(channel.workspace)
-        rendered = render.digest_message(message, self._emoji.shown())
+        shown = self._emoji.shown()
+        rendered = render.digest_message(message, shown)
         thread_ts = message.thread.message_id if message.thread is not None else None
         if message.resumed:
             posted = await self._already_posted(token, channel, thread_ts, message.key)
             if posted is not None:
                 log.info("slack_post_found", channel=channel.key, key=message.key)
                 return PostRef(channel, posted, thread_id=thread_ts)
+        try:
+            try:
+                response = await self._post_message(token, channel, thread_ts, rendered)
+            except SlackApiError as error:
+                plain = render.digest_message(message, shown, thumbnails=False)
+                details = error_details(error)
+                if plain == rendered or not image_refused(error_code(error), details):
+                    raise
+                log.warning(
+                    "slack_image_dropped",
+                    channel=channel.key,
+                    key=message.key,
+                    error=error_code(error),
+                    details=details,
+                )
+                response = await self._post_message(token, channel, thread_ts, plain)
+        except SlackApiError as error:
+            raise translate("chat.postMessage", error) from None
+        return PostRef(channel, str(response["ts"]), thread_id=thread_ts)
+
+    async def _post_message(
+        self, token: str, channel: ChannelRef, thread_ts: str | None, rendered: render.Message
+    ) -> AsyncSlackResponse:
+        """chat.postMessage at the channel's pace. Raises SlackApiError when Slack refuses,
+        SlackCallFailed when it cannot be reached (after the client's own retries)."""
         async with self._pacer.limiter(channel.key):
             try:
-                response = await self._client.chat_postMessage(
+                return await self._client.chat_postMessage(
                     token=token,
                     channel=channel.channel,
                     thread_ts=thread_ts,
@@ -274,13 +322,10 @@ class SlackAdapter:
                     unfurl_media=False,
                     **rendered,
                 )
-            except SlackApiError as error:
-                raise translate("chat.postMessage", error) from None
             except (aiohttp.ClientError, TimeoutError) as error:
                 raise SlackCallFailed(
                     f"Slack chat.postMessage failed: {type(error).__name__}"
                 ) from None
-        return PostRef(channel, str(response["ts"]), thread_id=thread_ts)
 
     async def _already_posted(
         self, token: str, channel: ChannelRef, thread_ts: str | None, key: str
@@ -336,27 +381,53 @@ class SlackAdapter:
     # ------------------------------------------------------------------ HTTP
 
     async def _handle_events(self, request: web.Request) -> web.Response:
-        """Events, slash commands and button clicks get their empty 200 as soon as the
-        signature checks out; bolt then checks it again and routes them on a worker.
-        Anything else (URL verification, SSL check, a bad signature) bolt answers itself."""
+        """Check the signature on the raw body first: a request Slack did not sign gets 401
+        (one log line) before any of it is parsed. A signed body that is not a JSON object
+        or a form gets 400. Events, slash commands and button clicks then get their empty
+        200 at once and are routed by bolt (which checks the signature again) on a worker;
+        anything else (URL verification, SSL check) bolt answers itself."""
+        raw = await request.read()
+        refused = self._signature_problem(raw, request.headers)
+        if refused is not None:
+            log.warning("slack_request_refused", reason=refused, size=len(raw))
+            return web.json_response({"error": "invalid request"}, status=401)
+        bolt_request = _bolt_request(raw, request)
+        if bolt_request is None:
+            log.warning(
+                "slack_request_unreadable", content_type=request.content_type, size=len(raw)
+            )
+            return web.json_response({"error": "unreadable request"}, status=400)
         await self._wait_until_ready()
-        bolt_request = await to_bolt_request(request)
         if self._acknowledge_at_once(bolt_request):
             self._later(self._dispatch, bolt_request, key=_reaction_key(bolt_request.body))
             return web.Response(status=200)
         return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
 
+    def _signature_problem(self, raw: bytes, headers: Mapping[str, str]) -> str | None:
+        """Why the request's signature does not check out (slack_sdk's SignatureVerifier:
+        HMAC of the body, timestamp within five minutes), or None when it does or when no
+        signing secret is configured."""
+        if self._verifier is None:
+            return None
+        timestamp = headers.get("X-Slack-Request-Timestamp")
+        signature = headers.get("X-Slack-Signature")
+        if not timestamp or not signature:
+            return "unsigned"
+        try:
+            if self._verifier.is_valid(raw, timestamp, signature):
+                return None
+            stale = abs(time.time() - int(timestamp)) > SIGNATURE_MAX_AGE_SECONDS
+        except ValueError:  # a timestamp that is not a number, or a body that is not UTF-8
+            return "malformed"
+        return "stale" if stale else "bad_signature"
+
     def _acknowledge_at_once(self, bolt_request: AsyncBoltRequest) -> bool:
-        body = bolt_request.body
-        if not (is_event(body) or is_slash_command(body) or is_block_actions(body)):
-            return False
+        """Whether to answer 200 now and dispatch later: only for a verified event, slash
+        command or button click, and while the workers keep up."""
         if self._verifier is None or self._backlog() >= EARLY_ACK_BACKLOG:
             return False
-        headers = {name: values[0] for name, values in bolt_request.headers.items() if values}
-        try:
-            return self._verifier.is_valid_request(bolt_request.raw_body, headers)
-        except ValueError:  # a timestamp that is not a number
-            return False
+        body = bolt_request.body
+        return is_event(body) or is_slash_command(body) or is_block_actions(body)
 
     async def _dispatch(self, bolt_request: AsyncBoltRequest) -> None:
         response = await self.app.async_dispatch(bolt_request)
@@ -531,14 +602,40 @@ class SlackAdapter:
         except Exception:
             log.exception("slack_command_failed", team=body.get("team_id"))
             reply = Reply(ReplyKind.ERROR, COMMAND_FAILED)
-        message = render.reply_message(reply, self._emoji.shown())
+        await self._answer(respond, reply, team=body.get("team_id"))
+
+    async def _answer(self, respond: AsyncRespond, reply: Reply, *, team: object) -> None:
+        """Answer through response_url; when Slack refuses the answer over its blocks (a
+        paper's thumbnail it could not download), answer once more without images."""
+        shown = self._emoji.shown()
+        message = render.reply_message(reply, shown)
+        response = await self._respond(respond, message)
+        if response is None or response.status_code == 200:
+            return
+        plain = render.reply_message(reply, shown, thumbnails=False)
+        answer = str(response.body or "")
+        if plain != message and image_refused(answer):
+            log.warning(
+                "slack_image_dropped",
+                team=team,
+                status=response.status_code,
+                error=answer[:MAX_LOGGED_ANSWER],
+            )
+            response = await self._respond(respond, plain)
+            if response is None or response.status_code == 200:
+                return
+        log.warning("slack_respond_failed", status=response.status_code)
+
+    async def _respond(
+        self, respond: AsyncRespond, message: render.Message
+    ) -> WebhookResponse | None:
+        """Post `message` to the command's response_url; None (logged) when that fails
+        before Slack answers."""
         try:
-            response = await respond(**message)
+            return await respond(**message)
         except (aiohttp.ClientError, TimeoutError, ValueError) as error:
             log.warning("slack_respond_failed", error=type(error).__name__)
-            return
-        if response.status_code != 200:
-            log.warning("slack_respond_failed", status=response.status_code)
+            return None
 
     async def _command(self, body: Mapping[str, Any], client: AsyncWebClient) -> Command | None:
         can_manage = True
@@ -617,6 +714,39 @@ class SlackAdapter:
             worker.cancel()
         await asyncio.gather(*self._workers, return_exceptions=True)
         self._workers.clear()
+
+
+def _bolt_request(raw: bytes, request: web.Request) -> AsyncBoltRequest | None:
+    """bolt's request for a (verified) body; None when the body is not UTF-8, not JSON or a
+    form, or not a JSON object.
+
+    The body is parsed here rather than by bolt's `parse_body`, which reads any form that
+    merely contains the text "payload" (e.g. `/papers search payload`) as empty; the raw
+    body stays as it came, for bolt's own signature check.
+    """
+    try:
+        text = raw.decode("utf-8")
+        body = _parse_body(text, request.content_type)
+    except (ValueError, RecursionError):  # bad UTF-8 or JSON; JSON nested too deep
+        return None
+    if not isinstance(body, dict):
+        return None
+    bolt_request = AsyncBoltRequest(body=text, query=request.query_string, headers=request.headers)  # type: ignore[arg-type]
+    if bolt_request.body != body:
+        bolt_request.body = body
+        bolt_request.context = build_async_context(AsyncBoltContext(), body)
+    return bolt_request
+
+
+def _parse_body(text: str, content_type: str) -> object:
+    """A JSON body, or a form whose `payload` field (interactivity) holds JSON, or a plain
+    form (slash commands) as a dict of its fields."""
+    if content_type == "application/json" or text.lstrip().startswith("{"):
+        return json.loads(text)
+    fields = dict(parse_qsl(text, keep_blank_values=True))
+    if "payload" in fields:
+        return json.loads(fields["payload"])
+    return fields
 
 
 def _reaction_key(body: Mapping[str, Any]) -> str | None:

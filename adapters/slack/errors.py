@@ -5,9 +5,15 @@ The codes below will not go away by retrying, so the adapter raises
 `bot.ports.ChannelUnavailable` with a sentence for `/papers settings`, and the core pauses the
 subscription. Any other error is raised as SlackCallFailed, whose message names the method
 and the code only (never the request, which carries the token).
+
+One refusal has a way round: Slack refuses a whole message (`invalid_blocks`, "downloading
+image failed") when it cannot fetch an image in it, sometimes only for a while. The adapter
+posts such a message again without its image (`image_refused`).
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from slack_sdk.errors import SlackApiError
 
@@ -29,6 +35,11 @@ UNAVAILABLE: dict[str, str] = {
         "only some people may post in this channel; ask an admin to let papers-bot post"
     ),
 }
+IMAGE_HINTS = ("image", "download")
+"""Words in Slack's error details that point at an image it could not use."""
+MAX_DETAILS = 3
+MAX_DETAIL_CHARS = 200
+
 NOT_INSTALLED = f"papers-bot is not installed in this workspace any more; {REINSTALL}"
 
 
@@ -50,3 +61,32 @@ def translate(method: str, error: SlackApiError) -> ChannelUnavailable | SlackCa
     if reason is not None:
         return ChannelUnavailable(reason)
     return SlackCallFailed(f"Slack {method} failed: {code}")
+
+
+def error_details(error: SlackApiError) -> list[str]:
+    """What Slack said beyond the code (its `errors` and `response_metadata.messages`),
+    e.g. "downloading image failed [json-pointer:/blocks/0/accessory/image_url]"; a few
+    short lines, fit for a log."""
+    response = error.response
+    if response is None:
+        return []
+    found: list[object] = []
+    errors = response.get("errors")
+    if isinstance(errors, list):
+        found.extend(errors)
+    metadata = response.get("response_metadata")
+    messages = metadata.get("messages") if isinstance(metadata, dict) else None
+    if isinstance(messages, list):
+        found.extend(messages)
+    return [str(detail)[:MAX_DETAIL_CHARS] for detail in found[:MAX_DETAILS]]
+
+
+def image_refused(code: str, details: Iterable[str] = ()) -> bool:
+    """Whether Slack refused a message over its blocks, most often an image it could not
+    download: the code is `invalid_blocks`, or the details mention an image or downloading.
+
+    `code` may also be the whole text of a response_url answer (HTTP 400 "invalid_blocks").
+    """
+    if "invalid_blocks" in code:
+        return True
+    return any(hint in text.lower() for text in (code, *details) for hint in IMAGE_HINTS)

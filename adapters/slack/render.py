@@ -15,6 +15,7 @@ http(s) addresses; any `|`, `<`, `>` or quote in a URL is percent-encoded first.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -182,14 +183,21 @@ def cap_blocks(blocks: list[Block]) -> list[Block]:
 # ------------------------------------------------------------------------- digest
 
 
-def digest_message(message: OutgoingMessage, vote_emoji: Sequence[str]) -> Message:
-    """chat.postMessage arguments for one digest message: fallback text, blocks, metadata."""
+def digest_message(
+    message: OutgoingMessage, vote_emoji: Sequence[str], *, thumbnails: bool = True
+) -> Message:
+    """chat.postMessage arguments for one digest message: fallback text, blocks, metadata.
+
+    With `thumbnails=False` a paper is shown without its image, for when Slack refuses the
+    message because it could not download the thumbnail.
+    """
     digest = message.digest
     if message.role is MessageRole.HEADER or message.item is None:
         rendered = header_message(digest, vote_emoji)
         payload = {"paper_ids": ",".join(item.paper_id for item in digest.items)}
     else:
-        rendered = item_message(message.item)
+        item = message.item if thumbnails else _without_thumbnail(message.item)
+        rendered = item_message(item)
         payload = {"paper_id": message.item.paper_id}
     rendered["metadata"] = {
         "event_type": METADATA_EVENT_TYPE,
@@ -335,6 +343,10 @@ def _byline(item: DigestItem) -> str:
     return fit(" · ".join(parts), MAX_BYLINE_CHARS)
 
 
+def _without_thumbnail(item: DigestItem) -> DigestItem:
+    return dataclasses.replace(item, thumbnail=None) if item.thumbnail is not None else item
+
+
 def _thumbnail(item: DigestItem) -> Block | None:
     url = safe_url(item.thumbnail)
     if url is None:
@@ -350,11 +362,14 @@ def _emoji_name(name: str) -> bool:
 # ------------------------------------------------------------------------ replies
 
 
-def reply_message(reply: Reply, vote_emoji: Sequence[str]) -> Message:
+def reply_message(reply: Reply, vote_emoji: Sequence[str], *, thumbnails: bool = True) -> Message:
     """respond() arguments for a command's answer: fallback text, blocks, response_type.
 
-    Answers are visible only to the person who asked unless the core says otherwise.
+    Answers are visible only to the person who asked unless the core says otherwise. With
+    `thumbnails=False` papers are shown without their images (see `digest_message`).
     """
+    if not thumbnails:
+        reply = _reply_without_thumbnails(reply)
     blocks = _REPLY_BLOCKS.get(reply.kind, _text_blocks)(reply, vote_emoji)
     text = fit(reply.text, MAX_FALLBACK_TEXT) or "papers-bot"
     return {
@@ -362,6 +377,16 @@ def reply_message(reply: Reply, vote_emoji: Sequence[str]) -> Message:
         "blocks": cap_blocks(blocks or [section(text)]),
         "response_type": "ephemeral" if reply.ephemeral else "in_channel",
     }
+
+
+def _reply_without_thumbnails(reply: Reply) -> Reply:
+    digest = reply.digest
+    if digest is not None:
+        digest = dataclasses.replace(
+            digest, items=tuple(_without_thumbnail(item) for item in digest.items)
+        )
+    items = tuple(_without_thumbnail(item) for item in reply.items)
+    return dataclasses.replace(reply, items=items, digest=digest)
 
 
 def _sentence(text: str, *, bold: bool = False) -> list[Block]:

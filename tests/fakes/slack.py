@@ -5,9 +5,11 @@ One aiohttp server plays three parts of Slack:
 - the Web API at `/api/<method>` (auth.test, chat.postMessage, users.info,
   apps.connections.open, oauth.v2.access; any other method answers `{"ok": true}`),
   recording each call with its token and body (and each posted message with its ts),
-  and answering, when told, a 429 with
-  Retry-After, an error code, or slowly;
+  and answering, when told, a 429 with Retry-After, an error code, slowly, or not at all
+  (the connection is dropped);
 - response URLs at `/respond/<name>`, recording what a slash command's answer said;
+- both refuse, when told, a message with an image in it as Slack does when it cannot
+  download the image (`invalid_blocks`, "downloading image failed");
 - the Socket Mode websocket at `/socket`: it says `hello`, sends the envelopes a test gives
   it and records the acknowledgements.
 
@@ -78,7 +80,11 @@ class FakeSlack:
     acks: list[dict[str, Any]] = field(default_factory=list)
     delays: dict[str, float] = field(default_factory=dict)
     wait_seconds: float = WAIT_SECONDS
+    refused_images: int = 0
+    """How many messages with an image were refused (chat.postMessage and response URLs)."""
     _failures: dict[str, list[_Failure]] = field(default_factory=dict)
+    _drops: dict[str, int] = field(default_factory=dict)
+    _image_refusals: int = 0
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
     _socket_ready: asyncio.Event = field(default_factory=asyncio.Event)
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
@@ -101,6 +107,17 @@ class FakeSlack:
         """Answer the next `times` calls of `method` with 429 and Retry-After."""
         failure = _Failure(429, "ratelimited", retry_after)
         self._failures.setdefault(method, []).extend(failure for _ in range(times))
+
+    def drop(self, method: str, *, times: int = 1) -> None:
+        """Close the connection of the next `times` calls of `method` without answering
+        (after recording them), as a network that drops a connection does."""
+        self._drops[method] = self._drops.get(method, 0) + times
+
+    def refuse_images(self, *, times: int = 1) -> None:
+        """Refuse the next `times` messages that show an image (posted with chat.postMessage
+        or to a response URL), as Slack does when it cannot download the image: the whole
+        message is refused with `invalid_blocks` and nothing is posted."""
+        self._image_refusals += times
 
     async def start(self) -> FakeSlack:
         """Serve on 127.0.0.1 on a free port."""
@@ -197,6 +214,9 @@ class FakeSlack:
         token = _token(request, body)
         self.calls.append(Call(method, token, body))
         self._touch()
+        if self._drops.get(method):
+            self._drops[method] -= 1
+            return _dropped(request)
         delay = self.delays.get(method)
         if delay:
             await asyncio.sleep(delay)
@@ -207,7 +227,31 @@ class FakeSlack:
             return web.json_response(
                 {"ok": False, "error": failure.error}, status=failure.status, headers=headers
             )
+        if method == "chat.postMessage":
+            pointer = self._refused_image(body.get("blocks"))
+            if pointer is not None:
+                problem = f"downloading image failed [json-pointer:{pointer}]"
+                return web.json_response(
+                    {
+                        "ok": False,
+                        "error": "invalid_blocks",
+                        "errors": [problem],
+                        "response_metadata": {"messages": [f"[ERROR] {problem}"]},
+                    }
+                )
         return web.json_response(self._answer(method, token, body))
+
+    def _refused_image(self, blocks: Any) -> str | None:
+        """The JSON pointer of the image to refuse in `blocks`, when told to refuse one."""
+        if not self._image_refusals:
+            return None
+        if isinstance(blocks, str):
+            blocks = json.loads(blocks)
+        pointer = _image_pointer(blocks if isinstance(blocks, list) else [])
+        if pointer is not None:
+            self._image_refusals -= 1
+            self.refused_images += 1
+        return pointer
 
     def _answer(self, method: str, token: str | None, body: dict[str, Any]) -> dict[str, Any]:
         workspace = self.workspaces.get(token or "")
@@ -276,7 +320,11 @@ class FakeSlack:
         }
 
     async def _respond(self, request: web.Request) -> web.Response:
-        self.responses.append((request.match_info["name"], await request.json()))
+        body = await request.json()
+        if self._refused_image(body.get("blocks")) is not None:
+            self._touch()
+            return web.Response(status=400, text="invalid_blocks")
+        self.responses.append((request.match_info["name"], body))
         self._touch()
         return web.Response(text="ok")
 
@@ -291,6 +339,27 @@ class FakeSlack:
                 self.acks.append(json.loads(message.data))
                 self._touch()
         return socket
+
+
+def _image_pointer(blocks: list[Any]) -> str | None:
+    """Where the first image is in `blocks` (an image block or a section's image accessory),
+    as the JSON pointer Slack names in its error; None when there is none."""
+    for index, block in enumerate(blocks):
+        if not isinstance(block, dict):
+            continue
+        if block.get("type") == "image":
+            return f"/blocks/{index}/image_url"
+        accessory = block.get("accessory")
+        if isinstance(accessory, dict) and accessory.get("type") == "image":
+            return f"/blocks/{index}/accessory/image_url"
+    return None
+
+
+def _dropped(request: web.Request) -> web.Response:
+    """Close the request's connection at once; the client sees it dropped, no answer."""
+    if request.transport is not None:
+        request.transport.close()
+    return web.Response(status=204)
 
 
 def _token(request: web.Request, body: Mapping[str, Any]) -> str | None:

@@ -4,9 +4,12 @@ each request's signature, routes it, and the adapter hands neutral values to the
 from __future__ import annotations
 
 import json
+import logging
 import time
+from typing import Any
 
 import pytest
+from structlog.testing import capture_logs
 
 from adapters.slack import adapter as slack_adapter
 from bot.models import ChannelRef, Command, Reply, ReplyKind, Vote
@@ -15,6 +18,7 @@ from tests.adapters.slack.conftest import (
     JSON,
     RecordingCore,
     Served,
+    make_item,
     serve,
 )
 from tests.fakes import eventually
@@ -43,6 +47,17 @@ async def test_a_slash_command_is_acknowledged_then_answered_through_its_respons
     assert answer["response_type"] == "ephemeral"
     assert answer["text"] == "Done."
     assert answer["blocks"][0]["text"]["text"] == "Done."
+
+
+@pytest.mark.parametrize("text", ["search payload attacks", "search payload=1 & more"])
+async def test_a_command_that_mentions_payload_still_reaches_the_core(
+    served: Served, text: str
+) -> None:
+    response = await served.command(text, response="payload")
+
+    assert response.status_code == 200
+    await served.fake.wait_until(lambda: bool(served.fake.responses_to("payload")))
+    assert [command.text for command in served.core.commands] == [text]
 
 
 async def test_the_acknowledgement_does_not_wait_for_a_slow_command(fake_slack: FakeSlack) -> None:
@@ -85,10 +100,76 @@ async def test_a_request_signed_more_than_five_minutes_ago_is_refused(served: Se
     event = reaction("fire", ts="1700000001.000001")
     body = event_callback(event, event_id="Ev1")
 
-    response = await served.send(body, JSON, timestamp=int(time.time()) - 6 * 60)
+    with capture_logs() as logs:
+        response = await served.send(body, JSON, timestamp=int(time.time()) - 6 * 60)
 
     assert response.status_code == 401
     assert served.core.votes == []
+    assert [(entry["event"], entry["reason"]) for entry in _complaints(logs)] == [
+        ("slack_request_refused", "stale")
+    ]
+
+
+JUNK = [
+    pytest.param("payload=notjson", FORM, id="form-payload-not-json"),
+    pytest.param("[1,2,3]", JSON, id="json-array"),
+    pytest.param('"str"', JSON, id="json-string"),
+    pytest.param("{not json", JSON, id="broken-json"),
+]
+
+
+@pytest.mark.parametrize(("body", "content_type"), JUNK)
+async def test_junk_without_a_signature_is_refused_with_one_warning_and_no_traceback(
+    served: Served, caplog: pytest.LogCaptureFixture, body: str, content_type: str
+) -> None:
+    caplog.set_level(logging.WARNING)
+
+    with capture_logs() as logs:
+        response = await served.http.post(
+            "/slack/events", content=body, headers={"Content-Type": content_type}
+        )
+
+    assert response.status_code == 401
+    assert [
+        (entry["event"], entry["log_level"], entry["reason"]) for entry in _complaints(logs)
+    ] == [("slack_request_refused", "warning", "unsigned")]
+    assert [record for record in caplog.records if record.levelno >= logging.ERROR] == []
+    assert served.core.commands == []
+    assert {call.method for call in served.fake.calls} <= {"auth.test"}
+
+
+@pytest.mark.parametrize(("body", "content_type"), JUNK)
+async def test_signed_junk_is_a_bad_request_with_one_warning_and_no_traceback(
+    served: Served, caplog: pytest.LogCaptureFixture, body: str, content_type: str
+) -> None:
+    caplog.set_level(logging.WARNING)
+
+    with capture_logs() as logs:
+        response = await served.send(body, content_type)
+
+    assert response.status_code == 400
+    assert [(entry["event"], entry["log_level"]) for entry in _complaints(logs)] == [
+        ("slack_request_unreadable", "warning")
+    ]
+    assert [record for record in caplog.records if record.levelno >= logging.ERROR] == []
+    assert served.core.commands == []
+    assert {call.method for call in served.fake.calls} <= {"auth.test"}
+
+
+async def test_a_body_that_is_not_utf8_is_refused_before_it_is_read(
+    served: Served, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING)
+    headers = signed_headers("{}", content_type=JSON)
+
+    with capture_logs() as logs:
+        response = await served.http.post("/slack/events", content=b"{\xff\xfe}", headers=headers)
+
+    assert response.status_code == 401
+    assert [(entry["event"], entry["reason"]) for entry in _complaints(logs)] == [
+        ("slack_request_refused", "malformed")
+    ]
+    assert [record for record in caplog.records if record.levelno >= logging.ERROR] == []
 
 
 async def test_a_tampered_body_is_refused(served: Served) -> None:
@@ -237,3 +318,28 @@ async def test_once_stopping_requests_are_refused_so_slack_sends_them_again(
 
     assert response.status_code == 503
     assert served.core.votes == []
+
+
+async def test_a_paper_answer_whose_thumbnail_slack_cannot_download_comes_without_it(
+    fake_slack: FakeSlack,
+) -> None:
+    paper = make_item(1)
+    core = RecordingCore(reply=Reply(ReplyKind.PAPER, paper.title, items=(paper,)))
+    fake_slack.refuse_images()
+
+    async with serve(fake_slack, core) as running:
+        with capture_logs() as logs:
+            await running.command("paper 2606.10001", response="paper")
+            await fake_slack.wait_until(lambda: bool(fake_slack.responses_to("paper")))
+
+    assert fake_slack.refused_images == 1
+    [answer] = fake_slack.responses_to("paper")
+    assert "accessory" not in answer["blocks"][0]
+    assert paper.title in answer["blocks"][0]["text"]["text"]
+    events = [entry["event"] for entry in _complaints(logs)]
+    assert events == ["slack_image_dropped"]
+
+
+def _complaints(logs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The log entries above info level (start-up lines such as slack_ready left out)."""
+    return [entry for entry in logs if entry["log_level"] not in ("debug", "info")]

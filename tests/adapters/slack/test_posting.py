@@ -7,6 +7,7 @@ import dataclasses
 import time
 
 import pytest
+from structlog.testing import capture_logs
 
 from adapters.slack.errors import UNAVAILABLE, SlackCallFailed
 from adapters.slack.pacing import ChannelPacer
@@ -170,3 +171,57 @@ async def test_a_failed_look_up_still_posts(served: Served) -> None:
     await served.adapter.post(CHANNEL, dataclasses.replace(header(), resumed=True))
 
     assert len(served.fake.calls_to("chat.postMessage")) == 1
+
+
+async def test_a_dropped_connection_is_tried_once_more(served: Served) -> None:
+    served.fake.drop("chat.postMessage")
+
+    ref = await served.adapter.post(CHANNEL, header())
+
+    assert len(served.fake.calls_to("chat.postMessage")) == 2
+    assert [message["ts"] for message in served.fake.messages] == [ref.message_id]
+
+
+async def test_a_paper_whose_thumbnail_slack_cannot_download_is_posted_without_it(
+    served: Served,
+) -> None:
+    served.fake.refuse_images()
+
+    with capture_logs() as logs:
+        ref = await served.adapter.post(CHANNEL, item(1, thread=None))
+
+    refused, posted = served.fake.calls_to("chat.postMessage")
+    assert refused.body["blocks"][0]["accessory"]["type"] == "image"
+    assert "accessory" not in posted.body["blocks"][0]
+    assert posted.body["blocks"][1:] == refused.body["blocks"][1:]
+    assert (posted.body["text"], posted.body["metadata"]) == (
+        refused.body["text"],
+        refused.body["metadata"],
+    )
+    assert [message["ts"] for message in served.fake.messages] == [ref.message_id]
+    [dropped] = [entry for entry in logs if entry["event"] == "slack_image_dropped"]
+    assert dropped["log_level"] == "warning"
+    assert dropped["error"] == "invalid_blocks"
+    assert "downloading image failed" in dropped["details"][0]
+
+
+async def test_invalid_blocks_without_an_image_to_drop_is_not_tried_again(
+    served: Served,
+) -> None:
+    served.fake.fail("chat.postMessage", "invalid_blocks")
+
+    with pytest.raises(SlackCallFailed, match="invalid_blocks"):
+        await served.adapter.post(CHANNEL, header())
+
+    assert len(served.fake.calls_to("chat.postMessage")) == 1
+
+
+async def test_a_paper_refused_again_without_its_image_fails_after_one_more_try(
+    served: Served,
+) -> None:
+    served.fake.fail("chat.postMessage", "invalid_blocks", times=2)
+
+    with pytest.raises(SlackCallFailed, match="invalid_blocks"):
+        await served.adapter.post(CHANNEL, item(1, thread=None))
+
+    assert len(served.fake.calls_to("chat.postMessage")) == 2

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from structlog.testing import capture_logs
 
 from adapters.slack import SlackAdapter, build_slack_adapter
 from bot.app import Bot, open_core
@@ -124,3 +125,29 @@ async def test_a_reaction_added_and_removed_at_once_leaves_no_vote(wired: Wired)
         await wired.react("fire", items[0]["ts"], f"EvRemove{n}", user=f"U{n}", removed=True)
 
     await _until(wired, {})
+
+
+async def test_a_thumbnail_slack_cannot_download_is_left_out_and_the_digest_goes_on(
+    wired: Wired,
+) -> None:
+    wired.fake.refuse_images()
+
+    with capture_logs() as logs:
+        body = slash_command("digest now", response_url=wired.fake.response_url("now"))
+        assert (await wired.send(body, FORM)).status_code == 200
+        await wired.fake.wait_until(lambda: bool(wired.fake.responses_to("now")))
+
+    assert wired.fake.responses_to("now")[0]["text"] == "Posted today's digest in this channel."
+    assert wired.fake.refused_images == 1
+    header, *items = wired.fake.messages
+    assert [item["thread_ts"] for item in items] == [header["ts"]] * 3
+    assert [item["metadata"]["event_payload"]["paper_id"] for item in items] == [
+        "2606.20001",
+        "2606.20002",
+        "2606.20003",
+    ]
+    with_image = ["accessory" in item["blocks"][0] for item in items]
+    assert with_image == [False, True, True]
+    assert [entry["event"] for entry in logs if entry["event"] == "slack_image_dropped"] == [
+        "slack_image_dropped"
+    ]
