@@ -15,6 +15,7 @@ from datetime import timedelta
 
 import httpx
 import structlog
+from sqlalchemy.exc import SQLAlchemyError
 
 from adapters.console.adapter import ConsoleAdapter
 from adapters.discord import build_discord_adapter
@@ -41,6 +42,18 @@ CONSOLE_MODE_LINE = (
     "Type /papers help to begin. To post to Slack set SLACK_BOT_TOKEN and SLACK_APP_TOKEN; "
     "for Discord set DISCORD_TOKEN."
 )
+
+
+class StartupError(Exception):
+    """Something the bot needs (its database, its HTTP port) can't be used; the message is
+    the one sentence to show."""
+
+
+def first_line(error: BaseException) -> str:
+    """An error's message, first line only (driver errors carry SQL and hints after it)."""
+    cause = getattr(error, "orig", None) or error
+    text = getattr(cause, "strerror", None) or str(cause)
+    return (text.strip().splitlines() or [type(cause).__name__])[0]
 
 
 @dataclass
@@ -87,9 +100,13 @@ def build_sources(settings: Settings, http: httpx.AsyncClient) -> list[PaperSour
 @contextlib.asynccontextmanager
 async def open_core(settings: Settings, *, migrate: bool = True) -> AsyncIterator[CoreParts]:
     """Migrate the database, open the store and the HTTP client; close both on exit."""
-    if migrate:
-        await asyncio.to_thread(upgrade_database, settings.database_url)
-    store = await open_store(settings.database_url)
+    try:
+        if migrate:
+            await asyncio.to_thread(upgrade_database, settings.database_url)
+        store = await open_store(settings.database_url)
+        await store.ping()
+    except (SQLAlchemyError, OSError) as error:
+        raise StartupError(f"The database can't be used: {first_line(error)}") from None
     http = make_http_client(settings)
     try:
         sources = build_sources(settings, http)
@@ -178,7 +195,13 @@ class Bot:
         the scheduler first (posts in flight finish, no new ones start), then the adapters,
         then the HTTP server."""
         settings = self.core.settings
-        await self.http.start(settings.http_host, settings.http_port)
+        try:
+            await self.http.start(settings.http_host, settings.http_port)
+        except OSError as error:
+            raise StartupError(
+                f"The HTTP port {settings.http_port} can't be used: {first_line(error)}; "
+                "set PAPERS_HTTP_PORT to a free one."
+            ) from None
         await self.scheduler.start()
         try:
             async with asyncio.TaskGroup() as group:

@@ -13,19 +13,21 @@ from collections.abc import Awaitable, Callable, Coroutine
 from datetime import date, timedelta
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import httpx
 import structlog
 import typer
 from rich.console import Console
 from rich.progress import Progress
+from sqlalchemy import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from adapters.console.adapter import ConsoleAdapter
 from adapters.console.render import render_reply
 from adapters.discord import ApplicationLookupError, fetch_application_id, invite_url
 from adapters.slack import manifest_text
-from bot.app import open_core, run_bot
+from bot.app import StartupError, first_line, open_core, run_bot
 from bot.clock import utc_now
 from bot.composer import local_date
 from bot.delivery import Delivery, Outcome
@@ -71,11 +73,18 @@ def friendly(command: Callable[..., None]) -> Callable[..., None]:
     def wrapper(*args: Any, **kwargs: Any) -> None:
         try:
             command(*args, **kwargs)
-        except (CliError, SettingsError, BadChannelId) as error:
-            err.print(f"papers-bot: {error}", markup=False, highlight=False)
-            raise typer.Exit(2) from None
+        except (CliError, SettingsError, BadChannelId, StartupError) as error:
+            fail(str(error))
+        except SQLAlchemyError as error:
+            fail(f"The database can't be used: {first_line(error)}")
 
     return wrapper
+
+
+def fail(sentence: str) -> NoReturn:
+    """Print one sentence on stderr and exit with status 2."""
+    err.print(f"papers-bot: {sentence}", markup=False, highlight=False)
+    raise typer.Exit(2)
 
 
 def settings_for_cli(*, quiet: bool = False) -> Settings:
@@ -403,7 +412,7 @@ async def _doctor(settings: Settings) -> list[tuple[bool, str, str]]:
             for source in core.sources:
                 checks.append(await _probe(core.http, source.name, PROBES[source.name](settings)))
     except Exception as error:  # any failure to open the store is what doctor reports
-        checks.append((False, "database", f"{type(error).__name__}: {error}"))
+        checks.append((False, "database", str(error) or type(error).__name__))
     return checks
 
 
@@ -424,13 +433,10 @@ async def _probe(http: httpx.AsyncClient, name: str, url: str) -> tuple[bool, st
 
 
 def _redacted_url(url: str) -> str:
-    """The database URL without a password."""
-    head, sep, tail = url.rpartition("@")
-    if not sep:
-        return url
-    scheme, _, credentials = head.partition("://")
-    user = credentials.split(":", 1)[0]
-    return f"{scheme}://{user}@{tail}"
+    """The database URL without any password (in the address or in its query)."""
+    parsed = make_url(url)
+    query = {key: value for key, value in parsed.query.items() if key.lower() != "password"}
+    return parsed.set(password=None, query=query).render_as_string(hide_password=False)
 
 
 def main() -> None:

@@ -318,6 +318,7 @@ DIGEST_NOW_ANSWERS = {
     Outcome.POSTED: "Posted today's digest in this channel.",
     Outcome.EMPTY: "Nothing new to post today; recent papers were already shared or filtered out.",
     Outcome.ALREADY: "Today's digest was already posted here; it never posts twice.",
+    Outcome.IN_PROGRESS: "Today's digest is being posted here right now.",
     Outcome.PAUSED: "This channel's digest is paused; see /papers settings.",
     Outcome.NO_ADAPTER: "This platform is not connected right now, so nothing was posted.",
 }

@@ -29,7 +29,7 @@ from bot.models import (
     PostRef,
 )
 from bot.ports import ChannelUnavailable, ChatAdapter
-from bot.store import SlotRecord, Store
+from bot.store import SlotRecord, SlotStatus, Store
 
 log = structlog.get_logger(__name__)
 
@@ -40,6 +40,7 @@ class Outcome(enum.StrEnum):
     POSTED = "posted"
     EMPTY = "empty"
     ALREADY = "already"
+    IN_PROGRESS = "in_progress"
     PAUSED = "paused"
     NO_ADAPTER = "no_adapter"
 
@@ -85,13 +86,26 @@ class Delivery:
             return Outcome.PAUSED
         slot = slot_date.isoformat()
         if not await self._store.claim_slot(channel, slot, at=self._clock()):
-            log.info("digest_slot_taken", channel=channel.key, slot=slot)
-            return Outcome.ALREADY
+            return await self._slot_taken(adapter, channel, slot)
         with self._working(channel, slot):
             digest = await self._plan(settings, slot_date)
             if digest is None:
                 return Outcome.EMPTY
             return await self._post(adapter, slot, digest)
+
+    async def _slot_taken(self, adapter: ChatAdapter, channel: ChannelRef, slot: str) -> Outcome:
+        """The slot was claimed before: done, being posted now, or left half-done by a
+        failed post, which is finished now (`digest now` or a second fire doing the work a
+        restart would)."""
+        if (channel.key, slot) in self._active:
+            log.info("digest_slot_in_progress", channel=channel.key, slot=slot)
+            return Outcome.IN_PROGRESS
+        record = await self._store.slot_status(channel, slot)
+        if record is None or record.status not in (SlotStatus.CLAIMED, SlotStatus.PLANNED):
+            log.info("digest_slot_taken", channel=channel.key, slot=slot)
+            return Outcome.ALREADY
+        with self._working(channel, slot):
+            return await self._resume(adapter, record)
 
     async def resume_unfinished(self) -> int:
         """Finish slots left half-done (claimed within the grace, not being posted now): after
@@ -117,19 +131,19 @@ class Delivery:
             resumed += 1
         return resumed
 
-    async def _resume(self, adapter: ChatAdapter, record: SlotRecord) -> None:
+    async def _resume(self, adapter: ChatAdapter, record: SlotRecord) -> Outcome:
         settings = await self._store.get_channel(record.channel) or ChannelSettings(record.channel)
         slot_date = date.fromisoformat(record.slot)
         if record.digest_id is None:
             digest = await self._plan(settings, slot_date)
             if digest is None:
-                return
+                return Outcome.EMPTY
         else:
             digest = await self._composer.rebuild(
                 settings, paper_ids=record.paper_ids, now=self._clock(), slot_date=slot_date
             )
         log.info("digest_resumed", channel=record.channel.key, slot=record.slot)
-        await self._post(adapter, record.slot, digest, resumed=True)
+        return await self._post(adapter, record.slot, digest, resumed=True)
 
     async def _plan(self, settings: ChannelSettings, slot_date: date) -> Digest | None:
         """Choose a claimed slot's papers and record the plan; None (slot done) when empty."""

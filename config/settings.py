@@ -6,6 +6,7 @@ client code at a local server. Tokens are SecretStr and never appear in logs or 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -36,8 +37,8 @@ class Settings(BaseSettings):
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     http_timeout_seconds: float = Field(20.0, gt=0, le=300)
     http_retries: int = Field(4, ge=0, le=10)
-    arxiv_min_interval_seconds: float = Field(3.0, ge=0)
-    missed_slot_grace_hours: float = Field(6.0, ge=0, le=48)
+    arxiv_min_interval_seconds: float = Field(3.0, ge=0, le=60)
+    missed_slot_grace_hours: float = Field(6.0, gt=0, le=48)
     vote_weights: str = "+1=1,fire=2,-1=-1"
     console_channel: str = Field("general", pattern=r"^[A-Za-z0-9_.-]{1,64}$")
 
@@ -104,6 +105,9 @@ class Settings(BaseSettings):
     def _check_database_url(cls, value: str) -> str:
         if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
             raise ValueError("use sqlite+aiosqlite:///FILE or postgresql+asyncpg://HOST/DB")
+        folder = _sqlite_folder(value)
+        if folder is not None and not folder.is_dir():
+            raise ValueError(f"the folder {folder} for the SQLite file does not exist")
         return value
 
     @field_validator("hf_base_url", "arxiv_base_url", "discord_api_url")
@@ -136,6 +140,15 @@ class Settings(BaseSettings):
         if self.discord_token:
             modes.append("discord")
         return "+".join(modes) or "console"
+
+
+def _sqlite_folder(url: str) -> Path | None:
+    """The folder a SQLite URL's file lives in (None for PostgreSQL or in-memory SQLite)."""
+    prefix = "sqlite+aiosqlite:///"
+    path = url.removeprefix(prefix).split("?", 1)[0]
+    if not url.startswith(prefix) or path in ("", ":memory:"):
+        return None
+    return Path(path).parent
 
 
 def parse_emoji_map(text: str) -> dict[str, str]:

@@ -185,6 +185,20 @@ async def test_digest_now_posts_once_and_counts_as_todays_slot(harness: Harness)
     assert slot is not None and slot.status == "posted"
 
 
+async def test_digest_now_finishes_a_digest_a_failed_post_left_half_done(
+    harness: Harness,
+) -> None:
+    harness.adapter.crash_after = 3
+    failed = await harness.run("digest now")
+    harness.adapter.crash_after = None
+
+    finished = await harness.run("digest now")
+
+    assert "went wrong" in failed.text
+    assert finished.text == "Posted today's digest in this channel."
+    assert len(set(harness.adapter.keys)) == 6
+
+
 async def test_a_paused_channel_shows_why_in_settings(harness: Harness) -> None:
     await harness.store.save_channel(ChannelSettings(GENERAL, subscribed=True))
     reason = "the bot was removed from this channel"

@@ -36,7 +36,7 @@ async def test_a_slot_fired_twice_posts_once(harness: Harness) -> None:
         harness.delivery.deliver(GENERAL, TODAY), harness.delivery.deliver(GENERAL, TODAY)
     )
 
-    assert sorted(outcomes) == sorted([Outcome.POSTED, Outcome.ALREADY])
+    assert sorted(outcomes) == sorted([Outcome.POSTED, Outcome.IN_PROGRESS])
     assert len(harness.adapter.posted) == 6
 
 
@@ -105,3 +105,16 @@ async def test_a_catch_up_leaves_a_digest_being_posted_alone(harness: Harness) -
 
     assert resumed == 0
     assert len(harness.adapter.keys) == 6 and len(set(harness.adapter.keys)) == 6
+
+
+async def test_a_second_fire_after_a_failed_post_finishes_the_digest(harness: Harness) -> None:
+    harness.adapter.crash_after = 2
+    with pytest.raises(RuntimeError):
+        await harness.delivery.deliver(GENERAL, TODAY)
+    harness.adapter.crash_after = None
+
+    outcome = await harness.delivery.deliver(GENERAL, TODAY)
+
+    assert outcome is Outcome.POSTED
+    assert len(harness.adapter.keys) == 6 and len(set(harness.adapter.keys)) == 6
+    assert await harness.delivery.deliver(GENERAL, TODAY) is Outcome.ALREADY

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from datetime import UTC, datetime
 
 import pytest
@@ -82,6 +83,17 @@ async def test_an_unreachable_upstream_is_one_error_not_a_crash(
         (("fetch", "--from-file", "/nonexistent.json"), {}, "Can't read /nonexistent.json"),
         (("search", "x"), {"PAPERS_HTTP_PORT": "eighty"}, "PAPERS_HTTP_PORT"),
         (("search", "x"), {"PAPERS_DATABASE_URL": "mysql://x"}, "PAPERS_DATABASE_URL"),
+        (
+            ("search", "x"),
+            {"PAPERS_DATABASE_URL": "sqlite+aiosqlite:////nonexistent/dir/x.db"},
+            "the folder /nonexistent/dir for the SQLite file does not exist",
+        ),
+        (
+            ("search", "x"),
+            {"PAPERS_DATABASE_URL": "postgresql+asyncpg://nobody:secret@127.0.0.1:9/db"},
+            "The database can't be used",
+        ),
+        (("search", "x"), {"PAPERS_MISSED_SLOT_GRACE_HOURS": "0"}, "greater than 0"),
     ],
 )
 async def test_bad_input_exits_non_zero_with_one_sentence(
@@ -148,3 +160,16 @@ async def test_an_incomplete_slack_setup_stops_run_with_one_sentence(bot_env: Bo
     assert len(result.stderr.strip().splitlines()) == 1
     assert "SLACK_APP_TOKEN" in result.stderr or "SLACK_SIGNING_SECRET" in result.stderr
     assert "xoxb-1-2-abc" not in result.stderr
+
+
+async def test_a_port_in_use_stops_run_with_one_sentence(bot_env: BotEnv) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        bot_env.env["PAPERS_HTTP_PORT"] = str(taken.getsockname()[1])
+
+        result = await bot_env.run("run")
+
+    assert result.code == 2
+    assert result.stderr.strip().splitlines()[-1].startswith("papers-bot: ")
+    assert "Traceback" not in result.stderr
