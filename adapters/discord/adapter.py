@@ -2,13 +2,20 @@
 
 The client runs on the bot's one event loop (`start()` logs in, syncs the command group and
 holds the gateway connection until `stop()`), with only the guilds and guild-reaction intents.
-Commands arrive as interactions: options become the core's text grammar, the answer is
-ephemeral, and anything slow is deferred first. Reactions arrive as raw events (they fire
-for messages not in the cache) and become neutral votes. Digests are posted as a header
-embed, a thread started from it, and one embed with link buttons per paper.
+`start()` never raises for Discord's sake, since the app runs every adapter in one TaskGroup:
+a refused token is logged once and waits for `stop()`; any other failure is logged and retried
+with a fresh client after a growing pause (1 s doubling to 60 s). Commands arrive as
+interactions: options become the core's text grammar, the answer is ephemeral, and anything
+not answered 2 s after Discord created the interaction is deferred first. Reactions arrive as
+raw events (they fire for messages not in the cache) and become neutral votes, applied in the
+order they came for each message; clearing a message's reactions withdraws their votes.
+Digests are posted as a header embed, a thread started from it, and one embed with link
+buttons per paper.
 
 Every message and answer is sent with no allowed mentions, and every digest message with a
-nonce derived from its outbox key and `enforce_nonce`, so a resend cannot post it twice.
+nonce derived from its outbox key and `enforce_nonce`, so a resend cannot post it twice. A
+resumed message (a crash cut its digest short, maybe hours ago, past the nonce's window) is
+first looked for among the bot's recent messages there, and not posted again if found.
 Rate limits (429) are left to discord.py; a channel the bot lost (403/404) raises
 ChannelUnavailable so delivery pauses it, and leaving a server pauses all its channels.
 """
@@ -20,8 +27,9 @@ import contextlib
 import hashlib
 from collections import OrderedDict
 from collections.abc import Awaitable, Mapping
-from typing import Final
+from typing import Any, Final
 
+import aiohttp
 import discord
 import structlog
 import yarl
@@ -29,6 +37,7 @@ from discord import app_commands
 
 from adapters.discord.commands import build_papers_group
 from adapters.discord.emoji import VoteEmoji
+from adapters.discord.ordering import KeyedLocks
 from adapters.discord.render import (
     DEFAULT_VOTE_EMOJI,
     DiscordMessage,
@@ -36,6 +45,7 @@ from adapters.discord.render import (
     render_header,
     render_item,
     render_reply,
+    shows_the_same,
     thread_name,
 )
 from bot import grammar
@@ -76,13 +86,31 @@ SERVER_ONLY: Final = "Use /papers in a server's text channel."
 COMMAND_FAILED: Final = "Something went wrong answering that; please try again."
 
 DEFER_AFTER_SECONDS: Final = 2.0
-"""A command not answered by then is deferred, well inside Discord's 3 seconds."""
+"""A command not answered this long after Discord created it is deferred, inside its 3 s."""
 READY_TIMEOUT_SECONDS: Final = 60.0
 STOP_GRACE_SECONDS: Final = 10.0
 THREAD_ARCHIVE_MINUTES: Final = 1440
 THREAD_ALREADY_EXISTS: Final = 160004
 NONCE_BYTES: Final = 12
 REMEMBERED_THREADS: Final = 4096
+RESUME_LOOKBACK: Final = 50
+"""How many of a channel's latest messages a resumed post looks through for itself."""
+RETRY_FIRST_SECONDS: Final = 1.0
+RETRY_MAX_SECONDS: Final = 60.0
+CLOSE_AUTHENTICATION_FAILED: Final = 4004
+TOKEN_HINT: Final = (
+    "check DISCORD_TOKEN: it must be the bot token from the Discord developer portal "
+    "(Bot > Reset Token); Discord will not connect until it is fixed and the bot restarted"
+)
+NETWORK_ERRORS: Final = (
+    OSError,
+    aiohttp.ClientError,
+    discord.GatewayNotFound,
+    discord.ConnectionClosed,
+    discord.HTTPException,
+    TimeoutError,
+)
+"""Failures of the network or of Discord; anything else is also retried, with its traceback."""
 
 
 def intents() -> discord.Intents:
@@ -142,46 +170,96 @@ class DiscordAdapter:
         self._api_url = api_url
         self._gateway_url = gateway_url
         self._guild_ids = guild_ids
+        self._shard_count = shard_count
+        self._guild_ready_timeout = guild_ready_timeout
         self._emoji = VoteEmoji(vote_emoji or DEFAULT_VOTE_NAMES)
         self._core: Core | None = None
         self._connected = asyncio.Event()
+        self._ready_at: float | None = None
+        self._synced = False
         self._idle = asyncio.Event()
         self._idle.set()
         self._in_flight = 0
         self._stopping = False
+        self._stop_requested = asyncio.Event()
         self._parents: OrderedDict[int, int] = OrderedDict()
-        self.client = make_client(shard_count=shard_count, guild_ready_timeout=guild_ready_timeout)
-        self.tree = app_commands.CommandTree(self.client)
-        self.tree.add_command(build_papers_group(self))
-        self.tree.on_error = self._on_command_error  # type: ignore[method-assign]
-        self.client.on_ready = self._on_ready  # type: ignore[attr-defined]
-        self.client.on_raw_reaction_add = self._on_reaction_add  # type: ignore[attr-defined]
-        self.client.on_raw_reaction_remove = self._on_reaction_remove  # type: ignore[attr-defined]
-        self.client.on_guild_remove = self._on_guild_remove  # type: ignore[attr-defined]
+        self._vote_order: KeyedLocks[tuple[int, int]] = KeyedLocks()
+        self.client, self.tree = self._build_client()
+
+    def _build_client(self) -> tuple[discord.Client, app_commands.CommandTree]:
+        """A new client with the `/papers` tree and every event handler wired to this adapter."""
+        client = make_client(
+            shard_count=self._shard_count, guild_ready_timeout=self._guild_ready_timeout
+        )
+        tree = app_commands.CommandTree(client)
+        tree.add_command(build_papers_group(self))
+        tree.on_error = self._on_command_error  # type: ignore[method-assign]
+        handlers = {
+            "on_ready": self._on_ready,
+            "on_raw_reaction_add": self._on_reaction_add,
+            "on_raw_reaction_remove": self._on_reaction_remove,
+            "on_raw_reaction_clear": self._on_reaction_clear,
+            "on_raw_reaction_clear_emoji": self._on_reaction_clear_emoji,
+            "on_guild_remove": self._on_guild_remove,
+        }
+        for event, handler in handlers.items():
+            setattr(client, event, handler)
+        return client, tree
 
     async def start(self, core: Core) -> None:
-        """Log in, sync the command group, then hold the gateway connection until `stop()`."""
+        """Log in, sync the command group, then hold the gateway connection until `stop()`.
+
+        Never raises for a failure of Discord or the network: the app runs every adapter
+        in one TaskGroup, and an escaping error would stop Slack and the scheduler too.
+        """
         self._core = core
-        if self._stopping:
-            return
         apply_endpoints(self._api_url, self._gateway_url)
+        failures = 0
+        while not self._stopping:
+            error = await self._connect_once()
+            if self._stopping:
+                break
+            if _token_refused(error):
+                log.error("discord_token_refused", hint=TOKEN_HINT, **_error_fields(error))
+                await self._stop_requested.wait()
+                break
+            if self._ready_at is not None and _now() - self._ready_at >= RETRY_MAX_SECONDS:
+                # It held a while: a new outage starts from the shortest pause. One that fails
+                # soon after READY each time keeps backing off (Discord allows 1000 IDENTIFYs
+                # a day).
+                failures = 0
+            delay = min(RETRY_MAX_SECONDS, RETRY_FIRST_SECONDS * 2**failures)
+            failures += 1
+            log.warning("discord_connection_failed", retry_in=delay, **_error_fields(error))
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(delay):
+                    await self._stop_requested.wait()
+            if not self._stopping:
+                self.client, self.tree = self._build_client()
+
+    async def _connect_once(self) -> Exception | None:
+        """Log in, sync once, hold the gateway; the error it ended with (None: closed)."""
+        client = self.client
+        self._ready_at = None
         try:
-            await self.client.login(self._token)
-            await self._sync_commands()
+            await client.login(self._token)
+            if not self._synced:
+                self._synced = await self._sync_commands()
             if not self._stopping:
-                await self.client.connect(reconnect=True)
-        except discord.LoginFailure:
-            log.error("discord_login_failed", reason="Discord refused DISCORD_TOKEN")
-        except Exception:
-            if not self._stopping:
-                raise  # closing mid-login breaks the session: that is the stop asked for
+                await client.connect(reconnect=True)
+        except Exception as error:
+            return error
         finally:
-            if not self.client.is_closed():
-                await self.client.close()
+            self._connected.clear()
+            with contextlib.suppress(Exception):
+                await client.close()
+                await client.http.close()  # a login racing stop() reopens what close() closed
+        return None
 
     async def stop(self) -> None:
         """Let the post in flight finish (a few seconds at most), then disconnect."""
         self._stopping = True
+        self._stop_requested.set()
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(STOP_GRACE_SECONDS):
                 await self._idle.wait()
@@ -245,29 +323,36 @@ class DiscordAdapter:
             for paper_id, title in pairs[:25]
         ]
 
-    async def _sync_commands(self) -> None:
-        """Register `/papers`: in the configured guilds at once, else globally."""
+    async def _sync_commands(self) -> bool:
+        """Register `/papers`: in the configured guilds at once, else globally; True if done."""
         targets = [discord.Object(id=guild_id) for guild_id in self._guild_ids] or [None]
+        synced = True
         for guild in targets:
             if guild is not None:
                 self.tree.copy_global_to(guild=guild)
             try:
                 await self.tree.sync(guild=guild)
             except discord.HTTPException as error:
+                synced = False
                 log.error(
                     "discord_command_sync_failed",
                     guild=guild.id if guild else None,
                     status=error.status,
                     error=error.text,
                 )
+        return synced
 
     async def _post_header(self, channel: ChannelRef, message: OutgoingMessage) -> PostRef:
         digest = message.digest
         rendered = render_header(digest, vote_emoji=self._emoji.shown or DEFAULT_VOTE_EMOJI)
         target = self._messageable(channel, _snowflake(channel.channel))
-        sent = await target.send(**rendered.send_kwargs(), nonce=nonce_for(message.key))
+        found = await self._posted_before(target, channel, message, rendered)
+        sent = found or await target.send(**rendered.send_kwargs(), nonce=nonce_for(message.key))
         if digest.layout is not Layout.THREAD:
             return PostRef(channel, str(sent.id))
+        if found is not None and found.flags.has_thread:
+            self._remember_parent(found.id, found.channel.id)
+            return PostRef(channel, str(found.id), thread_id=str(found.id))
         try:
             thread_id = await self._start_thread(sent, digest)
         except discord.DiscordServerError as error:
@@ -278,21 +363,62 @@ class DiscordAdapter:
 
     async def _post_item(self, channel: ChannelRef, message: OutgoingMessage) -> PostRef:
         assert message.item is not None, "an item message carries its item"
-        kwargs = render_item(message.item).send_kwargs() | {"nonce": nonce_for(message.key)}
+        rendered = render_item(message.item)
+        kwargs = rendered.send_kwargs() | {"nonce": nonce_for(message.key)}
         parent_id = _snowflake(channel.channel)
         if message.thread is None:
-            sent = await self._messageable(channel, parent_id).send(**kwargs)
+            target = self._messageable(channel, parent_id)
+            sent = await self._posted_before(target, channel, message, rendered)
+            sent = sent or await target.send(**kwargs)
             return PostRef(channel, str(sent.id))
         header_id = _snowflake(message.thread.message_id)
         thread_id = _snowflake(message.thread.thread_id or message.thread.message_id)
         self._remember_parent(thread_id, parent_id)
+        in_thread = self._messageable(channel, thread_id)
+        found = await self._posted_before(in_thread, channel, message, rendered)
+        if found is not None:
+            return PostRef(channel, str(found.id), thread_id=str(thread_id))
         try:
-            sent = await self._messageable(channel, thread_id).send(**kwargs)
+            sent = await in_thread.send(**kwargs)
         except discord.NotFound:
             header = self._messageable(channel, parent_id).get_partial_message(header_id)
             thread_id = await self._start_thread(header, message.digest)
             sent = await self._messageable(channel, thread_id).send(**kwargs)
         return PostRef(channel, str(sent.id), thread_id=str(thread_id))
+
+    async def _posted_before(
+        self,
+        target: discord.abc.Messageable | discord.PartialMessageable,
+        channel: ChannelRef,
+        message: OutgoingMessage,
+        rendered: DiscordMessage,
+    ) -> discord.Message | None:
+        """For a resumed message: the bot's recent message there that shows it, if any.
+
+        Discord's nonce refuses a resend only for a few minutes; a digest resumed hours
+        after a crash is checked against what the channel (or thread) shows. Any error in
+        looking is logged and the message is posted.
+        """
+        me = self.client.user
+        if not message.resumed or me is None:
+            return None
+        try:
+            async for posted in target.history(limit=RESUME_LOOKBACK):
+                if (
+                    posted.author.id == me.id
+                    and posted.type is discord.MessageType.default
+                    and shows_the_same(posted.embeds, rendered)
+                ):
+                    log.info("discord_resumed_post_found", channel=channel.key, message=posted.id)
+                    return posted
+        except Exception as error:
+            log.warning(
+                "discord_resume_lookup_failed",
+                channel=channel.key,
+                key=message.key,
+                **_error_fields(error),
+            )
+        return None
 
     async def _start_thread(
         self, header: discord.Message | discord.PartialMessage, digest: Digest
@@ -357,18 +483,21 @@ class DiscordAdapter:
         name = self._emoji.vote_name(payload.emoji)
         if name is None:
             return
-        channel_id = await self._vote_channel_id(payload.channel_id)
-        vote = Vote(
-            ChannelRef(self.platform, str(payload.guild_id), str(channel_id)),
-            message_id=str(payload.message_id),
-            user_id=str(payload.user_id),
-            emoji=name,
-            removed=removed,
-        )
-        try:
-            await core.record_vote(vote)
-        except Exception:
-            log.exception("discord_vote_failed", channel=vote.channel.key, emoji=name)
+        # Held from before the thread lookup until the core is done, so a reaction added
+        # and taken back at once (or cleared) is applied in the order Discord sent it.
+        async with self._vote_order.hold((payload.channel_id, payload.message_id)):
+            channel_id = await self._vote_channel_id(payload.channel_id)
+            vote = Vote(
+                ChannelRef(self.platform, str(payload.guild_id), str(channel_id)),
+                message_id=str(payload.message_id),
+                user_id=str(payload.user_id),
+                emoji=name,
+                removed=removed,
+            )
+            try:
+                await core.record_vote(vote)
+            except Exception:
+                log.exception("discord_vote_failed", channel=vote.channel.key, emoji=name)
 
     async def _on_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
         await self._on_reaction(payload, removed=False)
@@ -376,7 +505,34 @@ class DiscordAdapter:
     async def _on_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
         await self._on_reaction(payload, removed=True)
 
+    async def _on_reaction_clear(self, payload: discord.RawReactionClearEvent) -> None:
+        """Every reaction on a message was removed (MESSAGE_REACTION_REMOVE_ALL)."""
+        await self._clear_votes(payload, None)
+
+    async def _on_reaction_clear_emoji(self, payload: discord.RawReactionClearEmojiEvent) -> None:
+        """One emoji's reactions were removed from a message (MESSAGE_REACTION_REMOVE_EMOJI)."""
+        name = self._emoji.vote_name(payload.emoji)
+        if name is not None:
+            await self._clear_votes(payload, name)
+
+    async def _clear_votes(
+        self,
+        payload: discord.RawReactionClearEvent | discord.RawReactionClearEmojiEvent,
+        emoji: str | None,
+    ) -> None:
+        core = self._core
+        if core is None or payload.guild_id is None:
+            return
+        async with self._vote_order.hold((payload.channel_id, payload.message_id)):
+            channel_id = await self._vote_channel_id(payload.channel_id)
+            channel = ChannelRef(self.platform, str(payload.guild_id), str(channel_id))
+            try:
+                await core.clear_votes(channel, str(payload.message_id), emoji)
+            except Exception:
+                log.exception("discord_clear_votes_failed", channel=channel.key, emoji=emoji)
+
     async def _on_ready(self) -> None:
+        self._ready_at = _now()
         self._connected.set()
         log.info("discord_ready", guilds=len(self.client.guilds))
 
@@ -412,6 +568,32 @@ def build_discord_adapter(settings: Settings) -> DiscordAdapter | None:
     )
 
 
+def _now() -> float:
+    """The event loop's clock (monotonic seconds)."""
+    return asyncio.get_running_loop().time()
+
+
+def _token_refused(error: Exception | None) -> bool:
+    """Discord refused the token: at login (401) or when identifying (close code 4004)."""
+    if isinstance(error, discord.ConnectionClosed):
+        return error.code == CLOSE_AUTHENTICATION_FAILED
+    return isinstance(error, discord.LoginFailure)
+
+
+def _error_fields(error: Exception | None) -> dict[str, Any]:
+    """Log fields naming a connection error (never its text, which may quote a request)."""
+    if error is None:
+        return {"error": "closed"}
+    fields: dict[str, Any] = {"error": type(error).__name__}
+    if isinstance(error, discord.HTTPException):
+        fields["status"] = error.status
+    elif isinstance(error, discord.ConnectionClosed):
+        fields["code"] = error.code
+    if not isinstance(error, NETWORK_ERRORS):
+        fields["exc_info"] = error  # not the network: a bug here or in discord.py's parsing
+    return fields
+
+
 def _snowflake(text: str) -> int:
     """A Discord id from a ChannelRef part; ChannelUnavailable when it is not one."""
     if not text.isdigit():
@@ -429,12 +611,20 @@ def _command_channel(interaction: discord.Interaction) -> ChannelRef | None:
     return ChannelRef("discord", str(interaction.guild_id), str(channel_id))
 
 
+def _seconds_before_defer(interaction: discord.Interaction) -> float:
+    """How long the answer may still take before deferring: Discord's 3 s run from when it
+    created the interaction (its id's time), not from when the handler got it. Never more
+    than DEFER_AFTER_SECONDS from now, should this host's clock be behind Discord's."""
+    age = (discord.utils.utcnow() - interaction.created_at).total_seconds()
+    return min(DEFER_AFTER_SECONDS, max(0.0, DEFER_AFTER_SECONDS - age))
+
+
 async def _deferring_if_slow(interaction: discord.Interaction, work: Awaitable[Reply]) -> Reply:
     """Await the core's reply; defer the interaction if it is not ready in time."""
     task = asyncio.ensure_future(work)
     if interaction.response.is_done():
         return await task
-    done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER_SECONDS)
+    done, _ = await asyncio.wait({task}, timeout=_seconds_before_defer(interaction))
     if not done:
         try:
             await interaction.response.defer(ephemeral=True, thinking=True)

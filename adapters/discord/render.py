@@ -48,6 +48,7 @@ ELLIPSIS: Final = "…"
 
 _UNESCAPED_BRACKET = re.compile(r"(?<!\\)((?:\\\\)*)([\[\]])")
 _SHORT_MENTION = re.compile(r"@(?=[!&]?[0-9])")
+_MASKED_LINK = re.compile(r"\]\((https?://[^\s)]+)\)")
 _NO_MENTIONS: Final = discord.AllowedMentions.none()
 
 
@@ -201,6 +202,26 @@ def link_view(item: DigestItem) -> discord.ui.View | None:
         if target is not None:
             view.add_item(discord.ui.Button(label=label, url=target))
     return view if view.children else None
+
+
+def shows_the_same(embeds: Sequence[discord.Embed], rendered: DiscordMessage) -> bool:
+    """Whether a posted message's `embeds` show what `rendered` would (a resumed post's check).
+
+    A paper is known by its embed's link to its Hugging Face page; a header by its title
+    (the digest's headline, with its date) and the papers its description links to, in
+    order. A message without such links must match title and description exactly.
+    """
+    if not embeds or not rendered.embeds:
+        return False
+    posted, wanted = embeds[0], rendered.embeds[0]
+    if wanted.url:
+        return posted.url == wanted.url
+    if posted.url or posted.title != wanted.title:
+        return False
+    links = _MASKED_LINK.findall(wanted.description or "")
+    if not links:
+        return posted.description == wanted.description
+    return _MASKED_LINK.findall(posted.description or "") == links
 
 
 def render_reply(reply: Reply) -> DiscordMessage:

@@ -4,8 +4,9 @@ discord.py's own HTTP layer, gateway parsing and command tree run against it, po
 through `discord.http.Route.BASE` and `DiscordWebSocket.DEFAULT_GATEWAY` (which the adapter
 sets from its settings). It knows one guild with one text channel, records every REST call
 with its JSON body, answers what a bot does (log in, sync commands, post messages, start
-threads, answer interactions, follow up), and lets tests push gateway events and queue
-hostile answers (429 with Discord's rate-limit headers, 403, 404).
+threads, list a channel's recent messages, answer interactions, follow up), and lets tests
+push gateway events and queue hostile answers (429 with Discord's rate-limit headers, 403,
+404, a slow answer, a gateway that closes on IDENTIFY).
 
     async with FakeDiscord() as discord_fake:
         adapter = DiscordAdapter("token", api_url=discord_fake.api_url,
@@ -25,8 +26,10 @@ import asyncio
 import itertools
 import json
 import re
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from types import TracebackType
 from typing import Any
 
@@ -56,6 +59,9 @@ CALLBACK_MESSAGE = 4
 CALLBACK_DEFERRED = 5
 CALLBACK_AUTOCOMPLETE = 8
 EPHEMERAL = 1 << 6
+HAS_THREAD = 1 << 5
+DISCORD_EPOCH_MS = 1_420_070_400_000
+CLOSE_AUTHENTICATION_FAILED = 4004
 
 BOT_USER = {
     "id": str(BOT_USER_ID),
@@ -193,6 +199,19 @@ class Fault:
         return method == self.method and re.fullmatch(self.path, path) is not None
 
 
+@dataclass(frozen=True)
+class Delay:
+    """A pause before answering the next call whose method matches and path matches `path`."""
+
+    method: str
+    path: str
+    seconds: float
+
+    def matches(self, method: str, path: str) -> bool:
+        """Whether this delay is for that call."""
+        return method == self.method and re.fullmatch(self.path, path) is not None
+
+
 def rate_limited(method: str, path: str, retry_after: float = 0.05) -> Fault:
     """A per-route 429 shaped like Discord's: JSON retry_after plus the X-RateLimit headers."""
     return Fault(
@@ -225,7 +244,7 @@ def not_found(method: str, path: str) -> Fault:
 class FakeDiscord:
     """The fake server. Read `calls`, `identifies`, `messages`; push events with `dispatch`."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, port: int = 0) -> None:
         self.calls: list[Call] = []
         self.identifies: list[dict[str, Any]] = []
         self.channels: dict[int, dict[str, Any]] = {
@@ -234,6 +253,9 @@ class FakeDiscord:
         }
         self.messages: dict[int, dict[str, Any]] = {}
         self._faults: list[Fault] = []
+        self._delays: list[Delay] = []
+        self._gateway_closes: list[int] = []
+        self._port = port
         self._ids = itertools.count(1_200_000_000_000_000_000)
         self._sequence = itertools.count(1)
         self._sockets: list[web.WebSocketResponse] = []
@@ -261,6 +283,20 @@ class FakeDiscord:
     def add_fault(self, fault: Fault, *, times: int = 1) -> None:
         """Serve `fault` to the next `times` matching calls."""
         self._faults.extend([fault] * times)
+
+    def add_delay(self, method: str, path: str, seconds: float, *, times: int = 1) -> None:
+        """Answer the next `times` calls matching `method` and the regex `path` after `seconds`."""
+        self._delays.extend([Delay(method, path, seconds)] * times)
+
+    def close_gateway_on_identify(self, code: int, *, times: int = 1) -> None:
+        """Close the next `times` gateway sessions with `code` at IDENTIFY (4004: bad token)."""
+        self._gateway_closes.extend([code] * times)
+
+    def add_message(
+        self, channel_id: int, body: dict[str, Any], *, author: Mapping[str, Any] = BOT_USER
+    ) -> dict[str, Any]:
+        """Store a message as if it had been posted earlier (by the bot unless `author`)."""
+        return self._message(channel_id, body, author=author)
 
     def calls_to(self, method: str, path: str) -> list[Call]:
         """The recorded calls with that method whose path matches the regex `path`."""
@@ -305,7 +341,7 @@ class FakeDiscord:
         app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._rest)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", self._port)
         await site.start()
         host, port = self._runner.addresses[0][:2]
         self._url = f"http://{host}:{port}"
@@ -343,6 +379,11 @@ class FakeDiscord:
                 payload = json.loads(frame.data)
                 if payload["op"] == 1:
                     await socket.send_json({"op": 11})
+                elif payload["op"] == 2 and self._gateway_closes:
+                    self.identifies.append(payload["d"])
+                    await socket.close(code=self._gateway_closes.pop(0))
+                    async with self._changed:
+                        self._changed.notify_all()
                 elif payload["op"] == 2:
                     await self._identified(socket, payload["d"])
         finally:
@@ -383,6 +424,10 @@ class FakeDiscord:
         async with self._changed:
             self.calls.append(call)
             self._changed.notify_all()
+        delay = next((d for d in self._delays if d.matches(call.method, path)), None)
+        if delay is not None:
+            self._delays.remove(delay)
+            await asyncio.sleep(delay.seconds)
         fault = next((f for f in self._faults if f.matches(call.method, path)), None)
         if fault is not None:
             self._faults.remove(fault)
@@ -400,6 +445,7 @@ class FakeDiscord:
             ("PUT", r"/applications/(\d+)/commands", self._put_commands),
             ("PUT", r"/applications/(\d+)/guilds/(\d+)/commands", self._put_commands),
             ("GET", r"/channels/(\d+)", self._get_channel),
+            ("GET", r"/channels/(\d+)/messages", self._history),
             ("POST", r"/channels/(\d+)/messages", self._post_message),
             ("POST", r"/channels/(\d+)/messages/(\d+)/threads", self._start_thread),
             ("POST", r"/interactions/(\d+)/([^/]+)/callback", self._callback),
@@ -447,6 +493,22 @@ class FakeDiscord:
             return _json({"message": "Unknown Channel", "code": 10003}, 404)
         return _json(channel)
 
+    async def _history(self, call: Call, channel_id: str) -> web.Response:
+        """The channel's messages, newest first, at most `limit` (ephemeral ones are not kept)."""
+        if int(channel_id) not in self.channels:
+            return _json({"message": "Unknown Channel", "code": 10003}, 404)
+        limit = int(call.query.get("limit", "50"))
+        before = int(call.query.get("before", str(2**63)))
+        kept = [
+            message
+            for message in self.messages.values()
+            if message["channel_id"] == channel_id
+            and int(message["id"]) < before
+            and not message["flags"] & EPHEMERAL
+        ]
+        kept.sort(key=lambda message: int(message["id"]), reverse=True)
+        return _json(kept[:limit])
+
     async def _post_message(self, call: Call, channel_id: str) -> web.Response:
         if int(channel_id) not in self.channels:
             return _json({"message": "Unknown Channel", "code": 10003}, 404)
@@ -463,6 +525,7 @@ class FakeDiscord:
             return _json({"message": "Unknown Message", "code": 10008}, 404)
         thread = thread_channel(int(message_id), int(channel_id), call.body["name"])
         self.channels[int(message_id)] = thread
+        self.messages[int(message_id)]["flags"] |= HAS_THREAD
         await self.dispatch("THREAD_CREATE", {**thread, "newly_created": True})
         return _json(thread)
 
@@ -483,7 +546,9 @@ class FakeDiscord:
     async def _followup(self, call: Call, application_id: str, token: str) -> web.Response:
         return _json(self._message(CHANNEL_ID, call.body))
 
-    def _message(self, channel_id: int, body: dict[str, Any]) -> dict[str, Any]:
+    def _message(
+        self, channel_id: int, body: dict[str, Any], *, author: Mapping[str, Any] = BOT_USER
+    ) -> dict[str, Any]:
         message = {
             "id": str(self.new_id()),
             "channel_id": str(channel_id),
@@ -492,7 +557,7 @@ class FakeDiscord:
             "content": body.get("content") or "",
             "embeds": body.get("embeds") or [],
             "components": body.get("components") or [],
-            "author": BOT_USER,
+            "author": dict(author),
             "attachments": [],
             "mentions": [],
             "mention_roles": [],
@@ -527,11 +592,13 @@ def slash(
     channel: Mapping[str, Any] | None = None,
     user_id: int = USER_ID,
     focused: str | None = None,
+    created_at: datetime | None = None,
 ) -> dict[str, Any]:
     """An INTERACTION_CREATE for `/papers <path...>` with these option values.
 
     It comes from the fake's #papers channel unless `channel` (a channel payload) is given.
-    With `focused`, it is the autocomplete request (type 4) for that option.
+    With `focused`, it is the autocomplete request (type 4) for that option. Its id is a
+    snowflake of `created_at` (now if not given), as Discord's ids carry their creation time.
     """
     channel = channel or text_channel(CHANNEL_ID, "papers")
     leaf: list[dict[str, Any]] = [
@@ -546,7 +613,7 @@ def slash(
     tree: list[dict[str, Any]] = leaf
     for depth, name in enumerate(reversed(path)):
         tree = [{"name": name, "type": 1 if depth == 0 else 2, "options": tree}]
-    interaction_id = next(_interaction_ids)
+    interaction_id = snowflake(created_at)
     return {
         "id": str(interaction_id),
         "application_id": str(APPLICATION_ID),
@@ -582,7 +649,13 @@ def slash(
     }
 
 
-_interaction_ids = itertools.count(1_300_000_000_000_000_000)
+_increments = itertools.count(1)
+
+
+def snowflake(at: datetime | None = None) -> int:
+    """A fresh Discord id created at `at` (now if not given): milliseconds since 2015, shifted."""
+    millis = round(at.timestamp() * 1000) if at is not None else time.time_ns() // 1_000_000
+    return ((millis - DISCORD_EPOCH_MS) << 22) | (next(_increments) % (1 << 22))
 
 
 def reaction(
@@ -612,3 +685,17 @@ def reaction(
             "flags": 0,
         },
     }
+
+
+def reaction_clear(
+    message_id: int | str, *, channel_id: int | str = CHANNEL_ID, emoji: str | None = None
+) -> dict[str, Any]:
+    """A MESSAGE_REACTION_REMOVE_ALL payload, or _REMOVE_EMOJI when `emoji` is given."""
+    payload: dict[str, Any] = {
+        "channel_id": str(channel_id),
+        "message_id": str(message_id),
+        "guild_id": str(GUILD_ID),
+    }
+    if emoji is not None:
+        payload["emoji"] = {"id": None, "name": emoji}
+    return payload

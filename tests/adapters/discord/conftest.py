@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -28,17 +29,34 @@ CHANNEL = ChannelRef("discord", str(GUILD_ID), str(CHANNEL_ID))
 WAIT_SECONDS = 5
 
 
+@dataclass(frozen=True)
+class Clear:
+    """A `clear_votes` call: every vote on a message, or only those with `emoji`."""
+
+    channel: ChannelRef
+    message_id: str
+    emoji: str | None
+
+
 class RecordingCore:
-    """The core as the adapter sees it: records what comes in, answers with `reply`."""
+    """The core as the adapter sees it: records what comes in, answers with `reply`.
+
+    `applied` holds votes and clears (`Clear`) in the order they reached the core, so
+    `standing()` can tell which votes are left, as the store would. `vote_delays` makes the
+    next votes take that long to apply (a slow database write), one delay per vote.
+    """
 
     def __init__(self) -> None:
         self.commands: list[Command] = []
         self.votes: list[Vote] = []
+        self.clears: list[Clear] = []
+        self.applied: list[Vote | Clear] = []
         self.removed_workspaces: list[tuple[str, str, str]] = []
         self.reply = Reply(ReplyKind.TEXT, "Done.")
         self.suggestions = [("2606.13392", "MiniMax Sparse Attention")]
         self.suggest_prefixes: list[str] = []
         self.delay = 0.0
+        self.vote_delays: list[float] = []
         self._changed = asyncio.Condition()
 
     async def wait_for(self, condition: Callable[[], object]) -> None:
@@ -57,9 +75,33 @@ class RecordingCore:
         return self.reply
 
     async def record_vote(self, vote: Vote) -> bool:
+        if self.vote_delays:
+            await asyncio.sleep(self.vote_delays.pop(0))
         self.votes.append(vote)
+        self.applied.append(vote)
         await self._changed_now()
         return True
+
+    async def clear_votes(self, channel: ChannelRef, message_id: str, emoji: str | None) -> int:
+        clear = Clear(channel, message_id, emoji)
+        self.clears.append(clear)
+        self.applied.append(clear)
+        await self._changed_now()
+        return 1
+
+    def standing(self) -> set[tuple[str, str, str]]:
+        """(message id, user id, emoji) of the votes left after everything applied, in order."""
+        left: set[tuple[str, str, str]] = set()
+        for change in self.applied:
+            if isinstance(change, Clear):
+                left = {
+                    v for v in left if v[0] != change.message_id or change.emoji not in (None, v[2])
+                }
+            elif change.removed:
+                left.discard((change.message_id, change.user_id, change.emoji))
+            else:
+                left.add((change.message_id, change.user_id, change.emoji))
+        return left
 
     async def workspace_removed(self, platform: str, workspace: str, reason: str) -> int:
         self.removed_workspaces.append((platform, workspace, reason))

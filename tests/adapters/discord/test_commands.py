@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from tests.adapters.discord.conftest import CHANNEL, RecordingCore, make_item
 from tests.fakes.discord import (
     CALLBACK_AUTOCOMPLETE,
     CALLBACK_DEFERRED,
+    CALLBACK_MESSAGE,
     CHANNEL_ID,
     EPHEMERAL,
     MEMBER_PERMISSIONS,
@@ -123,6 +125,32 @@ async def test_a_quick_command_that_turns_out_slow_is_deferred_in_time(
     (callback,) = fake.calls_to("POST", rf"/interactions/{interaction['id']}/.+/callback")
     assert callback.body["type"] == CALLBACK_DEFERRED
     assert answer["content"] == "Done."
+
+
+async def test_an_interaction_already_old_is_deferred_at_once(
+    adapter: DiscordAdapter, fake: FakeDiscord, core: RecordingCore
+) -> None:
+    # Discord's 3 seconds run from when the interaction was created, not from when the
+    # handler started: one that spent 2.5 s on the way here has no time left to wait.
+    core.delay = 0.1
+    interaction = slash("settings", created_at=datetime.now(UTC) - timedelta(seconds=2.5))
+    await fake.dispatch("INTERACTION_CREATE", interaction)
+    answer = await fake.answer_to(interaction)
+
+    (callback,) = fake.calls_to("POST", rf"/interactions/{interaction['id']}/.+/callback")
+    assert callback.body["type"] == CALLBACK_DEFERRED
+    assert answer["content"] == "Done."
+
+
+async def test_a_fresh_quick_command_is_answered_without_deferring(
+    adapter: DiscordAdapter, fake: FakeDiscord, core: RecordingCore
+) -> None:
+    interaction = slash("settings")
+    await fake.dispatch("INTERACTION_CREATE", interaction)
+    await fake.answer_to(interaction)
+
+    (callback,) = fake.calls_to("POST", rf"/interactions/{interaction['id']}/.+/callback")
+    assert callback.body["type"] == CALLBACK_MESSAGE
 
 
 @pytest.mark.parametrize(

@@ -1,19 +1,33 @@
-"""Connecting: login, IDENTIFY with only the intended intents, the command group's sync, stop."""
+"""Connecting: login, IDENTIFY with only the intended intents, the command group's sync, stop;
+a refused token waits for stop, and a Discord that fails is retried without taking the bot down.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import socket
+from collections.abc import MutableMapping
 from typing import Any
 
 import discord
+import pytest
 from pydantic import SecretStr
 from structlog.testing import capture_logs
 
 from adapters.discord import DiscordAdapter, build_discord_adapter
+from adapters.discord import adapter as adapter_module
 from adapters.discord.adapter import apply_endpoints
 from config.settings import Settings
 from tests.adapters.discord.conftest import RecordingCore
-from tests.fakes.discord import APPLICATION_ID, GUILD_ID, FakeDiscord
+from tests.fakes.discord import (
+    APPLICATION_ID,
+    CLOSE_AUTHENTICATION_FAILED,
+    GUILD_ID,
+    TOKEN,
+    FakeDiscord,
+    Fault,
+    reaction,
+)
 
 GUILDS = 1 << 0
 GUILD_MEMBERS = 1 << 1
@@ -116,16 +130,158 @@ async def test_stop_closes_the_client_and_start_returns(
     assert adapter.client.is_closed()
 
 
-async def test_a_refused_token_ends_start_with_one_log_line(
-    fake: FakeDiscord, core: RecordingCore
+@pytest.fixture
+def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Retry a failed connection after 10 ms instead of a second."""
+    monkeypatch.setattr(adapter_module, "RETRY_FIRST_SECONDS", 0.01)
+
+
+async def logged(logs: list[MutableMapping[str, Any]], event: str, *, times: int = 1) -> None:
+    """Wait until `event` was logged `times` times (5 s at most; logs give no signal to await)."""
+    for _ in range(500):
+        if sum(entry["event"] == event for entry in logs) >= times:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"{event} was not logged")
+
+
+async def test_a_refused_token_logs_once_then_waits_for_stop(
+    fake: FakeDiscord, core: RecordingCore, quick_retries: None
 ) -> None:
     adapter = DiscordAdapter("wrong-token", api_url=fake.api_url, gateway_url=fake.gateway_url)
     with capture_logs() as logs:
-        await asyncio.wait_for(adapter.start(core), 5)
-    assert adapter.client.is_closed()
+        running = asyncio.create_task(adapter.start(core))
+        await logged(logs, "discord_token_refused")
+        await asyncio.sleep(0.1)  # ten retry delays: a retry loop would show by now
+        assert not running.done(), "start() must not return: the app would stop every adapter"
+        await adapter.stop()
+        await asyncio.wait_for(running, 5)
+
+    assert len(fake.calls_to("GET", "/users/@me")) == 1
     assert not fake.identifies
-    assert [entry["event"] for entry in logs] == ["discord_login_failed"]
+    assert [entry["event"] for entry in logs] == ["discord_token_refused"]
+    assert logs[0]["log_level"] == "error"
+    assert "DISCORD_TOKEN" in logs[0]["hint"]
     assert "wrong-token" not in str(logs)
+    assert adapter.client.is_closed()
+
+
+async def test_a_gateway_closing_with_4004_is_a_refused_token(
+    fake: FakeDiscord, core: RecordingCore, quick_retries: None
+) -> None:
+    fake.close_gateway_on_identify(CLOSE_AUTHENTICATION_FAILED)
+    adapter = DiscordAdapter(TOKEN, api_url=fake.api_url, gateway_url=fake.gateway_url)
+    with capture_logs() as logs:
+        running = asyncio.create_task(adapter.start(core))
+        await logged(logs, "discord_token_refused")
+        await asyncio.sleep(0.1)
+        assert not running.done()
+        await adapter.stop()
+        await asyncio.wait_for(running, 5)
+
+    assert len(fake.identifies) == 1, "a refused token is not retried"
+    assert [entry["event"] for entry in logs] == ["discord_token_refused"]
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 that nobody listens on (until a test starts the fake there)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def adapter_at(port: int) -> DiscordAdapter:
+    return DiscordAdapter(
+        TOKEN,
+        api_url=f"http://127.0.0.1:{port}/api/v10",
+        gateway_url=f"ws://127.0.0.1:{port}/gateway",
+        guild_ready_timeout=0.05,
+    )
+
+
+async def test_an_unreachable_discord_is_retried_until_it_answers(
+    core: RecordingCore, quick_retries: None
+) -> None:
+    port = closed_port()
+    adapter = adapter_at(port)
+    with capture_logs() as logs:
+        running = asyncio.create_task(adapter.start(core))
+        try:
+            await logged(logs, "discord_connection_failed", times=3)
+            async with FakeDiscord(port=port) as late:
+                async with asyncio.timeout(5):
+                    await adapter.wait_until_connected()
+                assert late.identifies
+                await adapter.stop()
+                await asyncio.wait_for(running, 5)
+        finally:
+            running.cancel()
+
+    failures = [entry for entry in logs if entry["event"] == "discord_connection_failed"]
+    assert {entry["log_level"] for entry in failures} == {"warning"}
+    assert {entry["error"] for entry in failures} == {"ClientConnectorError"}
+    assert [entry["retry_in"] for entry in failures[:3]] == [0.01, 0.02, 0.04]
+
+
+async def test_stop_cuts_the_pause_before_the_next_attempt_short(core: RecordingCore) -> None:
+    adapter = adapter_at(closed_port())
+    with capture_logs() as logs:
+        running = asyncio.create_task(adapter.start(core))
+        await logged(logs, "discord_connection_failed")
+        assert logs[-1]["retry_in"] == 1.0
+        async with asyncio.timeout(0.5):
+            await adapter.stop()
+            await running
+
+
+async def test_a_server_error_at_login_is_retried(
+    fake: FakeDiscord, core: RecordingCore, quick_retries: None, connect: Any
+) -> None:
+    fake.add_fault(Fault("GET", "/users/@me", 503, {"message": "upstream connect error"}))
+    with capture_logs() as logs:
+        await connect(core)
+
+    assert len(fake.calls_to("GET", "/users/@me")) == 2
+    (failure,) = [entry for entry in logs if entry["event"] == "discord_connection_failed"]
+    assert failure["error"] == "DiscordServerError"
+
+
+async def test_a_malformed_gateway_event_reconnects_instead_of_ending_start(
+    fake: FakeDiscord, core: RecordingCore, quick_retries: None, connect: Any
+) -> None:
+    await connect(core)
+    with capture_logs() as logs:
+        await fake.dispatch("MESSAGE_REACTION_ADD", {"message_id": "1"})  # no emoji: KeyError
+        await fake.wait_until(lambda: len(fake.identifies) == 2)
+        await fake.dispatch("MESSAGE_REACTION_ADD", reaction("👍", 1_400_000_000_000_000_001))
+        await core.wait_for(lambda: core.votes)
+
+    (failure,) = [entry for entry in logs if entry["event"] == "discord_connection_failed"]
+    assert failure["error"] == "KeyError"
+    assert "exc_info" in failure, "not a network failure: the operator gets the traceback"
+    assert len(fake.calls_to("PUT", rf"/applications/{APPLICATION_ID}/commands")) == 1
+
+
+async def test_failing_soon_after_connecting_keeps_backing_off_until_it_held(
+    fake: FakeDiscord,
+    core: RecordingCore,
+    quick_retries: None,
+    connect: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(adapter_module, "RETRY_MAX_SECONDS", 0.2)
+    adapter = await connect(core)
+    with capture_logs() as logs:
+        for identifies in (2, 3):
+            await fake.dispatch("MESSAGE_REACTION_ADD", {"message_id": "1"})
+            await fake.wait_until(lambda n=identifies: len(fake.identifies) == n)
+            await adapter.wait_until_connected()
+        await asyncio.sleep(0.25)  # connected for longer than the longest pause
+        await fake.dispatch("MESSAGE_REACTION_ADD", {"message_id": "1"})
+        await fake.wait_until(lambda: len(fake.identifies) == 4)
+
+    failures = [entry for entry in logs if entry["event"] == "discord_connection_failed"]
+    assert [entry["retry_in"] for entry in failures] == [0.01, 0.02, 0.01]
 
 
 async def test_more_than_one_shard_identifies_each_shard(

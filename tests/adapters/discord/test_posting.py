@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
+from structlog.testing import capture_logs
 
 from adapters.discord.adapter import (
     GONE_REASON,
@@ -13,11 +15,14 @@ from adapters.discord.adapter import (
     DiscordAdapter,
     nonce_for,
 )
-from bot.models import Digest, Layout, MessageRole, OutgoingMessage, PostRef
+from bot.models import ChannelRef, Digest, Layout, MessageRole, OutgoingMessage, PostRef
 from bot.ports import ChannelUnavailable
 from tests.adapters.discord.conftest import CHANNEL, make_digest, make_item
 from tests.fakes.discord import (
     CHANNEL_ID,
+    GUILD_ID,
+    OTHER_CHANNEL_ID,
+    PERSON,
     FakeDiscord,
     Fault,
     forbidden,
@@ -28,14 +33,18 @@ from tests.fakes.discord import (
 CHANNEL_MESSAGES = rf"/channels/{CHANNEL_ID}/messages"
 
 
-def header(digest: Digest) -> OutgoingMessage:
-    return OutgoingMessage(f"{digest.id}:header", MessageRole.HEADER, digest)
+def header(digest: Digest, *, resumed: bool = False) -> OutgoingMessage:
+    return OutgoingMessage(f"{digest.id}:header", MessageRole.HEADER, digest, resumed=resumed)
 
 
-def item(digest: Digest, rank: int, thread: PostRef | None) -> OutgoingMessage:
+def item(
+    digest: Digest, rank: int, thread: PostRef | None, *, resumed: bool = False
+) -> OutgoingMessage:
     paper = digest.items[rank - 1]
     key = f"{digest.id}:item:{paper.paper_id}"
-    return OutgoingMessage(key, MessageRole.ITEM, digest, item=paper, thread=thread)
+    return OutgoingMessage(
+        key, MessageRole.ITEM, digest, item=paper, thread=thread, resumed=resumed
+    )
 
 
 async def post_digest(adapter: DiscordAdapter, digest: Digest) -> list[PostRef]:
@@ -222,3 +231,101 @@ async def test_a_thread_discord_could_not_start_is_started_by_the_first_paper(
     ref = await adapter.post(CHANNEL, item(digest, 1, head))
     assert ref.thread_id == head.message_id
     assert len(fake.calls_to("POST", r"/channels/\d+/messages/\d+/threads")) == 2
+
+
+# -- resumed digests: what went out before a crash is found, not posted again ---------------
+
+
+async def test_a_resumed_header_already_posted_is_found_not_posted_again(
+    adapter: DiscordAdapter, fake: FakeDiscord
+) -> None:
+    digest = make_digest()
+    head = await adapter.post(CHANNEL, header(digest))
+    newer = make_digest(make_item(4), make_item(5), layout=Layout.CHANNEL)
+    await adapter.post(CHANNEL, header(newer))  # another digest of the day, posted since
+
+    again = await adapter.post(CHANNEL, header(digest, resumed=True))
+
+    assert again == head
+    assert len(fake.calls_to("POST", CHANNEL_MESSAGES)) == 2
+    assert len(fake.calls_to("POST", r"/channels/\d+/messages/\d+/threads")) == 1
+    (lookup,) = fake.calls_to("GET", CHANNEL_MESSAGES)
+    assert lookup.query["limit"] == "50"
+
+
+async def test_a_resumed_header_whose_thread_was_not_started_starts_it(
+    adapter: DiscordAdapter, fake: FakeDiscord
+) -> None:
+    digest = make_digest()
+    fake.add_fault(
+        Fault("POST", r"/channels/\d+/messages/\d+/threads", 503, {"message": "unavailable"})
+    )
+    head = await adapter.post(CHANNEL, header(digest))
+    assert head.thread_id is None
+
+    again = await adapter.post(CHANNEL, header(digest, resumed=True))
+
+    assert again.message_id == head.message_id
+    assert again.thread_id == head.message_id
+    assert len(fake.calls_to("POST", CHANNEL_MESSAGES)) == 1
+
+
+async def test_a_resumed_item_already_posted_is_found_not_posted_again(
+    adapter: DiscordAdapter, fake: FakeDiscord
+) -> None:
+    digest = make_digest()
+    head = await adapter.post(CHANNEL, header(digest))
+    first = await adapter.post(CHANNEL, item(digest, 1, head))
+    second = await adapter.post(CHANNEL, item(digest, 2, head))
+
+    again = await adapter.post(CHANNEL, item(digest, 1, head, resumed=True))
+
+    assert again == first != second
+    assert len(fake.calls_to("POST", rf"/channels/{head.thread_id}/messages")) == 2
+    assert fake.calls_to("GET", rf"/channels/{head.thread_id}/messages")
+
+
+async def test_resumed_messages_not_posted_yet_are_posted(
+    adapter: DiscordAdapter, fake: FakeDiscord
+) -> None:
+    digest = make_digest()
+    head = await adapter.post(CHANNEL, header(digest, resumed=True))
+    await adapter.post(CHANNEL, item(digest, 1, head))
+
+    ref = await adapter.post(CHANNEL, item(digest, 2, head, resumed=True))
+
+    assert len(fake.calls_to("POST", CHANNEL_MESSAGES)) == 1
+    in_thread = fake.calls_to("POST", rf"/channels/{head.thread_id}/messages")
+    assert [call.body["embeds"][0]["url"] for call in in_thread] == [
+        "https://huggingface.co/papers/2606.10001",
+        "https://huggingface.co/papers/2606.10002",
+    ]
+    assert int(ref.message_id) in fake.messages
+
+
+async def test_a_resumed_header_is_not_mistaken_for_a_similar_one(
+    adapter: DiscordAdapter, fake: FakeDiscord
+) -> None:
+    digest = make_digest()
+    same_day = dataclasses.replace(digest, items=(make_item(1), make_item(4)))
+    await adapter.post(CHANNEL, header(same_day))  # the same headline, other papers
+    elsewhere = ChannelRef("discord", str(GUILD_ID), str(OTHER_CHANNEL_ID))
+    copy = await adapter.post(elsewhere, header(dataclasses.replace(digest, channel=elsewhere)))
+    copied = fake.messages[int(copy.message_id)]["embeds"]
+    fake.add_message(CHANNEL_ID, {"embeds": copied}, author=PERSON)  # the same, not the bot's
+
+    await adapter.post(CHANNEL, header(digest, resumed=True))
+
+    assert len(fake.calls_to("POST", CHANNEL_MESSAGES)) == 2
+
+
+async def test_a_failed_lookup_is_logged_and_the_message_posted(
+    adapter: DiscordAdapter, fake: FakeDiscord
+) -> None:
+    fake.add_fault(forbidden("GET", CHANNEL_MESSAGES))  # no Read Message History here
+    with capture_logs() as logs:
+        head = await adapter.post(CHANNEL, header(make_digest(), resumed=True))
+
+    assert int(head.message_id) in fake.messages
+    assert [entry["event"] for entry in logs] == ["discord_resume_lookup_failed"]
+    assert logs[0]["error"] == "Forbidden"

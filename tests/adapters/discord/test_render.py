@@ -20,6 +20,7 @@ from adapters.discord.render import (
     render_item,
     render_reply,
     shorten,
+    shows_the_same,
 )
 from bot.models import Layout, PaperLinks, Reply, ReplyKind
 from tests.adapters.discord.conftest import make_digest, make_item
@@ -266,3 +267,36 @@ def test_escaped_text_never_ends_in_a_dangling_backslash(text: str) -> None:
     escaped = escape(text, 100)
     trailing = len(escaped.removesuffix("…")) - len(escaped.removesuffix("…").rstrip("\\"))
     assert trailing % 2 == 0
+
+
+def posted(message: DiscordMessage) -> list[discord.Embed]:
+    """The embeds as Discord hands them back in a channel's history."""
+    return [discord.Embed.from_dict(embed.to_dict()) for embed in message.embeds]
+
+
+def test_a_posted_paper_is_known_by_its_link_to_its_page() -> None:
+    first, second = render_item(make_item(1)), render_item(make_item(2))
+    assert shows_the_same(posted(first), first)
+    assert not shows_the_same(posted(second), first)
+    assert not shows_the_same([], first)
+
+
+def test_a_posted_header_is_known_by_its_headline_and_the_papers_it_lists() -> None:
+    digest = make_digest()
+    header = render_header(digest)
+    reordered = render_header(dataclasses.replace(digest, items=digest.items[::-1]))
+    fewer = render_header(dataclasses.replace(digest, items=digest.items[:2]))
+    other_hint = render_header(digest, vote_emoji=("⭐",))
+    assert shows_the_same(posted(header), header)
+    assert shows_the_same(posted(other_hint), header), "the voting line may change"
+    assert not shows_the_same(posted(reordered), header)
+    assert not shows_the_same(posted(fewer), header)
+    assert not shows_the_same(posted(render_item(make_item(1))), header)
+
+
+def test_a_header_of_papers_without_links_must_match_word_for_word() -> None:
+    unlinked = make_item(1, links=PaperLinks(hf="", arxiv="", pdf=""))
+    header = render_header(make_digest(unlinked))
+    other = render_header(make_digest(dataclasses.replace(unlinked, title="Another paper")))
+    assert shows_the_same(posted(header), header)
+    assert not shows_the_same(posted(other), header)

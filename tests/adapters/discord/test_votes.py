@@ -1,4 +1,5 @@
-"""Reactions become neutral votes; leaving a server pauses it."""
+"""Reactions become neutral votes, applied in order; clearing reactions withdraws them;
+leaving a server pauses it."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pytest
 from adapters.discord.adapter import DiscordAdapter
 from adapters.discord.emoji import VoteEmoji, keycap_number, normalize
 from bot.models import MessageRole, OutgoingMessage
-from tests.adapters.discord.conftest import CHANNEL, RecordingCore, make_digest
+from tests.adapters.discord.conftest import CHANNEL, Clear, RecordingCore, make_digest
 from tests.fakes.discord import (
     BOT_USER_ID,
     CHANNEL_ID,
@@ -15,12 +16,15 @@ from tests.fakes.discord import (
     USER_ID,
     FakeDiscord,
     reaction,
+    reaction_clear,
     text_channel,
     thread_channel,
 )
 
 MESSAGE_ID = 1_400_000_000_000_000_001
 MARKER_USER_ID = USER_ID + 999
+SLOW_LOOKUP_SECONDS = 0.15
+SLOW_WRITE_SECONDS = 0.1
 
 
 async def react(
@@ -75,6 +79,23 @@ async def test_removing_a_reaction_takes_the_vote_back(
 
     (vote,) = core.votes
     assert (vote.emoji, vote.removed) == ("fire", True)
+
+
+async def clear(fake: FakeDiscord, core: RecordingCore, payload: dict) -> None:
+    """Send a reaction-clear event (one emoji when the payload names it) and wait for it."""
+    before = len(core.clears)
+    event = "MESSAGE_REACTION_REMOVE_EMOJI" if "emoji" in payload else "MESSAGE_REACTION_REMOVE_ALL"
+    await fake.dispatch(event, payload)
+    await core.wait_for(lambda: len(core.clears) > before)
+
+
+def uncached_thread(fake: FakeDiscord, *, slow: bool) -> str:
+    """A digest thread the bot has not seen since it started; Discord answers its lookup late."""
+    thread = thread_channel(fake.new_id(), CHANNEL_ID, "Papers for 10 June 2026")
+    fake.channels[int(thread["id"])] = thread
+    if slow:
+        fake.add_delay("GET", rf"/channels/{thread['id']}", SLOW_LOOKUP_SECONDS)
+    return thread["id"]
 
 
 @pytest.mark.parametrize(
@@ -135,6 +156,107 @@ async def test_a_vote_in_a_plain_channel_stays_in_it(
     await react(fake, core, reaction("👎", MESSAGE_ID, channel_id=other))
 
     assert core.votes[0].channel.channel == str(other)
+
+
+async def test_a_reaction_taken_back_at_once_ends_without_the_vote(
+    adapter: DiscordAdapter, fake: FakeDiscord, core: RecordingCore
+) -> None:
+    # discord.py sends the second lookup of a new channel only after the first came back, so
+    # the race is between applying the first vote (slow) and the second (quick).
+    thread_id = uncached_thread(fake, slow=True)
+    core.vote_delays = [SLOW_WRITE_SECONDS]
+    added = reaction("🔥", MESSAGE_ID, channel_id=thread_id)
+    removed = reaction("🔥", MESSAGE_ID, channel_id=thread_id)
+    del removed["member"]
+    await fake.dispatch("MESSAGE_REACTION_ADD", added)
+    await fake.dispatch("MESSAGE_REACTION_REMOVE", removed)
+    await core.wait_for(lambda: len(core.votes) == 2)
+
+    assert [vote.removed for vote in core.votes] == [False, True]
+    assert all(vote.channel == CHANNEL for vote in core.votes)
+    assert core.standing() == set()
+
+
+async def test_a_quick_add_remove_add_ends_with_the_vote(
+    adapter: DiscordAdapter, fake: FakeDiscord, core: RecordingCore
+) -> None:
+    thread_id = uncached_thread(fake, slow=True)
+    core.vote_delays = [SLOW_WRITE_SECONDS]
+    for event in ("MESSAGE_REACTION_ADD", "MESSAGE_REACTION_REMOVE", "MESSAGE_REACTION_ADD"):
+        await fake.dispatch(event, reaction("👍", MESSAGE_ID, channel_id=thread_id))
+    await core.wait_for(lambda: len(core.votes) == 3)
+
+    assert [vote.removed for vote in core.votes] == [False, True, False]
+    assert core.standing() == {(str(MESSAGE_ID), str(USER_ID), "+1")}
+
+
+async def test_clearing_right_after_a_reaction_leaves_no_vote(
+    adapter: DiscordAdapter, fake: FakeDiscord, core: RecordingCore
+) -> None:
+    thread_id = uncached_thread(fake, slow=True)
+    core.vote_delays = [SLOW_WRITE_SECONDS]
+    await fake.dispatch("MESSAGE_REACTION_ADD", reaction("👍", MESSAGE_ID, channel_id=thread_id))
+    await fake.dispatch(
+        "MESSAGE_REACTION_REMOVE_ALL", reaction_clear(MESSAGE_ID, channel_id=thread_id)
+    )
+    await core.wait_for(lambda: core.votes and core.clears)
+
+    assert [type(change).__name__ for change in core.applied] == ["Vote", "Clear"]
+    assert core.standing() == set()
+
+
+async def test_votes_on_different_messages_do_not_wait_for_each_other(
+    adapter: DiscordAdapter, fake: FakeDiscord, core: RecordingCore
+) -> None:
+    slow_thread = uncached_thread(fake, slow=True)
+    await fake.dispatch("MESSAGE_REACTION_ADD", reaction("👍", MESSAGE_ID, channel_id=slow_thread))
+    await react(fake, core, reaction("👎", MESSAGE_ID + 1))
+
+    assert [vote.emoji for vote in core.votes] == ["-1"], (
+        "the slow lookup holds up only its message"
+    )
+    await core.wait_for(lambda: len(core.votes) == 2)
+
+
+async def test_clearing_all_reactions_withdraws_every_vote_on_the_message(
+    adapter: DiscordAdapter, fake: FakeDiscord, core: RecordingCore
+) -> None:
+    await clear(fake, core, reaction_clear(MESSAGE_ID))
+
+    assert core.clears == [Clear(CHANNEL, str(MESSAGE_ID), None)]
+
+
+@pytest.mark.parametrize(
+    ("emoji", "name"), [("🔥", "fire"), ("👍🏽", "+1"), ("3️⃣", "keycap:3"), ("🔟", "keycap:10")]
+)
+async def test_clearing_one_emoji_withdraws_the_votes_it_stood_for(
+    adapter: DiscordAdapter, fake: FakeDiscord, core: RecordingCore, emoji: str, name: str
+) -> None:
+    await clear(fake, core, reaction_clear(MESSAGE_ID, emoji=emoji))
+
+    assert core.clears == [Clear(CHANNEL, str(MESSAGE_ID), name)]
+
+
+async def test_clearing_an_emoji_that_is_not_a_vote_changes_nothing(
+    adapter: DiscordAdapter, fake: FakeDiscord, core: RecordingCore
+) -> None:
+    await fake.dispatch("MESSAGE_REACTION_REMOVE_EMOJI", reaction_clear(MESSAGE_ID, emoji="🎉"))
+    await clear(fake, core, reaction_clear(MESSAGE_ID + 1))
+
+    assert core.clears == [Clear(CHANNEL, str(MESSAGE_ID + 1), None)]
+
+
+async def test_clearing_reactions_in_a_digest_thread_counts_for_the_digests_channel(
+    adapter: DiscordAdapter, fake: FakeDiscord, core: RecordingCore
+) -> None:
+    thread_id = uncached_thread(fake, slow=False)
+    await clear(fake, core, reaction_clear(MESSAGE_ID, channel_id=thread_id))
+    await clear(fake, core, reaction_clear(MESSAGE_ID, channel_id=thread_id, emoji="👎"))
+
+    assert core.clears == [
+        Clear(CHANNEL, str(MESSAGE_ID), None),
+        Clear(CHANNEL, str(MESSAGE_ID), "-1"),
+    ]
 
 
 async def test_leaving_a_server_pauses_its_subscriptions(

@@ -25,7 +25,15 @@ from bot.service import PapersService
 from bot.store import Store, open_store, upgrade_database
 from bot.votes import DEFAULT_WEIGHTS, parse_weights
 from tests.adapters.discord.conftest import CHANNEL
-from tests.fakes.discord import CHANNEL_ID, GUILD_ID, USER_ID, FakeDiscord, reaction, slash
+from tests.fakes.discord import (
+    CHANNEL_ID,
+    GUILD_ID,
+    USER_ID,
+    FakeDiscord,
+    reaction,
+    reaction_clear,
+    slash,
+)
 from tests.fakes.papers import make_paper
 
 NOW = datetime(2026, 6, 13, 10, 0, tzinfo=UTC)
@@ -47,6 +55,11 @@ class VoteSignals:
         counted = await self._service.record_vote(vote)
         await self.applied.put(counted)
         return counted
+
+    async def clear_votes(self, channel: Any, message_id: str, emoji: str | None) -> int:
+        cleared = await self._service.clear_votes(channel, message_id, emoji)
+        await self.applied.put(cleared > 0)
+        return cleared
 
     async def workspace_removed(self, platform: str, workspace: str, reason: str) -> int:
         return await self._service.workspace_removed(platform, workspace, reason)
@@ -181,4 +194,31 @@ async def test_a_reaction_on_someone_elses_message_changes_nothing(
     _, core = wired
     await fake.dispatch("MESSAGE_REACTION_ADD", reaction("👍", 1_500_000_000_000_000_001))
     assert await core.next_vote() is False
+    assert await store.vote_tallies("discord", str(GUILD_ID)) == {}
+
+
+async def test_clearing_reactions_takes_their_votes_back(
+    wired: tuple[DiscordAdapter, VoteSignals], fake: FakeDiscord, store: Store
+) -> None:
+    _, core = wired
+    await run(fake, "digest", "now")
+    *_, last = [m for m in fake.messages.values() if m["embeds"]]
+    thread_id = last["channel_id"]
+    for emoji, user in (("🔥", USER_ID), ("👍", USER_ID + 1), ("🔥", USER_ID + 2)):
+        payload = reaction(emoji, last["id"], channel_id=thread_id, user_id=user)
+        await fake.dispatch("MESSAGE_REACTION_ADD", payload)
+        assert await core.next_vote() is True
+    tallies = await store.vote_tallies("discord", str(GUILD_ID))
+    assert (tallies["2606.00001"].weight, tallies["2606.00001"].voters) == (5, 3)
+
+    clear_fire = reaction_clear(last["id"], channel_id=thread_id, emoji="🔥")
+    await fake.dispatch("MESSAGE_REACTION_REMOVE_EMOJI", clear_fire)
+    assert await core.next_vote() is True
+    tallies = await store.vote_tallies("discord", str(GUILD_ID))
+    assert (tallies["2606.00001"].weight, tallies["2606.00001"].voters) == (1, 1)
+
+    await fake.dispatch(
+        "MESSAGE_REACTION_REMOVE_ALL", reaction_clear(last["id"], channel_id=thread_id)
+    )
+    assert await core.next_vote() is True
     assert await store.vote_tallies("discord", str(GUILD_ID)) == {}
