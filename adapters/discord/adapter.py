@@ -4,7 +4,7 @@ The client runs on the bot's one event loop (`start()` logs in, syncs the comman
 holds the gateway connection until `stop()`), with only the guilds and guild-reaction intents.
 `start()` never raises for Discord's sake, since the app runs every adapter in one TaskGroup:
 a refused token is logged once and waits for `stop()`; any other failure is logged and retried
-with a fresh client after a growing pause (1 s doubling to 60 s). Commands arrive as
+with a fresh client after a growing pause (1 s doubling to 5 minutes). Commands arrive as
 interactions: options become the core's text grammar, the answer is ephemeral, and anything
 not answered 2 s after Discord created the interaction is deferred first. Reactions arrive as
 raw events (they fire for messages not in the cache) and become neutral votes, applied in the
@@ -96,8 +96,16 @@ REMEMBERED_THREADS: Final = 4096
 RESUME_LOOKBACK: Final = 50
 """How many of a channel's latest messages a resumed post looks through for itself."""
 RETRY_FIRST_SECONDS: Final = 1.0
-RETRY_MAX_SECONDS: Final = 60.0
+RETRY_MAX_SECONDS: Final = 300.0
+"""The longest pause between attempts: at most 288 a day, within Discord's 1000 IDENTIFYs."""
+HELD_SECONDS: Final = 60.0
+"""A connection that stayed up this long ends an outage: the next pause starts short again."""
 CLOSE_AUTHENTICATION_FAILED: Final = 4004
+SHARDING_HINT: Final = (
+    "Discord refused the connection's set-up (shards or intents); check "
+    "PAPERS_DISCORD_SHARD_COUNT, and that the bot asks for no privileged intent"
+)
+REFUSED_SETUP_CODES: Final = frozenset({4010, 4011, 4012, 4013, 4014})
 TOKEN_HINT: Final = (
     "check DISCORD_TOKEN: it must be the bot token from the Discord developer portal "
     "(Bot > Reset Token); Discord will not connect until it is fixed and the bot restarted"
@@ -219,11 +227,13 @@ class DiscordAdapter:
             error = await self._connect_once()
             if self._stopping:
                 break
-            if _token_refused(error):
-                log.error("discord_token_refused", hint=TOKEN_HINT, **_error_fields(error))
+            hint = _refusal_hint(error)
+            if hint is not None:
+                event = "discord_token_refused" if hint is TOKEN_HINT else "discord_setup_refused"
+                log.error(event, hint=hint, **_error_fields(error))
                 await self._stop_requested.wait()
                 break
-            if self._ready_at is not None and _now() - self._ready_at >= RETRY_MAX_SECONDS:
+            if self._ready_at is not None and _now() - self._ready_at >= HELD_SECONDS:
                 # It held a while: a new outage starts from the shortest pause. One that fails
                 # soon after READY each time keeps backing off (Discord allows 1000 IDENTIFYs
                 # a day).
@@ -573,11 +583,19 @@ def _now() -> float:
     return asyncio.get_running_loop().time()
 
 
-def _token_refused(error: Exception | None) -> bool:
-    """Discord refused the token: at login (401) or when identifying (close code 4004)."""
+def _refusal_hint(error: Exception | None) -> str | None:
+    """What to fix when Discord refused for good (retrying cannot help), else None: the token
+    (401 at login, close code 4004) or the shard and intent set-up (close codes 4010-4014)."""
+    if isinstance(error, discord.LoginFailure):
+        return TOKEN_HINT
+    if isinstance(error, discord.PrivilegedIntentsRequired):
+        return SHARDING_HINT
     if isinstance(error, discord.ConnectionClosed):
-        return error.code == CLOSE_AUTHENTICATION_FAILED
-    return isinstance(error, discord.LoginFailure)
+        if error.code == CLOSE_AUTHENTICATION_FAILED:
+            return TOKEN_HINT
+        if error.code in REFUSED_SETUP_CODES:
+            return SHARDING_HINT
+    return None
 
 
 def _error_fields(error: Exception | None) -> dict[str, Any]:

@@ -166,6 +166,23 @@ async def test_a_refused_token_logs_once_then_waits_for_stop(
     assert adapter.client.is_closed()
 
 
+@pytest.mark.parametrize("code", [4013, 4014])
+async def test_a_gateway_refusing_the_intents_is_said_once_not_retried(
+    fake: FakeDiscord, core: RecordingCore, quick_retries: None, code: int
+) -> None:
+    fake.close_gateway_on_identify(code)
+    adapter = DiscordAdapter(TOKEN, api_url=fake.api_url, gateway_url=fake.gateway_url)
+    with capture_logs() as logs:
+        running = asyncio.create_task(adapter.start(core))
+        await logged(logs, "discord_setup_refused")
+        await asyncio.sleep(0.1)
+        await adapter.stop()
+        await asyncio.wait_for(running, 5)
+
+    assert len(fake.identifies) == 1
+    assert [entry["event"] for entry in logs] == ["discord_setup_refused"]
+
+
 async def test_a_gateway_closing_with_4004_is_a_refused_token(
     fake: FakeDiscord, core: RecordingCore, quick_retries: None
 ) -> None:
@@ -269,14 +286,14 @@ async def test_failing_soon_after_connecting_keeps_backing_off_until_it_held(
     connect: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(adapter_module, "RETRY_MAX_SECONDS", 0.2)
+    monkeypatch.setattr(adapter_module, "HELD_SECONDS", 0.2)
     adapter = await connect(core)
     with capture_logs() as logs:
         for identifies in (2, 3):
             await fake.dispatch("MESSAGE_REACTION_ADD", {"message_id": "1"})
             await fake.wait_until(lambda n=identifies: len(fake.identifies) == n)
             await adapter.wait_until_connected()
-        await asyncio.sleep(0.25)  # connected for longer than the longest pause
+        await asyncio.sleep(0.25)  # connected for longer than HELD_SECONDS
         await fake.dispatch("MESSAGE_REACTION_ADD", {"message_id": "1"})
         await fake.wait_until(lambda: len(fake.identifies) == 4)
 
