@@ -3,11 +3,15 @@
 Every run re-reads the last days of the Hugging Face feed, so upvotes and stars of recent
 papers are refreshed and a snapshot kept (momentum is ranked from them). A failing upstream
 costs one log line; the bot keeps serving what is stored, and says once that it is offline.
+Any other failure of one fetch (a source or the store raising) is that fetch's error: one
+log line, one entry in the summary's errors, and the refresh goes on with the next day or
+source. After a refresh the store prunes what it no longer needs.
 """
 
 from __future__ import annotations
 
 import time
+import traceback
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -19,6 +23,7 @@ from bot.metrics import Metrics
 from bot.models import FetchReport, Paper
 from bot.ports import PaperSource
 from bot.sources import HuggingFaceSource, UpstreamError
+from bot.sources.values import clean_text
 from bot.store import Store
 
 log = structlog.get_logger(__name__)
@@ -100,11 +105,12 @@ class Refresher:
             if days is None and isinstance(source, HuggingFaceSource):
                 summary.add(await self._timed(source.name, self._fetch_trending(source)))
         self._note_connectivity(summary)
+        await self._prune()
         return summary
 
     async def store_report(self, source: str, report: FetchReport) -> RefreshSummary:
         """Store an already parsed report (e.g. a saved response imported from a file)."""
-        return await self._store_papers(source, report)
+        return await self._store_papers(source, report, what=f"{source} import")
 
     async def remember(self, papers: Sequence[Paper]) -> None:
         """Store papers met on the way (search results, a paper looked up on demand)."""
@@ -123,51 +129,111 @@ class Refresher:
         return summary
 
     async def _fetch_trending(self, source: HuggingFaceSource) -> RefreshSummary:
+        what = f"{source.name} trending"
         try:
             report = await source.fetch_trending(TRENDING_LIMIT)
         except UpstreamError as error:
-            return await self._failed(source.name, f"{source.name} trending: {error}")
-        return await self._store_papers(source.name, report)
+            return await self._failed(source.name, [f"{what}: {error}"])
+        except Exception as error:
+            return await self._crashed(source.name, what, "fetching", error)
+        return await self._store_papers(source.name, report, what=what)
 
     async def _fetch_day(self, source: PaperSource, day: date) -> RefreshSummary:
+        what = f"{source.name} {day.isoformat()}"
         try:
             report = await source.fetch_day(day)
         except UpstreamError as error:
-            return await self._failed(source.name, f"{source.name} {day.isoformat()}: {error}")
-        return await self._store_papers(source.name, report)
+            return await self._failed(source.name, [f"{what}: {error}"])
+        except Exception as error:
+            return await self._crashed(source.name, what, "fetching", error)
+        return await self._store_papers(source.name, report, what=what)
 
-    async def _failed(self, source: str, message: str) -> RefreshSummary:
-        await self._store.record_fetch(
-            source, at=self._clock(), ok=False, fetched=0, stored=0, skipped=0, error=message
+    async def _failed(
+        self, source: str, errors: list[str], *, fetched: int = 0, skipped: int = 0
+    ) -> RefreshSummary:
+        await self._record_fetch(
+            source, ok=False, fetched=fetched, stored=0, skipped=skipped, error="; ".join(errors)
         )
-        log.debug("fetch_failed", source=source, error=message)
-        return RefreshSummary(errors=[message])
+        for error in errors:
+            log.debug("fetch_failed", source=source, error=error)
+        return RefreshSummary(fetched=fetched, skipped=skipped, errors=errors)
 
-    async def _store_papers(self, source: str, report: FetchReport) -> RefreshSummary:
+    async def _crashed(
+        self,
+        source: str,
+        what: str,
+        step: str,
+        error: Exception,
+        *,
+        report: FetchReport | None = None,
+    ) -> RefreshSummary:
+        """A fetch that failed unexpectedly: one warning line, recorded as its error.
+
+        `report` is what was fetched before storing it failed; none of it is stored.
+        """
+        message = f"{what}: {step} failed: {describe(error)}"
+        log.warning("fetch_crashed", source=source, error=message, where=_where(error))
+        if report is None:
+            return await self._failed(source, [message])
+        return await self._failed(
+            source,
+            [*report.errors, message],
+            fetched=len(report.papers),
+            skipped=report.skipped,
+        )
+
+    async def _store_papers(self, source: str, report: FetchReport, *, what: str) -> RefreshSummary:
         now = self._clock()
-        stored = await self._store.upsert_papers(report.papers, at=now) if report.papers else 0
+        try:
+            stored = await self._store.upsert_papers(report.papers, at=now) if report.papers else 0
+        except Exception as error:
+            return await self._crashed(source, what, "storing", error, report=report)
         if stored:
             self._on_stored()
-        ok = not report.errors
-        await self._store.record_fetch(
+        # papers the database refused (see Store.upsert_papers) count as skipped entries
+        skipped = report.skipped + len({paper.id for paper in report.papers}) - stored
+        await self._record_fetch(
             source,
-            at=now,
-            ok=ok,
+            ok=not report.errors,
             fetched=len(report.papers),
             stored=stored,
-            skipped=report.skipped,
+            skipped=skipped,
             error="; ".join(report.errors) or None,
         )
-        if report.skipped:
-            log.info("fetch_entries_skipped", source=source, skipped=report.skipped)
+        if skipped:
+            log.info("fetch_entries_skipped", source=source, skipped=skipped)
         for error in report.errors:
             log.debug("fetch_failed", source=source, error=error)
         return RefreshSummary(
             fetched=len(report.papers),
             stored=stored,
-            skipped=report.skipped,
+            skipped=skipped,
             errors=list(report.errors),
         )
+
+    async def _record_fetch(
+        self, source: str, *, ok: bool, fetched: int, stored: int, skipped: int, error: str | None
+    ) -> None:
+        """Remember the run for health checks; a store that can't is logged, not raised."""
+        try:
+            await self._store.record_fetch(
+                source,
+                at=self._clock(),
+                ok=ok,
+                fetched=fetched,
+                stored=stored,
+                skipped=skipped,
+                error=error,
+            )
+        except Exception as failure:
+            log.warning("fetch_run_not_recorded", source=source, error=describe(failure))
+
+    async def _prune(self) -> None:
+        """Keep the store's history tables short; a failure is logged, never raised."""
+        try:
+            await self._store.prune(self._clock())
+        except Exception as error:
+            log.warning("store_prune_failed", error=describe(error), where=_where(error))
 
     def _note_connectivity(self, summary: RefreshSummary) -> None:
         """One line per refresh at most: offline (said once), back online, or what failed."""
@@ -183,3 +249,20 @@ class Refresher:
         elif summary.errors and not failed:
             log.warning("fetch_incomplete", errors=len(summary.errors), first=summary.errors[0])
         self._offline = failed
+
+
+def describe(error: BaseException) -> str:
+    """An unexpected error as one short printable line: its type and first message line.
+
+    Database errors carry their SQL and parameters in the message; only the driver's first
+    line is kept, cleaned of what no terminal or database could take (NUL, lone surrogates).
+    """
+    cause = getattr(error, "orig", None) or error
+    lines = str(cause).strip().splitlines()
+    return clean_text(f"{type(cause).__name__}: {lines[0] if lines else ''}")[:200]
+
+
+def _where(error: BaseException) -> str:
+    """`file:line` of the innermost frame an error was raised in, for the operator."""
+    frames = traceback.extract_tb(error.__traceback__)
+    return f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "unknown"

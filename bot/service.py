@@ -101,21 +101,16 @@ class PapersService:
         weight = vote_weight(vote.emoji, self._weights)
         if weight is None:
             return "ignored_emoji"
-        if vote.event_id and not await self._store.claim_event(
-            vote.channel.platform, vote.event_id, at=now
-        ):
-            return "duplicate"
         post = await self._store.find_post(vote.channel, vote.message_id)
         if post is None:
             return "not_ours"
         paper_id = _voted_paper(post.role, post.paper_id, post.item_papers, vote.emoji)
         if paper_id is None:
             return "no_paper"
-        if vote.removed:
-            changed = await self._store.remove_vote(vote)
-        else:
-            changed = await self._store.add_vote(vote, paper_id=paper_id, weight=weight, at=now)
-        if changed:
+        # The event id is claimed in the same transaction as the vote is written: a write
+        # that fails releases the claim, so the platform's redelivery is not a "duplicate".
+        result = await self._store.apply_vote(vote, paper_id=paper_id, weight=weight, at=now)
+        if result:
             log.info(
                 "vote_recorded",
                 channel=vote.channel.key,
@@ -123,7 +118,7 @@ class PapersService:
                 emoji=vote.emoji,
                 removed=vote.removed,
             )
-        return "recorded" if changed else "unchanged"
+        return result.value
 
 
 def _voted_paper(

@@ -19,13 +19,14 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
 import httpx
 import structlog
 
 from bot.ids import normalize_paper_id, paper_key
 from bot.models import FetchReport, Paper
+from bot.sources import values
 from bot.sources.http import Pacer, RetryPolicy, UpstreamError, fetch
 
 log = structlog.get_logger(__name__)
@@ -202,36 +203,23 @@ def parse_entry(entry: ET.Element) -> Paper | None:
     primary = entry.find(f"{_ARXIV}primary_category")
     terms = [primary.get("term") if primary is not None else None]
     terms += [category.get("term") for category in entry.iter(f"{_ATOM}category")]
-    categories = dict.fromkeys(" ".join(term.split()) for term in terms if term and term.strip())
+    categories = dict.fromkeys(term for term in map(values.text, terms) if term is not None)
     return Paper(
         id=paper_id,
         title=title,
         abstract=_text(entry.find(f"{_ATOM}summary")) or "",
         authors=tuple(name for name in authors if name is not None),
-        published_at=_timestamp(_text(entry.find(f"{_ATOM}published"))),
+        published_at=values.timestamp(_text(entry.find(f"{_ATOM}published"))),
         categories=tuple(categories),
         sources=(SOURCE_NAME,),
     )
 
 
 def _text(element: ET.Element | None) -> str | None:
-    """An element's text with whitespace collapsed; None when absent or blank."""
-    if element is None or element.text is None:
-        return None
-    return " ".join(element.text.split()) or None
-
-
-def _timestamp(value: str | None) -> datetime | None:
-    """An Atom timestamp as an aware datetime (naive taken as UTC); None if unreadable."""
-    if value is None:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+    """An element's text, cleaned by `values.text`; None when absent or blank."""
+    return None if element is None else values.text(element.text)
 
 
 def _utc_day(paper: Paper) -> date | None:
     """The UTC calendar day a paper was first published, if known."""
-    return paper.published_at.astimezone(UTC).date() if paper.published_at else None
+    return values.utc_day(paper.published_at)

@@ -2,22 +2,24 @@
 
 The raw JSON is parsed here by hand rather than through huggingface_hub, whose PaperInfo
 reads several fields from the wrong level and turns `upvotes=0` into None. Upstream data
-is treated as hostile: a missing or mistyped optional field leaves that field empty, an
-entry without a usable id or title is skipped and counted, and one bad entry never loses
-the batch. Network failures and unreadable pages become FetchReport errors.
+is treated as hostile: a missing or mistyped optional field leaves that field empty, and
+so does a value no database column could hold (see `bot.sources.values`); an entry
+without a usable id or title is skipped and counted, and one bad entry never loses the
+batch. Network failures and unreadable pages become FetchReport errors.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import date
 
 import httpx
 import structlog
 
 from bot.ids import normalize_paper_id, paper_key
 from bot.models import FetchReport, Paper
+from bot.sources import values
 from bot.sources.http import RetryPolicy, UpstreamError, fetch
 
 log = structlog.get_logger(__name__)
@@ -70,7 +72,7 @@ class HuggingFaceSource:
 
     async def search(self, query: str, limit: int) -> FetchReport:
         """HF's search over papers (`/api/papers/search`), at most `limit` results."""
-        query = _clean(query)
+        query = values.clean_text(query)
         if not query or limit < 1:
             return FetchReport()
         what = f"hf search for {query[:40]!r}"
@@ -199,76 +201,51 @@ def parse_entry(entry: object) -> Paper | None:
         value = first.get(key)
         return second.get(key) if value is None else value
 
-    paper_id = paper_key(_text(paper.get("id")))
-    title = _text(pick("title"))
+    paper_id = paper_key(values.text(paper.get("id")))
+    title = values.text(pick("title"))
     if paper_id is None or title is None:
         return None
-    featured = _datetime(paper.get("submittedOnDailyAt"))
+    featured = values.timestamp(paper.get("submittedOnDailyAt"))
     return Paper(
         id=paper_id,
         title=title,
-        abstract=_text(pick("summary")) or "",
+        abstract=values.text(pick("summary")) or "",
         authors=_authors(paper.get("authors")),
-        published_at=_datetime(pick("publishedAt")),
+        published_at=values.timestamp(pick("publishedAt")),
         featured_on=featured.date() if featured is not None else None,
-        upvotes=_int(paper.get("upvotes")),
-        comments=_int(pick("numComments", outer_first=True)),
-        ai_summary=_text(pick("ai_summary")),
+        upvotes=values.count(paper.get("upvotes")),
+        comments=values.count(pick("numComments", outer_first=True)),
+        ai_summary=values.text(pick("ai_summary")),
         ai_keywords=_strings(pick("ai_keywords")),
-        github_repo=_text(pick("githubRepo")),
-        github_stars=_int(pick("githubStars")),
-        project_page=_text(pick("projectPage")),
-        thumbnail=_text(pick("thumbnail", outer_first=True)),
+        github_repo=values.text(pick("githubRepo")),
+        github_stars=values.count(pick("githubStars")),
+        project_page=values.text(pick("projectPage")),
+        thumbnail=values.text(pick("thumbnail", outer_first=True)),
         organization=_organization(pick("organization")),
         sources=(SOURCE_NAME,),
     )
-
-
-def _clean(value: str) -> str:
-    """Whitespace runs (newlines from LaTeX-ish abstracts too) collapsed to one space."""
-    return " ".join(value.split())
-
-
-def _text(value: object) -> str | None:
-    """A non-empty string with whitespace collapsed, else None."""
-    if not isinstance(value, str):
-        return None
-    return _clean(value) or None
-
-
-def _int(value: object) -> int | None:
-    """An integer as given (0 stays 0); booleans and anything else are None."""
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _strings(value: object) -> tuple[str, ...]:
     """The non-empty strings of a list; anything else gives ()."""
     if not isinstance(value, list):
         return ()
-    return tuple(text for text in map(_text, value) if text is not None)
+    return tuple(text for text in map(values.text, value) if text is not None)
 
 
 def _authors(value: object) -> tuple[str, ...]:
     """Author names from objects with `name` (hidden ones too) or from plain strings."""
     if not isinstance(value, list):
         return ()
-    names = (_text(item.get("name")) if isinstance(item, dict) else _text(item) for item in value)
+    names = (
+        values.text(item.get("name")) if isinstance(item, dict) else values.text(item)
+        for item in value
+    )
     return tuple(name for name in names if name is not None)
 
 
 def _organization(value: object) -> str | None:
     """An organization's display name (`fullname`, else `name`), or a plain string."""
     if isinstance(value, dict):
-        return _text(value.get("fullname")) or _text(value.get("name"))
-    return _text(value)
-
-
-def _datetime(value: object) -> datetime | None:
-    """An ISO 8601 timestamp as an aware datetime (naive ones taken as UTC), else None."""
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+        return values.text(value.get("fullname")) or values.text(value.get("name"))
+    return values.text(value)

@@ -5,6 +5,14 @@ Open with `upgrade_database(url)` (sync; from async code via `asyncio.to_thread`
 """
 
 from bot.store.migrate import upgrade_database
-from bot.store.repository import SlotRecord, SlotStatus, Store, open_store
+from bot.store.repository import Pruned, SlotRecord, SlotStatus, Store, VoteResult, open_store
 
-__all__ = ["SlotRecord", "SlotStatus", "Store", "open_store", "upgrade_database"]
+__all__ = [
+    "Pruned",
+    "SlotRecord",
+    "SlotStatus",
+    "Store",
+    "VoteResult",
+    "open_store",
+    "upgrade_database",
+]

@@ -2,9 +2,12 @@
 
 Idempotency lives here: slots, posts, votes and platform events are claimed by inserting a
 row under a unique constraint (`ON CONFLICT DO NOTHING`), and the rowcount says who won, so
-a retry or a second replica that loses the claim does nothing. Datetimes are UTC-aware at
-this boundary. Papers are ingested in chunks: the stored rows of a chunk are read in one
-SELECT, merged in Python, and written back in one bulk upsert.
+a retry or a second replica that loses the claim does nothing; a vote's event is claimed in
+the same transaction as the vote is written. Datetimes are UTC-aware at this boundary.
+Papers are ingested in chunks: the stored rows of a chunk are read in one SELECT, merged in
+Python, and written back in one bulk upsert; a chunk holding a value the database refuses
+is written again paper by paper, leaving out only the refused ones. Upvote snapshots are
+taken only when upvotes or stars change, and `prune` keeps the history tables short.
 """
 
 from __future__ import annotations
@@ -32,7 +35,9 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.exc import StatementError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.sql.dml import Delete, Insert
 
 from bot.models import (
     ChannelRef,
@@ -66,6 +71,15 @@ CHUNK_SIZE = 500
 VOTE_CLAMP = 2
 """A user's net vote on one paper counts between -VOTE_CLAMP and +VOTE_CLAMP."""
 
+SNAPSHOT_RETENTION = timedelta(days=8)
+"""Upvote snapshots older than this are pruned (momentum looks back 24 hours)."""
+
+EVENT_RETENTION = timedelta(days=7)
+"""Claimed platform event ids older than this are pruned."""
+
+FETCH_RUN_RETENTION = timedelta(days=30)
+"""Fetch runs older than this are pruned."""
+
 MERGED_LISTS = ("categories", "sources")
 """Paper fields unioned on merge rather than overwritten."""
 
@@ -84,6 +98,34 @@ class SlotStatus(enum.StrEnum):
 
 UNFINISHED = (SlotStatus.CLAIMED, SlotStatus.PLANNED)
 FINISHED = frozenset({SlotStatus.POSTED, SlotStatus.EMPTY, SlotStatus.FAILED})
+
+
+class VoteResult(enum.Enum):
+    """What `Store.apply_vote` did; the value is the outcome's metric label.
+
+    Only RECORDED is truthy, so `if await store.apply_vote(...)` means "the vote changed".
+    """
+
+    RECORDED = "recorded"
+    UNCHANGED = "unchanged"
+    DUPLICATE = "duplicate"
+
+    def __bool__(self) -> bool:
+        return self is VoteResult.RECORDED
+
+
+@dataclass(frozen=True, slots=True)
+class Pruned:
+    """How many rows `Store.prune` deleted from each table it keeps short."""
+
+    snapshots: int
+    events: int
+    fetch_runs: int
+
+    @property
+    def total(self) -> int:
+        """All rows deleted."""
+        return self.snapshots + self.events + self.fetch_runs
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,6 +329,44 @@ def _tally_query(
     ).group_by(users.c.paper_id)
 
 
+def _remove_vote_statement(vote: Vote) -> Delete:
+    return delete(votes).where(
+        votes.c.platform == vote.channel.platform,
+        votes.c.channel_key == vote.channel.key,
+        votes.c.message_id == vote.message_id,
+        votes.c.user_id == vote.user_id,
+        votes.c.emoji == vote.emoji,
+    )
+
+
+def _brief(error: BaseException) -> str:
+    """An error as one short, printable line: the driver's message without the SQL."""
+    cause = error.orig if isinstance(error, StatementError) and error.orig is not None else error
+    lines = str(cause).strip().splitlines()
+    line = f"{type(cause).__name__}: {lines[0] if lines else ''}"[:200]
+    return line.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+async def _latest_snapshots(
+    connection: AsyncConnection, paper_ids: Sequence[str], at: datetime
+) -> dict[str, tuple[int, int | None]]:
+    """Per paper, the (upvotes, stars) of its latest snapshot at or before `at`."""
+    older = upvote_snapshots.alias("older")
+    latest_at = (
+        select(func.max(older.c.taken_at))
+        .where(older.c.paper_id == upvote_snapshots.c.paper_id, older.c.taken_at <= at)
+        .scalar_subquery()
+    )
+    result = await connection.execute(
+        select(
+            upvote_snapshots.c.paper_id, upvote_snapshots.c.upvotes, upvote_snapshots.c.stars
+        ).where(
+            upvote_snapshots.c.paper_id.in_(paper_ids), upvote_snapshots.c.taken_at == latest_at
+        )
+    )
+    return {paper_id: (upvotes, stars) for paper_id, upvotes, stars in result}
+
+
 async def open_store(url: str) -> Store:
     """Create the async engine for `url` (sqlite+aiosqlite or postgresql+asyncpg).
 
@@ -334,9 +414,15 @@ class Store:
     async def upsert_papers(self, items: Sequence[Paper], *, at: datetime) -> int:
         """Insert or merge papers (see `merge_paper`) and snapshot their upvotes.
 
-        One row per paper id, even when `items` repeats an id. A snapshot (paper, `at`,
-        upvotes, stars) is stored for each paper given with upvotes. Returns how many
-        distinct papers were written.
+        One row per paper id, even when `items` repeats an id. A paper given with upvotes
+        gets a snapshot (paper, `at`, upvotes, stars) when its upvotes or stars differ from
+        its latest snapshot at or before `at`; an unchanged paper needs none, since momentum
+        reads the latest snapshot at or before a moment as the value at that moment.
+
+        Papers are written in chunks, each in its own transaction. When the database refuses
+        a value in a chunk (see `search.is_data_error`), that chunk is written again paper by
+        paper and only the papers it refuses are left out, counted in one log line; any
+        other error is raised. Returns how many distinct papers were written.
         """
         at = _utc(at)
         incoming: dict[str, Paper] = {}
@@ -344,6 +430,42 @@ class Store:
             earlier = incoming.get(paper.id)
             incoming[paper.id] = paper if earlier is None else merge_paper(earlier, paper)
         counted = {paper.id for paper in items if paper.upvotes is not None}
+        snapshots = 0
+        refused: dict[str, BaseException] = {}
+        for chunk in _chunks(sorted(incoming)):
+            try:
+                snapshots += await self._upsert_chunk(chunk, incoming, counted, at)
+            except Exception as error:
+                if not search.is_data_error(error):
+                    raise
+                for paper_id in chunk:
+                    try:
+                        snapshots += await self._upsert_chunk([paper_id], incoming, counted, at)
+                    except Exception as row_error:
+                        if not search.is_data_error(row_error):
+                            raise
+                        refused[paper_id] = row_error
+        if refused:
+            first_id, first_error = next(iter(refused.items()))
+            log.warning(
+                "papers_refused_by_database",
+                refused=len(refused),
+                stored=len(incoming) - len(refused),
+                first_id=first_id,
+                error=_brief(first_error),
+            )
+        log.debug("papers_upserted", papers=len(incoming) - len(refused), snapshots=snapshots)
+        return len(incoming) - len(refused)
+
+    async def _upsert_chunk(
+        self,
+        chunk: Sequence[str],
+        incoming: dict[str, Paper],
+        counted: set[str],
+        at: datetime,
+    ) -> int:
+        """Merge and write one chunk of papers and their changed snapshots in one transaction;
+        returns how many snapshots were written."""
         write_papers = search.upsert(
             papers,
             self._dialect,
@@ -356,36 +478,29 @@ class Store:
             keys=["paper_id", "taken_at"],
             update=["upvotes", "stars"],
         )
-        for chunk in _chunks(sorted(incoming)):
-            async with self._write() as connection:
-                result = await connection.execute(
-                    select(papers)
-                    .where(papers.c.id.in_(chunk))
-                    .order_by(papers.c.id)
-                    .with_for_update()
-                )
-                stored = {row.id: _paper_from_row(row) for row in result}
-                merged = [
-                    merge_paper(stored[paper_id], incoming[paper_id])
-                    if paper_id in stored
-                    else incoming[paper_id]
-                    for paper_id in chunk
-                ]
-                await connection.execute(write_papers, [_paper_values(p, at) for p in merged])
-                snapshots = [
-                    {
-                        "paper_id": p.id,
-                        "taken_at": at,
-                        "upvotes": p.upvotes,
-                        "stars": p.github_stars,
-                    }
-                    for p in merged
-                    if p.id in counted
-                ]
-                if snapshots:
-                    await connection.execute(write_snapshots, snapshots)
-        log.debug("papers_upserted", papers=len(incoming), snapshots=len(counted))
-        return len(incoming)
+        async with self._write() as connection:
+            result = await connection.execute(
+                select(papers).where(papers.c.id.in_(chunk)).order_by(papers.c.id).with_for_update()
+            )
+            stored = {row.id: _paper_from_row(row) for row in result}
+            merged = [
+                merge_paper(stored[paper_id], incoming[paper_id])
+                if paper_id in stored
+                else incoming[paper_id]
+                for paper_id in chunk
+            ]
+            await connection.execute(write_papers, [_paper_values(p, at) for p in merged])
+            upvoted = [p for p in merged if p.id in counted]
+            known = [p.id for p in upvoted if p.id in stored]
+            latest = await _latest_snapshots(connection, known, at) if known else {}
+            snapshots = [
+                {"paper_id": p.id, "taken_at": at, "upvotes": p.upvotes, "stars": p.github_stars}
+                for p in upvoted
+                if latest.get(p.id) != (p.upvotes, p.github_stars)
+            ]
+            if snapshots:
+                await connection.execute(write_snapshots, snapshots)
+        return len(snapshots)
 
     async def get_paper(self, paper_id: str) -> Paper | None:
         """One paper by id, or None."""
@@ -717,7 +832,45 @@ class Store:
 
     async def add_vote(self, vote: Vote, *, paper_id: str, weight: int, at: datetime) -> bool:
         """Count one reaction on a paper; False when this user's same emoji is already in."""
-        statement = search.insert_ignore(votes, self._dialect).values(
+        statement = self._add_vote_statement(vote, paper_id=paper_id, weight=weight, at=at)
+        async with self._write() as connection:
+            result = await connection.execute(statement)
+        return result.rowcount == 1
+
+    async def remove_vote(self, vote: Vote) -> bool:
+        """Withdraw a reaction; False when there was no such vote."""
+        async with self._write() as connection:
+            result = await connection.execute(_remove_vote_statement(vote))
+        return result.rowcount > 0
+
+    async def apply_vote(
+        self, vote: Vote, *, paper_id: str, weight: int, at: datetime
+    ) -> VoteResult:
+        """Claim the vote's platform event and add (or, when `vote.removed`, withdraw) the
+        vote in one transaction.
+
+        DUPLICATE when the event id was claimed before, UNCHANGED when the vote was already
+        in (or already gone), RECORDED otherwise; only RECORDED is truthy. When the write
+        fails the claim is rolled back with it, so the platform's redelivery of the event
+        is applied rather than taken for a duplicate. A vote without an event id is not
+        claimed.
+        """
+        if vote.removed:
+            statement: Any = _remove_vote_statement(vote)
+        else:
+            statement = self._add_vote_statement(vote, paper_id=paper_id, weight=weight, at=at)
+        async with self._write() as connection:
+            if vote.event_id:
+                claim = self._claim_event_statement(vote.channel.platform, vote.event_id, at=at)
+                if (await connection.execute(claim)).rowcount != 1:
+                    return VoteResult.DUPLICATE
+            result = await connection.execute(statement)
+        return VoteResult.RECORDED if result.rowcount > 0 else VoteResult.UNCHANGED
+
+    def _add_vote_statement(
+        self, vote: Vote, *, paper_id: str, weight: int, at: datetime
+    ) -> Insert:
+        return search.insert_ignore(votes, self._dialect).values(
             platform=vote.channel.platform,
             workspace=vote.channel.workspace,
             channel_key=vote.channel.key,
@@ -728,22 +881,6 @@ class Store:
             weight=weight,
             created_at=_utc(at),
         )
-        async with self._write() as connection:
-            result = await connection.execute(statement)
-        return result.rowcount == 1
-
-    async def remove_vote(self, vote: Vote) -> bool:
-        """Withdraw a reaction; False when there was no such vote."""
-        statement = delete(votes).where(
-            votes.c.platform == vote.channel.platform,
-            votes.c.channel_key == vote.channel.key,
-            votes.c.message_id == vote.message_id,
-            votes.c.user_id == vote.user_id,
-            votes.c.emoji == vote.emoji,
-        )
-        async with self._write() as connection:
-            result = await connection.execute(statement)
-        return result.rowcount > 0
 
     async def clear_votes(self, ref: ChannelRef, message_id: str, emoji: str | None = None) -> int:
         """Withdraw every vote on a message (or only those with `emoji`), as when a
@@ -785,9 +922,65 @@ class Store:
 
     async def claim_event(self, platform: str, event_id: str, *, at: datetime) -> bool:
         """Claim a platform event id so a redelivered event is handled once; False if seen."""
-        statement = search.insert_ignore(processed_events, self._dialect).values(
+        async with self._write() as connection:
+            result = await connection.execute(
+                self._claim_event_statement(platform, event_id, at=at)
+            )
+        return result.rowcount == 1
+
+    def _claim_event_statement(self, platform: str, event_id: str, *, at: datetime) -> Insert:
+        return search.insert_ignore(processed_events, self._dialect).values(
             platform=platform, event_id=event_id, seen_at=_utc(at)
         )
+
+    # housekeeping -------------------------------------------------------------------
+
+    async def prune(self, now: datetime) -> Pruned:
+        """Delete what the bot no longer needs, in one transaction; returns the counts.
+
+        - upvote snapshots older than SNAPSHOT_RETENTION, except each paper's newest one
+          at or before that cutoff: it is the paper's upvotes at every later moment up to
+          its next snapshot, which momentum may read as its baseline;
+        - platform event ids claimed more than EVENT_RETENTION ago (platforms redeliver
+          within minutes or hours, never days);
+        - fetch runs older than FETCH_RUN_RETENTION, except the latest successful one, so
+          health checks still know when the last good fetch was.
+        """
+        now = _utc(now)
+        snapshot_cutoff = now - SNAPSHOT_RETENTION
+        newer = upvote_snapshots.alias("newer")
+        kept_at = (
+            select(func.max(newer.c.taken_at))
+            .where(
+                newer.c.paper_id == upvote_snapshots.c.paper_id,
+                newer.c.taken_at <= snapshot_cutoff,
+            )
+            .scalar_subquery()
+        )
+        last_ok = select(func.max(fetch_runs.c.at)).where(fetch_runs.c.ok.is_(True))
         async with self._write() as connection:
-            result = await connection.execute(statement)
-        return result.rowcount == 1
+            snapshots = await connection.execute(
+                delete(upvote_snapshots).where(
+                    upvote_snapshots.c.taken_at < snapshot_cutoff,
+                    upvote_snapshots.c.taken_at < kept_at,
+                )
+            )
+            events = await connection.execute(
+                delete(processed_events).where(processed_events.c.seen_at < now - EVENT_RETENTION)
+            )
+            latest_ok = (await connection.execute(last_ok)).scalar_one()
+            old_runs = fetch_runs.c.at < now - FETCH_RUN_RETENTION
+            if latest_ok is not None:
+                old_runs = and_(
+                    old_runs, or_(fetch_runs.c.ok.is_(False), fetch_runs.c.at < latest_ok)
+                )
+            runs = await connection.execute(delete(fetch_runs).where(old_runs))
+        pruned = Pruned(snapshots.rowcount, events.rowcount, runs.rowcount)
+        if pruned.total:
+            log.info(
+                "store_pruned",
+                snapshots=pruned.snapshots,
+                events=pruned.events,
+                fetch_runs=pruned.fetch_runs,
+            )
+        return pruned

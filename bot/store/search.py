@@ -5,7 +5,8 @@
 - insert-or-ignore and upsert statements (`ON CONFLICT`), which each dialect builds with
   its own `insert` construct;
 - case-insensitive substring matching for search: `ILIKE` on PostgreSQL, `LIKE` on SQLite
-  (whose LIKE already ignores ASCII case).
+  (whose LIKE already ignores ASCII case);
+- telling a value the database refused (a data error) from a failing database.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, Text, and_, cast, event, or_
+from sqlalchemy import ColumnElement, Table, Text, and_, cast, event, exc, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -110,3 +111,24 @@ def all_words_match(
 def as_text(column: ColumnElement[Any]) -> ColumnElement[str]:
     """A JSON column's stored text, for substring matching."""
     return cast(column, Text)
+
+
+def is_data_error(error: BaseException) -> bool:
+    """Whether `error` is a value the database or its driver refused, not a failing database.
+
+    Such an error belongs to the rows of the statement (a number too big for its column, a
+    date out of range, text PostgreSQL will not take), so writing the other rows one by one
+    can still succeed; an OperationalError (locked, disconnected) and the like cannot. The
+    values are refused in different places: PostgreSQL answers SQLSTATE class 22 ("data
+    exception"), asyncpg refuses an argument with its own DataError (also class 22), and
+    sqlite3 or a column type's bind processing raises OverflowError or ValueError
+    (UnicodeEncodeError included), raw or wrapped in a StatementError.
+    """
+    if isinstance(error, exc.DataError):
+        return True
+    if isinstance(error, exc.DBAPIError):
+        sqlstate = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
+        return isinstance(sqlstate, str) and sqlstate.startswith("22")
+    if isinstance(error, exc.StatementError):
+        return isinstance(error.orig, ValueError | OverflowError)
+    return isinstance(error, ValueError | OverflowError)

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
+import structlog
+from sqlalchemy.exc import OperationalError
+
+from bot.metrics import NAMESPACE, Metrics
 from bot.models import Vote
+from bot.service import PapersService
+from bot.votes import DEFAULT_WEIGHTS, parse_weights
 from tests.core.conftest import GENERAL, TODAY, Harness
+from tests.store.faults import fail_once
 
 
 async def _posted_digest(harness: Harness) -> tuple[str, dict[int, str]]:
@@ -119,3 +127,51 @@ async def test_clearing_a_messages_reactions_takes_its_votes_back(harness: Harne
     assert (only_thumbs, everything) == (2, 1)
     assert "2606.00005" not in tallies or tallies["2606.00005"].weight == 0
     assert tallies["2606.00004"].weight == 1
+
+
+async def test_a_vote_whose_write_fails_is_applied_when_the_platform_redelivers(
+    harness: Harness,
+) -> None:
+    _, items = await _posted_digest(harness)
+    vote = Vote(GENERAL, items[2], "U7", "+1", event_id="E1")
+
+    with fail_once("INSERT INTO votes"), pytest.raises(OperationalError):
+        await harness.service.record_vote(vote)  # the adapter logs it; the platform may redeliver
+
+    assert await harness.service.record_vote(vote)
+    assert not await harness.service.record_vote(vote)
+    assert (await harness.store.vote_tallies("console", "local"))["2606.00004"].weight == 1
+
+
+async def test_vote_outcomes_are_counted_as_before(harness: Harness) -> None:
+    header, items = await _posted_digest(harness)
+    votes = [
+        Vote(GENERAL, items[1], "U7", "+1", event_id="E1"),  # recorded
+        Vote(GENERAL, items[1], "U7", "+1", event_id="E1"),  # duplicate
+        Vote(GENERAL, items[1], "U7", "+1", event_id="E2"),  # unchanged
+        Vote(GENERAL, items[1], "U7", "tada", event_id="E3"),  # ignored_emoji
+        Vote(GENERAL, "elsewhere", "U7", "+1", event_id="E4"),  # not_ours
+        Vote(GENERAL, header, "U7", "+1", event_id="E5"),  # no_paper
+    ]
+
+    metrics = Metrics()
+    service = PapersService(
+        harness.store,
+        None,  # type: ignore[arg-type]  # votes need no commands
+        weights=parse_weights(DEFAULT_WEIGHTS),
+        metrics=metrics,
+    )
+
+    with structlog.testing.capture_logs() as logs:
+        results = [await service.record_vote(vote) for vote in votes]
+
+    assert results == [True, False, False, False, False, False]
+    outcomes = ("recorded", "duplicate", "unchanged", "ignored_emoji", "not_ours", "no_paper")
+    counted = {
+        outcome: metrics.registry.get_sample_value(
+            f"{NAMESPACE}_votes_total", {"platform": "console", "outcome": outcome}
+        )
+        for outcome in outcomes
+    }
+    assert counted == dict.fromkeys(outcomes, 1.0)
+    assert [entry["event"] for entry in logs].count("vote_recorded") == 1

@@ -25,6 +25,7 @@ from tests.fakes.upstream import (
     server_error,
     truncated,
 )
+from tests.sources import hostile
 
 CATEGORIES = ("cs.AI", "cs.LG", "cs.CL")
 RECORDED_DAY = date(2026, 7, 30)
@@ -326,3 +327,21 @@ async def test_requests_are_spaced_by_the_minimum_interval(
     arrivals = [request.at for request in upstream.requests]
     assert len(arrivals) == 3
     assert all(later - earlier >= interval - 0.01 for earlier, later in pairwise(arrivals))
+
+
+def test_a_timestamp_outside_what_datetime_holds_is_unknown():
+    feed = parse_feed(atom_feed(list(hostile.ARXIV_HOSTILE)))
+
+    assert [paper.published_at for paper in feed.papers] == [None, None]
+    assert (feed.entries, feed.skipped) == (2, 0)
+
+
+async def test_fetch_day_keeps_the_good_entries_beside_unplaceable_timestamps(
+    arxiv: ArxivSource, upstream: FakeUpstream
+):
+    upstream.arxiv_entries = hostile.arxiv_entries()
+
+    report = await arxiv.fetch_day(hostile.DAY)
+
+    assert [paper.title for paper in report.papers] == ["Good one", "Good two"]
+    assert report.errors == ()

@@ -29,6 +29,7 @@ from tests.fakes.upstream import (
     slow,
     truncated,
 )
+from tests.sources import hostile
 
 JUNE_DAY = date(2026, 6, 12)
 AUGUST_DAY = date(2026, 7, 31)
@@ -447,3 +448,23 @@ async def test_an_unreachable_server_is_reported(
         "hf daily papers for 2026-06-12 page 0 failed: ConnectError after 2 attempts",
     )
     assert len(sleeps.waits) == 1
+
+
+async def test_values_no_database_can_hold_leave_their_fields_empty(
+    hf: HuggingFaceSource, upstream: FakeUpstream
+):
+    upstream.daily[hostile.DAY.isoformat()] = hostile.hf_entries()
+
+    report = await hf.fetch_day(hostile.DAY)
+
+    papers = by_id(report.papers)
+    assert (report.skipped, report.errors) == (1, ())  # the title that was only junk
+    assert set(papers) == {*hostile.GOOD_IDS, *(h.paper_id for h in hostile.HF_HOSTILE)}
+    for case in hostile.HF_HOSTILE:
+        paper = papers[case.paper_id]
+        for name, expected in case.expected.items():
+            assert getattr(paper, name) == expected, f"{case.case}: {name}"
+    for paper in report.papers:
+        for text in (paper.title, paper.abstract, *paper.authors, *paper.ai_keywords):
+            assert "\x00" not in text
+            text.encode("utf-8")

@@ -8,6 +8,7 @@ import pytest
 
 from bot.models import ChannelRef, Paper, Vote
 from bot.store import Store
+from tests.store.faults import row_count
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 TODAY = NOW.date()
@@ -217,6 +218,45 @@ async def test_a_later_upvote_free_fetch_keeps_the_upvote_history(store: Store) 
     await _upvotes(store, "2603.00031", {timedelta(0): 9})
 
     assert await store.momentum(["2603.00031"], now=NOW) == {"2603.00031": 5}
+
+
+async def test_an_unchanged_paper_takes_no_new_snapshot(store: Store, database_url: str) -> None:
+    minutes = timedelta(minutes=30)
+    for step in range(6):  # three hours of refreshes, nothing changes
+        at = NOW - 6 * minutes + step * minutes
+        await store.upsert_papers([hf_paper("2603.00040", upvotes=10, github_stars=5)], at=at)
+    assert await row_count(database_url, "upvote_snapshots") == 1
+
+    await store.upsert_papers([hf_paper("2603.00040", upvotes=10, github_stars=6)], at=NOW)
+    assert await row_count(database_url, "upvote_snapshots") == 2  # stars changed
+
+    later = NOW + minutes
+    await store.upsert_papers([hf_paper("2603.00040", upvotes=12, github_stars=6)], at=later)
+    await store.upsert_papers([hf_paper("2603.00040", upvotes=12, github_stars=6)], at=later)
+    assert await row_count(database_url, "upvote_snapshots") == 3  # upvotes changed, once
+    assert await store.momentum(["2603.00040"], now=later) == {"2603.00040": 2}
+
+
+async def test_momentum_spans_a_stretch_without_snapshots(store: Store) -> None:
+    hours = timedelta(hours=1)
+    at = NOW - 48 * hours
+    while at < NOW - hours:  # a refresh every 30 minutes for two days, 10 upvotes throughout
+        await store.upsert_papers([hf_paper("2603.00041", upvotes=10)], at=at)
+        at += hours / 2
+    await store.upsert_papers([hf_paper("2603.00041", upvotes=25)], at=NOW - hours)
+
+    assert await store.momentum(["2603.00041"], now=NOW) == {"2603.00041": 15}
+    assert await store.momentum(["2603.00041"], now=NOW - 2 * hours) == {"2603.00041": 0}
+
+
+async def test_a_snapshot_is_compared_with_the_one_before_its_moment(store: Store) -> None:
+    hours = timedelta(hours=1)
+    await store.upsert_papers([hf_paper("2603.00042", upvotes=20)], at=NOW)
+    await store.upsert_papers([hf_paper("2603.00042", upvotes=20)], at=NOW - 30 * hours)
+    await store.upsert_papers([hf_paper("2603.00042", upvotes=20)], at=NOW - 10 * hours)
+
+    assert await store.momentum(["2603.00042"], now=NOW) == {"2603.00042": 0}
+    assert await store.momentum(["2603.00042"], now=NOW - 20 * hours) == {"2603.00042": 0}
 
 
 # windows, search, top -------------------------------------------------------------------
