@@ -10,6 +10,7 @@ import asyncio
 import inspect
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Self
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -47,3 +48,23 @@ async def eventually(
             return
         await asyncio.sleep(0.01)
     raise AssertionError(f"the condition did not come true within {seconds:g} seconds")
+
+
+class LocalServer:
+    """`async with` for a local fake: starts it on entry, closes it on exit (subclasses
+    define `start` and `close`)."""
+
+    async def start(self) -> None:
+        """Listen on 127.0.0.1."""
+        raise NotImplementedError
+
+    async def close(self) -> None:
+        """Stop serving."""
+        raise NotImplementedError
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()

@@ -30,10 +30,11 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from types import TracebackType
 from typing import Any
 
 from aiohttp import WSMsgType, web
+
+from tests.fakes import LocalServer
 
 API_PREFIX = "/api/v10"
 BOT_USER_ID = 1_100_000_000_000_000_001
@@ -241,7 +242,7 @@ def not_found(method: str, path: str) -> Fault:
     return Fault(method, path, 404, {"message": "Unknown Channel", "code": 10003})
 
 
-class FakeDiscord:
+class FakeDiscord(LocalServer):
     """The fake server. Read `calls`, `identifies`, `messages`; push events with `dispatch`."""
 
     def __init__(self, *, port: int = 0) -> None:
@@ -352,18 +353,6 @@ class FakeDiscord:
             await socket.close()
         if self._runner is not None:
             await self._runner.cleanup()
-
-    async def __aenter__(self) -> FakeDiscord:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.close()
 
     # -- gateway ---------------------------------------------------------------------------
 

@@ -20,13 +20,12 @@ import json
 import re
 import time
 from dataclasses import dataclass, field
-from types import TracebackType
 from typing import Any
 from xml.sax.saxutils import escape
 
 from aiohttp import web
 
-from tests.fakes import fixture_path
+from tests.fakes import LocalServer, fixture_path
 
 HF_DAILY_JUNE = "hf_daily_papers_limit30_2026-06-13.json"
 HF_DAILY_AUGUST = "hf_daily_papers_limit30_2026-08-02.json"
@@ -168,7 +167,7 @@ class RecordedRequest:
     at: float
 
 
-class FakeUpstream:
+class FakeUpstream(LocalServer):
     """The fake HF + arXiv server; set the data attributes, queue faults, read `requests`.
 
     - `daily[date]`: entries of `/api/daily_papers?date=` (`daily[""]` when no date)
@@ -225,18 +224,6 @@ class FakeUpstream:
         self._closing.set()
         if self._runner is not None:
             await self._runner.cleanup()
-
-    async def __aenter__(self) -> FakeUpstream:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.close()
 
     async def _answer(self, request: web.Request, normal: web.Response) -> web.Response:
         """Record the request, then answer normally or with the first matching fault."""
