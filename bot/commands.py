@@ -156,8 +156,9 @@ class Commands:
 
     async def _search(self, settings: ChannelSettings, query: str) -> Reply:
         papers = await self._store.search_papers(query, SEARCH_LIMIT)
-        if not papers and self._lookups:
-            papers = await self._search_upstream(self._lookups[0], query)
+        upstreams = self._upstreams()
+        if not papers and upstreams:
+            papers = await self._search_upstream(upstreams[0], query)
         if not papers:
             return text_reply(f"No papers found for “{query}”; try fewer or other words.")
         words = query.split()
@@ -166,6 +167,11 @@ class Commands:
             for rank, paper in enumerate(papers[:SEARCH_LIMIT], start=1)
         ]
         return Reply(ReplyKind.PAPERS, f"Papers matching “{query}”.", items=tuple(items))
+
+    def _upstreams(self) -> list[PaperSource]:
+        """The sources to ask on demand; none while the last fetch reached no upstream, so an
+        offline lookup answers at once instead of waiting out every retry."""
+        return [] if self._refresher.offline else self._lookups
 
     async def _search_upstream(self, source: PaperSource, query: str) -> list[Paper]:
         try:
@@ -178,10 +184,15 @@ class Commands:
 
     async def _paper(self, settings: ChannelSettings, paper_id: str) -> Reply:
         paper = await self._store.get_paper(paper_id)
-        for source in self._lookups:
+        for source in self._upstreams():
             if paper is not None:
                 break
             paper = await self._fetch_paper(source, paper_id)
+        if paper is None and self._refresher.offline:
+            return text_reply(
+                f"Paper {paper_id} isn't stored here, and Hugging Face and arXiv can't be "
+                "reached right now; try again later."
+            )
         if paper is None:
             return text_reply(f"I can't find paper {paper_id} here, on Hugging Face or on arXiv.")
         return Reply(ReplyKind.PAPER, paper.title, items=(self._item(paper, settings, rank=1),))

@@ -83,6 +83,11 @@ class Refresher:
         self._offline = False
 
     @property
+    def offline(self) -> bool:
+        """Whether the last refresh reached no upstream at all."""
+        return self._offline
+
+    @property
     def source_names(self) -> list[str]:
         """The names of the configured sources, e.g. ["hf", "arxiv"]."""
         return list(self._sources)

@@ -17,12 +17,13 @@ from bot.sources import make_http_client
 from bot.store import Store
 from config.settings import load_settings
 from tests.core.conftest import GENERAL, NOW
-from tests.fakes.upstream import FakeUpstream, atom_entry, load_hf_fixture
+from tests.fakes.upstream import FakeUpstream, atom_entry, load_hf_fixture, server_error
 
 
 @pytest.fixture
-async def commands(store: Store) -> AsyncIterator[tuple[Commands, FakeUpstream]]:
-    """Commands over an empty store, with HF and arXiv served by the fake."""
+async def commands(store: Store) -> AsyncIterator[tuple[Commands, FakeUpstream, Refresher]]:
+    """Commands over an empty store, with HF and arXiv served by the fake (and the refresher
+    that fetches from it)."""
     async with FakeUpstream() as upstream:
         settings = load_settings(
             hf_base_url=upstream.url,
@@ -33,6 +34,8 @@ async def commands(store: Store) -> AsyncIterator[tuple[Commands, FakeUpstream]]
         async with make_http_client(settings) as http:
             metrics = Metrics()
             composer = DigestComposer(store)
+            sources = build_sources(settings, http)
+            refresher = Refresher(store, sources, metrics=metrics, clock=lambda: NOW)
 
             async def nothing() -> None:
                 return None
@@ -42,12 +45,13 @@ async def commands(store: Store) -> AsyncIterator[tuple[Commands, FakeUpstream]]
                     store,
                     composer,
                     Delivery(store, composer, {}, metrics=metrics),
-                    Refresher(store, [], metrics=metrics, clock=lambda: NOW),
-                    build_sources(settings, http),
+                    refresher,
+                    sources,
                     schedule_changed=nothing,
                     clock=lambda: NOW,
                 ),
                 upstream,
+                refresher,
             )
 
 
@@ -57,9 +61,9 @@ async def run(commands: Commands, text: str):
 
 
 async def test_an_unknown_paper_is_fetched_from_hugging_face_and_kept(
-    commands: tuple[Commands, FakeUpstream], store: Store
+    commands: tuple[Commands, FakeUpstream, Refresher], store: Store
 ) -> None:
-    runner, upstream = commands
+    runner, upstream, _ = commands
     entry = load_hf_fixture("hf_daily_papers_limit30_2026-06-13.json")[0]
     upstream.papers["2606.00467"] = entry["paper"]
 
@@ -71,9 +75,9 @@ async def test_an_unknown_paper_is_fetched_from_hugging_face_and_kept(
 
 
 async def test_a_paper_hugging_face_does_not_know_comes_from_arxiv(
-    commands: tuple[Commands, FakeUpstream],
+    commands: tuple[Commands, FakeUpstream, Refresher],
 ) -> None:
-    runner, upstream = commands
+    runner, upstream, _ = commands
     upstream.arxiv_entries = [
         atom_entry("2611.01234", "Sparse Experts at Scale", "2026-11-20T10:00:00Z")
     ]
@@ -86,9 +90,9 @@ async def test_a_paper_hugging_face_does_not_know_comes_from_arxiv(
 
 
 async def test_a_paper_nobody_knows_gets_a_sentence(
-    commands: tuple[Commands, FakeUpstream],
+    commands: tuple[Commands, FakeUpstream, Refresher],
 ) -> None:
-    runner, _ = commands
+    runner, _, _ = commands
 
     reply = await run(runner, "paper 2611.09999")
 
@@ -97,9 +101,9 @@ async def test_a_paper_nobody_knows_gets_a_sentence(
 
 
 async def test_search_asks_hugging_face_when_nothing_is_stored(
-    commands: tuple[Commands, FakeUpstream], store: Store
+    commands: tuple[Commands, FakeUpstream, Refresher], store: Store
 ) -> None:
-    runner, upstream = commands
+    runner, upstream, _ = commands
     upstream.search_results = load_hf_fixture("hf_daily_papers_limit30_2026-06-13.json")[:2]
 
     reply = await run(runner, "search limits of adaptability")
@@ -107,3 +111,18 @@ async def test_search_asks_hugging_face_when_nothing_is_stored(
     assert reply.kind is ReplyKind.PAPERS
     assert len(reply.items) == 2
     assert await store.search_papers("adaptability", 5)
+
+
+async def test_while_offline_a_lookup_answers_at_once(
+    commands: tuple[Commands, FakeUpstream, Refresher], store: Store
+) -> None:
+    runner, upstream, refresher = commands
+    upstream.add_fault(server_error(), times=100)
+    await refresher.refresh()
+    upstream.papers["2606.00467"] = {"id": "2606.00467", "title": "Known upstream"}
+    asked_before = len(upstream.requests)
+
+    reply = await run(runner, "paper 2606.00467")
+
+    assert "can't be reached right now" in reply.text
+    assert len(upstream.requests) == asked_before
