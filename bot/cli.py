@@ -29,6 +29,7 @@ from adapters.discord import ApplicationLookupError, fetch_application_id, invit
 from adapters.slack import manifest_text
 from bot.app import StartupError, first_line, open_core, run_bot
 from bot.clock import utc_now
+from bot.commands import PERIOD_LENGTHS
 from bot.composer import local_date
 from bot.delivery import Delivery, Outcome
 from bot.logging import configure_logging
@@ -58,7 +59,6 @@ err = Console(stderr=True, soft_wrap=True)
 log = structlog.get_logger(__name__)
 
 T = TypeVar("T")
-PERIODS = ("day", "week", "month")
 MAX_FETCH_DAYS = 366
 
 
@@ -302,13 +302,11 @@ def top(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """The most upvoted papers of a period, with the team's votes."""
-    if period not in PERIODS:
+    if period not in PERIOD_LENGTHS:
         raise CliError("--period must be day, week or month.")
     ref = ChannelRef.parse(channel) if channel else None
     settings = settings_for_cli(quiet=True)
-    since = (
-        utc_now() - {"day": timedelta(days=1), "week": timedelta(7), "month": timedelta(30)}[period]
-    )
+    since = utc_now() - PERIOD_LENGTHS[period]
     entries = run_async(
         _with_store(
             settings,

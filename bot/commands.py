@@ -34,7 +34,11 @@ from bot.store import Store
 
 log = structlog.get_logger(__name__)
 
-PERIODS = {"day": timedelta(days=1), "week": timedelta(days=7), "month": timedelta(days=30)}
+PERIOD_LENGTHS = {
+    "day": timedelta(days=1),
+    "week": timedelta(days=7),
+    "month": timedelta(days=30),
+}
 SEARCH_LIMIT = 5
 TOP_LIMIT = 10
 
@@ -137,7 +141,7 @@ class Commands:
     async def _top(self, settings: ChannelSettings, period: str) -> Reply:
         ref = settings.channel
         entries = await self._store.top_papers(
-            self._clock() - PERIODS[period],
+            self._clock() - PERIOD_LENGTHS[period],
             platform=ref.platform,
             workspace=ref.workspace,
             limit=TOP_LIMIT,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.digest import compose_digest, digest_item
+from bot.digest import compose_digest, digest_id, digest_item
 from bot.models import ChannelSettings, Digest, Paper
 from bot.ranking import score
 from bot.store import Store
@@ -100,7 +100,7 @@ class DigestComposer:
                 )
             )
         return Digest(
-            id=f"{ref.key}:{slot_date.isoformat()}",
+            id=digest_id(ref, slot_date),
             channel=ref,
             date=slot_date,
             timezone=settings.timezone,

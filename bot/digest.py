@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from bot import ranking
 from bot.models import (
+    ChannelRef,
     ChannelSettings,
     Digest,
     DigestItem,
@@ -61,6 +62,11 @@ _DOTTED_INITIALS = re.compile(r"(?:[a-z]\.)+[a-z]")
 _GITHUB_REPO = re.compile(r"[\w.-]+/[\w.-]+")
 
 
+def digest_id(channel: ChannelRef, slot_date: date) -> str:
+    """The id of a channel's digest for one slot: unique per channel and local date."""
+    return f"{channel.key}:{slot_date.isoformat()}"
+
+
 def compose_digest(
     settings: ChannelSettings,
     candidates: Sequence[Paper],
@@ -106,7 +112,7 @@ def compose_digest(
         )
         items.append(item)
     return Digest(
-        id=f"{settings.channel.key}:{slot_date.isoformat()}",
+        id=digest_id(settings.channel, slot_date),
         channel=settings.channel,
         date=slot_date,
         timezone=settings.timezone,
