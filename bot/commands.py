@@ -18,6 +18,7 @@ from bot.composer import DigestComposer, local_date
 from bot.delivery import Delivery, Outcome
 from bot.digest import digest_item
 from bot.models import (
+    ChannelRef,
     ChannelSettings,
     Command,
     DigestItem,
@@ -96,8 +97,7 @@ class Commands:
             case grammar.Help(topic=topic):
                 return help_reply(topic)
             case grammar.ListWords(list_name=name):
-                words = ", ".join(getattr(settings, name)) or "none"
-                return text_reply(f"The {LIST_WORDS[name]} here: {words}.")
+                return text_reply(f"The {LIST_WORDS[name]} here: {_words(settings, name)}.")
             case grammar.Today():
                 return await self._today(settings)
             case grammar.Top(period=period):
@@ -107,9 +107,9 @@ class Commands:
             case grammar.ShowPaper(paper_id=paper_id):
                 return await self._paper(settings, paper_id)
             case grammar.Subscribe():
-                return await self._subscribe(settings, action)
+                return await self._subscribe(settings.channel, action)
             case grammar.Unsubscribe():
-                return await self._unsubscribe(settings)
+                return await self._unsubscribe(settings.channel)
             case grammar.ShowSettings():
                 return settings_reply(settings)
             case grammar.Why():
@@ -117,7 +117,7 @@ class Commands:
             case grammar.DigestNow():
                 return await self._digest_now(settings)
             case _:
-                return await self._change_settings(settings, action)
+                return await self._change_settings(settings.channel, action)
 
     async def _today(self, settings: ChannelSettings) -> Reply:
         now = self._clock()
@@ -213,23 +213,29 @@ class Commands:
             await self._refresher.remember([paper])
         return paper
 
-    async def _subscribe(self, settings: ChannelSettings, action: grammar.Subscribe) -> Reply:
-        updated = replace(
-            settings,
-            subscribed=True,
-            post_at=action.post_at or settings.post_at,
-            timezone=action.timezone or settings.timezone,
-            days=action.days if action.days is not None else settings.days,
-            paused_reason=None,
-            paused_at=None,
-        )
-        await self._save(updated)
-        return text_reply(f"Subscribed: {describe_schedule(updated)}.")
+    async def _subscribe(self, channel: ChannelRef, action: grammar.Subscribe) -> Reply:
+        def subscribe(settings: ChannelSettings) -> ChannelSettings:
+            return replace(
+                settings,
+                subscribed=True,
+                post_at=action.post_at or settings.post_at,
+                timezone=action.timezone or settings.timezone,
+                days=action.days if action.days is not None else settings.days,
+                paused_reason=None,
+                paused_at=None,
+            )
 
-    async def _unsubscribe(self, settings: ChannelSettings) -> Reply:
-        if not settings.subscribed:
+        _, after = await self._store.update_channel(channel, subscribe)
+        await self._schedule_changed()
+        return text_reply(f"Subscribed: {describe_schedule(after)}.")
+
+    async def _unsubscribe(self, channel: ChannelRef) -> Reply:
+        before, _ = await self._store.update_channel(
+            channel, lambda settings: replace(settings, subscribed=False)
+        )
+        if not before.subscribed:
             return text_reply("This channel has no scheduled digest.")
-        await self._save(replace(settings, subscribed=False))
+        await self._schedule_changed()
         return text_reply(
             "Unsubscribed. Your settings are kept; /papers subscribe brings the digest back."
         )
@@ -280,36 +286,11 @@ class Commands:
         )
         return text_reply(DIGEST_NOW_ANSWERS[outcome])
 
-    async def _change_settings(self, settings: ChannelSettings, action: grammar.Action) -> Reply:
-        match action:
-            case grammar.SetSize(size=size):
-                updated, said = (
-                    replace(settings, size=size),
-                    f"Digests here now show {size} papers.",
-                )
-            case grammar.SetMinUpvotes(minimum=minimum):
-                updated = replace(settings, min_upvotes=minimum)
-                said = (
-                    f"Only papers with at least {minimum} upvotes on Hugging Face will be picked."
-                )
-            case grammar.SetMaxAge(days=days):
-                updated = replace(settings, max_age_days=days)
-                said = f"Papers up to {days} days old can be picked."
-            case grammar.SetLayout(layout=layout):
-                updated = replace(settings, layout=layout)
-                said = f"Papers will be posted {LAYOUT_WORDS[layout]}."
-            case grammar.ChangeWords(list_name=name, add=add, words=words):
-                updated, said = _change_words(settings, name, add, words)
-            case grammar.ClearWords(list_name=name):
-                updated, said = replace(settings, **{name: ()}), f"Cleared the {LIST_WORDS[name]}."
-            case _:
-                raise TypeError(f"unhandled action {action!r}")
-        await self._store.save_channel(updated)
-        return text_reply(said)
-
-    async def _save(self, settings: ChannelSettings) -> None:
-        await self._store.save_channel(settings)
-        await self._schedule_changed()
+    async def _change_settings(self, channel: ChannelRef, action: grammar.Action) -> Reply:
+        """Apply one setting change atomically; the answer describes what is stored after it."""
+        change, said = settings_change(action)
+        _, after = await self._store.update_channel(channel, change)
+        return text_reply(said(after))
 
     def _item(
         self,
@@ -339,16 +320,61 @@ DIGEST_NOW_ANSWERS = {
 }
 
 
+def settings_change(
+    action: grammar.Action,
+) -> tuple[Callable[[ChannelSettings], ChannelSettings], Callable[[ChannelSettings], str]]:
+    """What a setting command changes (a function of the stored settings, touching only the
+    fields it names) and how its answer reads from the settings stored after it."""
+    match action:
+        case grammar.SetSize(size=size):
+            return (
+                lambda settings: replace(settings, size=size),
+                lambda after: f"Digests here now show {after.size} papers.",
+            )
+        case grammar.SetMinUpvotes(minimum=minimum):
+            return (
+                lambda settings: replace(settings, min_upvotes=minimum),
+                lambda after: (
+                    f"Only papers with at least {after.min_upvotes} upvotes on Hugging Face "
+                    "will be picked."
+                ),
+            )
+        case grammar.SetMaxAge(days=days):
+            return (
+                lambda settings: replace(settings, max_age_days=days),
+                lambda after: f"Papers up to {after.max_age_days} days old can be picked.",
+            )
+        case grammar.SetLayout(layout=layout):
+            return (
+                lambda settings: replace(settings, layout=layout),
+                lambda after: f"Papers will be posted {LAYOUT_WORDS[after.layout]}.",
+            )
+        case grammar.ChangeWords(list_name=name, add=add, words=words):
+            return (
+                lambda settings: _change_words(settings, name, add, words),
+                lambda after: f"The {LIST_WORDS[name]} are now: {_words(after, name)}.",
+            )
+        case grammar.ClearWords(list_name=name):
+            return (
+                lambda settings: replace(settings, **{name: ()}),
+                lambda _after: f"Cleared the {LIST_WORDS[name]}.",
+            )
+    raise TypeError(f"unhandled action {action!r}")
+
+
 def _change_words(
     settings: ChannelSettings, name: str, add: bool, words: tuple[str, ...]
-) -> tuple[ChannelSettings, str]:
+) -> ChannelSettings:
     current: tuple[str, ...] = getattr(settings, name)
     if add:
         merged = current + tuple(word for word in words if word not in current)
     else:
         merged = tuple(word for word in current if word not in words)
-    shown = ", ".join(merged) or "none"
-    return replace(settings, **{name: merged}), f"The {LIST_WORDS[name]} are now: {shown}."
+    return replace(settings, **{name: merged})
+
+
+def _words(settings: ChannelSettings, name: str) -> str:
+    return ", ".join(getattr(settings, name)) or "none"
 
 
 def _match_note(paper: Paper, words: list[str]) -> str:

@@ -105,9 +105,14 @@ class Settings(BaseSettings):
     def _check_database_url(cls, value: str) -> str:
         if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
             raise ValueError("use sqlite+aiosqlite:///FILE or postgresql+asyncpg://HOST/DB")
-        folder = _sqlite_folder(value)
-        if folder is not None and not folder.is_dir():
-            raise ValueError(f"the folder {folder} for the SQLite file does not exist")
+        path = sqlite_file(value)
+        if value.startswith("sqlite") and path is None:
+            raise ValueError(
+                "an in-memory SQLite database would lose everything at exit; "
+                "name a file, e.g. sqlite+aiosqlite:///papers-bot.db"
+            )
+        if path is not None and not path.parent.is_dir():
+            raise ValueError(f"the folder {path.parent} for the SQLite file does not exist")
         return value
 
     @field_validator("hf_base_url", "arxiv_base_url", "discord_api_url")
@@ -142,13 +147,19 @@ class Settings(BaseSettings):
         return "+".join(modes) or "console"
 
 
-def _sqlite_folder(url: str) -> Path | None:
-    """The folder a SQLite URL's file lives in (None for PostgreSQL or in-memory SQLite)."""
+def sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL names; None for PostgreSQL and for in-memory SQLite
+    (`sqlite+aiosqlite://`, `///`, `///:memory:`, `file::memory:`, `?mode=memory`)."""
     prefix = "sqlite+aiosqlite:///"
-    path = url.removeprefix(prefix).split("?", 1)[0]
-    if not url.startswith(prefix) or path in ("", ":memory:"):
+    if not url.startswith(prefix):
         return None
-    return Path(path).parent
+    path, _, query = url.removeprefix(prefix).partition("?")
+    if "mode=memory" in query.split("&") or path.startswith("file::memory:"):
+        return None
+    path = path.removeprefix("file:")
+    if path in ("", ":memory:"):
+        return None
+    return Path(path)
 
 
 def parse_emoji_map(text: str) -> dict[str, str]:

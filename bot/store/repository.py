@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, time, timedelta
@@ -658,13 +658,52 @@ class Store:
         return None if row is None else _settings_from_row(row)
 
     async def save_channel(self, settings: ChannelSettings) -> None:
-        """Insert or replace the channel's whole row in one statement."""
+        """Insert or replace the channel's whole row in one statement.
+
+        For seeding a channel; a change made on behalf of someone goes through
+        `update_channel`, so it cannot overwrite a change made at the same time.
+        """
         values = _channel_values(settings)
         statement = search.upsert(
             channels, self._dialect, keys=["key"], update=[name for name in values if name != "key"]
         )
         async with self._write() as connection:
             await connection.execute(statement, values)
+
+    async def update_channel(
+        self, ref: ChannelRef, change: Callable[[ChannelSettings], ChannelSettings]
+    ) -> tuple[ChannelSettings, ChannelSettings]:
+        """Apply `change` to the stored settings atomically; returns them before and after.
+
+        One write transaction: a channel never saved gets its default row, the row is read
+        under a write lock (`BEGIN IMMEDIATE` on SQLite, `SELECT ... FOR UPDATE` on
+        PostgreSQL), and only the columns `change` altered are written. Changes made at the
+        same time, and pauses written by `pause_channel` or `pause_workspace`, are applied
+        one after the other, each to what the one before it stored, so none is lost.
+        """
+        defaults = _channel_values(ChannelSettings(channel=ref))
+        async with self._write() as connection:
+            await connection.execute(search.insert_ignore(channels, self._dialect), defaults)
+            row = (
+                await connection.execute(
+                    select(channels).where(channels.c.key == ref.key).with_for_update()
+                )
+            ).one()
+            before = _settings_from_row(row)
+            after = change(before)
+            old, new = _channel_values(before), _channel_values(after)
+            changed = {
+                name: value
+                for name, value in new.items()
+                if name not in ("key", "updated_at") and value != old[name]
+            }
+            if changed:
+                await connection.execute(
+                    update(channels)
+                    .where(channels.c.key == ref.key)
+                    .values(**changed, updated_at=new["updated_at"])
+                )
+        return before, after
 
     async def subscribed_channels(self) -> list[ChannelSettings]:
         """Every subscribed channel, paused or not, ordered by channel id."""

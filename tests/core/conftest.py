@@ -19,8 +19,11 @@ from bot.refresh import Refresher
 from bot.service import PapersService
 from bot.store import Store, open_store, upgrade_database
 from bot.votes import DEFAULT_WEIGHTS, parse_weights
+from tests.databases import database_url, postgres_url
 from tests.fakes.chat import RecordingAdapter
 from tests.fakes.papers import make_paper
+
+__all__ = ["database_url", "postgres_url"]
 
 NOW = datetime(2026, 6, 13, 10, 0, tzinfo=UTC)
 TODAY = date(2026, 6, 13)
@@ -65,7 +68,21 @@ async def store(tmp_path: Path) -> AsyncIterator[Store]:
 
 @pytest.fixture
 async def harness(store: Store) -> Harness:
-    """The core over a store holding five papers featured today."""
+    """The core over a SQLite store holding five papers featured today."""
+    return await build_harness(store)
+
+
+@pytest.fixture
+async def any_harness(database_url: str) -> AsyncIterator[Harness]:
+    """The same core over SQLite, and over PostgreSQL when PAPERS_TEST_POSTGRES_URL is set."""
+    await asyncio.to_thread(upgrade_database, database_url)
+    opened = await open_store(database_url)
+    yield await build_harness(opened)
+    await opened.close()
+
+
+async def build_harness(store: Store) -> Harness:
+    """The core's parts wired around `store`, which gets five papers featured today."""
     clock = Clock(NOW)
     await store.upsert_papers(
         [

@@ -106,3 +106,27 @@ async def test_pause_workspace_pauses_that_workspace_only_once(store: Store) -> 
     )
     assert by_ref[other_workspace].paused_reason is None
     assert by_ref[other_platform].paused_reason is None
+
+
+async def test_update_channel_starts_a_never_saved_channel_from_the_defaults(
+    store: Store,
+) -> None:
+    before, after = await store.update_channel(GENERAL, lambda s: replace(s, size=3))
+
+    assert before == ChannelSettings(channel=GENERAL)
+    assert after == replace(before, size=3)
+    assert await store.get_channel(GENERAL) == after
+
+
+async def test_update_channel_writes_only_what_the_change_touched(store: Store) -> None:
+    await store.save_channel(subscribed(GENERAL))
+    stale = await store.get_channel(GENERAL)
+    assert stale is not None
+    await store.pause_channel(GENERAL, "channel_not_found", at=AT)
+
+    await store.update_channel(GENERAL, lambda s: replace(s, topics=("llm",)))
+
+    stored = await store.get_channel(GENERAL)
+    assert stored == replace(
+        stale, topics=("llm",), paused_reason="channel_not_found", paused_at=AT
+    )

@@ -15,9 +15,9 @@ from adapters.slack.oauth import BOT_SCOPES
 from bot.models import ChannelRef, Command, MessageRole, OutgoingMessage
 from bot.ports import ChannelUnavailable
 from tests.adapters.slack.conftest import T1, Served, make_digest, serve
+from tests.databases import database_url, postgres_url
 from tests.fakes import eventually
 from tests.fakes.slack import CLIENT_ID, CLIENT_SECRET, FakeSlack, Workspace, reaction
-from tests.store.conftest import database_url, postgres_url
 
 __all__ = ["database_url", "postgres_url"]  # the store tests' fixtures: SQLite and PostgreSQL
 
