@@ -11,7 +11,7 @@ import contextlib
 import signal
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import structlog
@@ -26,12 +26,13 @@ from bot.delivery import Delivery
 from bot.http_server import HealthReport, HttpServer
 from bot.metrics import Metrics
 from bot.models import ChannelRef
+from bot.pending_votes import PendingVotes
 from bot.ports import ChatAdapter, PaperSource, WebhookAdapter
 from bot.refresh import Refresher
 from bot.scheduler import Scheduler
 from bot.service import PapersService
 from bot.sources import ArxivSource, HuggingFaceSource, RetryPolicy, make_http_client
-from bot.store import Store, open_store, upgrade_database
+from bot.store import Store, StoreUnavailable, open_store, upgrade_database
 from bot.votes import parse_weights
 from config.settings import Settings
 
@@ -69,16 +70,6 @@ class CoreParts:
     composer: DigestComposer
     metrics: Metrics
 
-    async def health(self) -> HealthReport:
-        """Whether the database answers, and when papers were last fetched."""
-        try:
-            await self.store.ping()
-        except Exception as error:  # any driver error means the database is not usable
-            return HealthReport(database_ok=False, last_fetch_at=None, detail=type(error).__name__)
-        return HealthReport(
-            database_ok=True, last_fetch_at=await self.store.last_successful_fetch(), detail=""
-        )
-
 
 def build_sources(settings: Settings, http: httpx.AsyncClient) -> list[PaperSource]:
     """Hugging Face always; arXiv when categories are configured."""
@@ -105,7 +96,7 @@ async def open_core(settings: Settings, *, migrate: bool = True) -> AsyncIterato
             await asyncio.to_thread(upgrade_database, settings.database_url)
         store = await open_store(settings.database_url)
         await store.ping()
-    except (SQLAlchemyError, OSError) as error:
+    except (SQLAlchemyError, OSError, StoreUnavailable) as error:
         raise StartupError(f"The database can't be used: {first_line(error)}") from None
     http = make_http_client(settings)
     try:
@@ -148,8 +139,12 @@ class Bot:
     """The running bot: scheduler, HTTP server and adapters around one core."""
 
     def __init__(self, core: CoreParts, adapters: list[ChatAdapter]) -> None:
+        """Wire the parts; the votes held from an earlier run are read back from the spool
+        (`close` lets go of it)."""
         self.core = core
         self.adapters = adapters
+        self.pending_votes = PendingVotes(core.settings.pending_votes_path)
+        self._health_problem: str | None = None
         self.delivery = Delivery(
             core.store,
             core.composer,
@@ -177,11 +172,37 @@ class Bot:
             commands,
             weights=parse_weights(core.settings.vote_weights),
             metrics=core.metrics,
+            pending=self.pending_votes,
         )
-        self.http = HttpServer(core, core.metrics)
+        self.http = HttpServer(self, core.metrics)
         for adapter in adapters:
             if isinstance(adapter, WebhookAdapter):
                 self.http.add_routes(adapter.web_routes())
+
+    def close(self) -> None:
+        """Let go of the vote spool; the votes still held in it wait for the next start."""
+        self.pending_votes.close()
+
+    async def health(self) -> HealthReport:
+        """Whether the database keeps what it is given (it takes a write now and no vote
+        waits for it), and when papers were last fetched; each change is logged once."""
+        problem = None
+        try:
+            await self.core.store.check_writable(at=datetime.now(UTC))
+        except StoreUnavailable as error:
+            problem = f"the database can't be written: {error}"
+        if problem is None and self.pending_votes:
+            problem = f"{len(self.pending_votes)} votes wait for the database to take them"
+        if problem != self._health_problem:
+            if problem is None:
+                log.info("health_ok_again", after=self._health_problem)
+            else:
+                log.warning("health_failing", problem=problem)
+            self._health_problem = problem
+        if problem is not None:
+            return HealthReport(database_ok=False, last_fetch_at=None, detail=problem)
+        last_fetch = await self.core.store.last_successful_fetch()
+        return HealthReport(database_ok=True, last_fetch_at=last_fetch, detail="")
 
     async def _fetch(self) -> None:
         """The interval job: refresh the papers, then finish any digest a failed post left
@@ -208,10 +229,12 @@ class Bot:
                 for adapter in self.adapters:
                     group.create_task(self._serve(adapter, stop))
                 group.create_task(self._resume())
+                held_votes = group.create_task(self.service.apply_held_votes())
                 await stop.wait()
                 await self.scheduler.shutdown()
                 for adapter in self.adapters:
                     await adapter.stop()
+                held_votes.cancel()
         finally:
             await self.scheduler.shutdown()
             await self.http.stop()
@@ -245,7 +268,10 @@ async def run_bot(settings: Settings) -> None:
     async with open_core(settings) as core:
         bot = Bot(core, adapters)
         log.info("bot_starting", mode=settings.chat_mode, http_port=settings.http_port)
-        await bot.run(stop)
+        try:
+            await bot.run(stop)
+        finally:
+            bot.close()
 
 
 def _hours(value: float) -> timedelta:

@@ -37,7 +37,7 @@ from bot.models import BadChannelId, ChannelRef, ChannelSettings, Reply, ReplyKi
 from bot.ranking import score
 from bot.refresh import RefreshSummary
 from bot.sources import parse_daily_papers
-from bot.store import upgrade_database
+from bot.store import StoreUnavailable, upgrade_database
 from config.settings import Settings, SettingsError, load_settings
 
 app = typer.Typer(
@@ -67,7 +67,8 @@ class CliError(Exception):
 
 
 def friendly(command: Callable[..., None]) -> Callable[..., None]:
-    """Turn known errors into one sentence on stderr and exit status 2."""
+    """Turn known errors into one sentence on stderr: exit status 2 for bad input, 1 for a
+    database that cannot work right now."""
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> None:
@@ -75,16 +76,18 @@ def friendly(command: Callable[..., None]) -> Callable[..., None]:
             command(*args, **kwargs)
         except (CliError, SettingsError, BadChannelId, StartupError) as error:
             fail(str(error))
+        except StoreUnavailable as error:
+            fail(f"The database can't be used right now: {error}", status=1)
         except SQLAlchemyError as error:
             fail(f"The database can't be used: {first_line(error)}")
 
     return wrapper
 
 
-def fail(sentence: str) -> NoReturn:
-    """Print one sentence on stderr and exit with status 2."""
+def fail(sentence: str, *, status: int = 2) -> NoReturn:
+    """Print one sentence on stderr and exit with `status` (2: bad input)."""
     err.print(f"papers-bot: {sentence}", markup=False, highlight=False)
-    raise typer.Exit(2)
+    raise typer.Exit(status)
 
 
 def settings_for_cli(*, quiet: bool = False) -> Settings:

@@ -228,6 +228,25 @@ class Vote:
     event_id: str | None = None
 
 
+class VoteOutcome(enum.StrEnum):
+    """What became of a reaction; the value is its metric label.
+
+    Only RECORDED is truthy, so `if await core.record_vote(vote)` means "the vote counted".
+    HELD means the database could not take it yet: it is kept and counted once it can.
+    """
+
+    RECORDED = "recorded"
+    UNCHANGED = "unchanged"
+    DUPLICATE = "duplicate"
+    HELD = "held"
+    IGNORED_EMOJI = "ignored_emoji"
+    NOT_OURS = "not_ours"
+    NO_PAPER = "no_paper"
+
+    def __bool__(self) -> bool:
+        return self is VoteOutcome.RECORDED
+
+
 @dataclass(frozen=True, slots=True)
 class PostRef:
     """Where a posted message lives: its channel, platform message id and thread, if any."""

@@ -16,6 +16,7 @@ from bot.models import (
     PostRef,
     Reply,
     Vote,
+    VoteOutcome,
 )
 
 
@@ -26,8 +27,8 @@ class Core(Protocol):
         """Run one `/papers ...` command and answer it."""
         ...
 
-    async def record_vote(self, vote: Vote) -> bool:
-        """Apply one reaction; False when it was ignored (not ours, duplicate, unknown)."""
+    async def record_vote(self, vote: Vote) -> VoteOutcome:
+        """Apply one reaction; only a vote that counted is truthy (see VoteOutcome)."""
         ...
 
     async def clear_votes(self, channel: ChannelRef, message_id: str, emoji: str | None) -> int:

@@ -2,25 +2,38 @@
 
 Both are safe against anything a platform sends: a failing command answers one sentence and
 logs the error; a vote is applied once per platform event and only on the bot's own messages.
+A database that cannot take writes loses nothing: a command says the bot cannot save changes
+right now, and a vote is held (bot.pending_votes) and applied once the database recovers.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Mapping
+from datetime import datetime
 
 import structlog
 
 from bot.clock import Clock, utc_now
 from bot.commands import Commands, error_reply
 from bot.metrics import Metrics
-from bot.models import ChannelRef, Command, MessageRole, Reply, Vote
-from bot.store import Store
+from bot.models import ChannelRef, Command, MessageRole, Reply, Vote, VoteOutcome
+from bot.pending_votes import ClearedVotes, HeldVote, PendingVotes
+from bot.store import Store, StoreUnavailable
 from bot.votes import keycap_rank, vote_weight
 
 log = structlog.get_logger(__name__)
 
 SUGGESTIONS = 25
+RETRY_HELD_MIN_SECONDS = 1.0
+RETRY_HELD_MAX_SECONDS = 30.0
+"""Held votes are tried again after 1 s, doubling up to every 30 s while the database fails."""
+
+NOT_SAVED = (
+    "The bot can't save changes right now because its database is failing; nothing was "
+    "changed, so please try again in a few minutes."
+)
 
 
 class PapersService:
@@ -33,13 +46,24 @@ class PapersService:
         *,
         weights: Mapping[str, int],
         metrics: Metrics,
+        pending: PendingVotes | None = None,
         clock: Clock = utc_now,
     ) -> None:
+        """`pending` holds the votes the database could not take (in memory when None)."""
         self._store = store
         self._commands = commands
         self._weights = weights
         self._metrics = metrics
+        self._pending = pending if pending is not None else PendingVotes(None)
         self._clock = clock
+        self._held_waiting = asyncio.Event()
+        if self._pending:
+            self._held_waiting.set()
+
+    @property
+    def held_votes(self) -> int:
+        """How many votes wait for the database to take writes again."""
+        return len(self._pending)
 
     async def handle_command(self, command: Command) -> Reply:
         """Run one `/papers ...` command; never raises, never shows a traceback."""
@@ -48,6 +72,12 @@ class PapersService:
         outcome = "ok"
         try:
             reply = await self._commands.run(command)
+        except StoreUnavailable as error:
+            log.warning(
+                "command_not_saved", channel=command.channel.key, command=name, error=str(error)
+            )
+            outcome = "unavailable"
+            reply = error_reply(NOT_SAVED)
         except Exception:
             log.exception("command_failed", channel=command.channel.key, command=name)
             outcome = "error"
@@ -57,20 +87,87 @@ class PapersService:
         self._metrics.command_seconds.labels(platform).observe(time.perf_counter() - started)
         return reply
 
-    async def record_vote(self, vote: Vote) -> bool:
-        """Apply a reaction to the paper it names; False when ignored (duplicate, not ours)."""
-        platform = vote.channel.platform
-        outcome = await self._apply_vote(vote)
-        self._metrics.votes.labels(platform, outcome).inc()
-        return outcome == "recorded"
+    async def record_vote(self, vote: Vote) -> VoteOutcome:
+        """Apply a reaction to the paper it names. Ignored (duplicate, not ours) is falsy;
+        HELD when the database cannot take it now, or while older votes are held."""
+        held = HeldVote(vote, self._clock())
+        if self._pending:
+            outcome = self._hold(held, "older votes are held")
+        else:
+            try:
+                outcome = await self._apply_vote(vote, held.at)
+            except StoreUnavailable as error:
+                outcome = self._hold(held, str(error))
+        self._metrics.votes.labels(vote.channel.platform, outcome.value).inc()
+        return outcome
 
     async def clear_votes(self, channel: ChannelRef, message_id: str, emoji: str | None) -> int:
-        """Withdraw the votes on a message whose reactions were cleared (one emoji, or all)."""
-        cleared = await self._store.clear_votes(channel, message_id, emoji)
-        if cleared:
-            log.info("votes_cleared", channel=channel.key, message_id=message_id, votes=cleared)
-            self._metrics.votes.labels(channel.platform, "cleared").inc(cleared)
-        return cleared
+        """Withdraw the votes on a message whose reactions were cleared (one emoji, or all);
+        returns how many, 0 when the clear is held for a database that cannot take it now."""
+        held = HeldVote(ClearedVotes(channel, message_id, emoji), self._clock())
+        if self._pending:
+            self._hold(held, "older votes are held")
+            return 0
+        try:
+            return await self._clear_votes(held.change)
+        except StoreUnavailable as error:
+            self._hold(held, str(error))
+            return 0
+
+    async def _clear_votes(self, cleared: ClearedVotes) -> int:
+        channel = cleared.channel
+        count = await self._store.clear_votes(channel, cleared.message_id, cleared.emoji)
+        if count:
+            log.info(
+                "votes_cleared", channel=channel.key, message_id=cleared.message_id, votes=count
+            )
+            self._metrics.votes.labels(channel.platform, "cleared").inc(count)
+        return count
+
+    def _hold(self, held: HeldVote, reason: str) -> VoteOutcome:
+        self._pending.hold(held)
+        self._held_waiting.set()
+        log.warning(
+            "vote_held", channel=held.change.channel.key, held=len(self._pending), reason=reason
+        )
+        return VoteOutcome.HELD
+
+    async def apply_held_votes(self) -> None:
+        """Run until cancelled: apply the held votes, oldest first, whenever there are any;
+        while the database still fails, try again after a growing pause."""
+        pause = RETRY_HELD_MIN_SECONDS
+        while True:
+            await self._held_waiting.wait()
+            try:
+                applied = await self._apply_held()
+            except StoreUnavailable:
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, RETRY_HELD_MAX_SECONDS)
+                continue
+            pause = RETRY_HELD_MIN_SECONDS
+            self._held_waiting.clear()
+            log.info("held_votes_applied", votes=applied)
+
+    async def _apply_held(self) -> int:
+        """Apply held votes until none is left; StoreUnavailable stops at the one that failed."""
+        applied = 0
+        while (held := self._pending.first()) is not None:
+            change = held.change
+            try:
+                if isinstance(change, Vote):
+                    outcome = (await self._apply_vote(change, held.at)).value
+                else:
+                    await self._clear_votes(change)
+                    outcome = "cleared"
+            except StoreUnavailable:
+                raise
+            except Exception as error:  # one vote that cannot apply must not hold the rest
+                log.error("held_vote_dropped", channel=change.channel.key, error=repr(error))
+                outcome = "dropped"
+            self._pending.applied()
+            self._metrics.votes.labels(change.channel.platform, f"held_{outcome}").inc()
+            applied += 1
+        return applied
 
     async def workspace_removed(self, platform: str, workspace: str, reason: str) -> int:
         """Pause every subscription of a workspace the bot left; returns how many."""
@@ -96,20 +193,19 @@ class PapersService:
         ]
         return matches[:SUGGESTIONS]
 
-    async def _apply_vote(self, vote: Vote) -> str:
-        now = self._clock()
+    async def _apply_vote(self, vote: Vote, at: datetime) -> VoteOutcome:
         weight = vote_weight(vote.emoji, self._weights)
         if weight is None:
-            return "ignored_emoji"
+            return VoteOutcome.IGNORED_EMOJI
         post = await self._store.find_post(vote.channel, vote.message_id)
         if post is None:
-            return "not_ours"
+            return VoteOutcome.NOT_OURS
         paper_id = _voted_paper(post.role, post.paper_id, post.item_papers, vote.emoji)
         if paper_id is None:
-            return "no_paper"
+            return VoteOutcome.NO_PAPER
         # The event id is claimed in the same transaction as the vote is written: a write
         # that fails releases the claim, so the platform's redelivery is not a "duplicate".
-        result = await self._store.apply_vote(vote, paper_id=paper_id, weight=weight, at=now)
+        result = await self._store.apply_vote(vote, paper_id=paper_id, weight=weight, at=at)
         if result:
             log.info(
                 "vote_recorded",
@@ -118,7 +214,7 @@ class PapersService:
                 emoji=vote.emoji,
                 removed=vote.removed,
             )
-        return result.value
+        return VoteOutcome(result.value)
 
 
 def _voted_paper(

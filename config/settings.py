@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     arxiv_min_interval_seconds: float = Field(3.0, ge=0, le=60)
     missed_slot_grace_hours: float = Field(6.0, gt=0, le=48)
     vote_weights: str = "+1=1,fire=2,-1=-1"
+    pending_votes_file: Path | None = None
     console_channel: str = Field("general", pattern=r"^[A-Za-z0-9_.-]{1,64}$")
 
     slack_bot_token: SecretStr | None = Field(None, validation_alias="SLACK_BOT_TOKEN")
@@ -115,6 +116,13 @@ class Settings(BaseSettings):
             raise ValueError(f"the folder {path.parent} for the SQLite file does not exist")
         return value
 
+    @field_validator("pending_votes_file")
+    @classmethod
+    def _check_pending_votes_file(cls, value: Path | None) -> Path | None:
+        if value is not None and (value.is_dir() or not value.parent.is_dir()):
+            raise ValueError(f"{value} must be a file in a folder that exists")
+        return value
+
     @field_validator("hf_base_url", "arxiv_base_url", "discord_api_url")
     @classmethod
     def _check_base_url(cls, value: str) -> str:
@@ -135,6 +143,17 @@ class Settings(BaseSettings):
         if value is not None and not value.startswith(("ws://", "wss://")):
             raise ValueError("must start with ws:// or wss://")
         return value
+
+    @property
+    def pending_votes_path(self) -> Path:
+        """Where votes the database could not take are kept until it can: the setting, or
+        beside the SQLite file, or `papers-bot.pending-votes` in the working folder."""
+        if self.pending_votes_file is not None:
+            return self.pending_votes_file
+        database = sqlite_file(self.database_url)
+        if database is not None:
+            return database.with_name(f"{database.name}.pending-votes")
+        return Path("papers-bot.pending-votes")
 
     @property
     def chat_mode(self) -> str:

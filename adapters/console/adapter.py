@@ -42,6 +42,7 @@ from bot.models import (
     Reply,
     ReplyKind,
     Vote,
+    VoteOutcome,
 )
 from bot.ports import Core
 from bot.wording import headline
@@ -195,7 +196,12 @@ class ConsoleAdapter:
             self._say(VOTE_FAILED)
             return
         title = clean(target.item.title, 80)
-        if counted:
+        if counted is VoteOutcome.HELD:
+            self._say(
+                f"The bot can't save votes right now; your {emoji} on item {rank} is kept "
+                "and will be counted as soon as it can."
+            )
+        elif counted:
             self._say(f"Counted your {emoji} on item {rank}: {title}")
         else:
             self._say(f"Your {emoji} on item {rank} changed nothing; it may be counted already.")

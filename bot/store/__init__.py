@@ -4,6 +4,7 @@ Open with `upgrade_database(url)` (sync; from async code via `asyncio.to_thread`
 `await open_store(url)`; both take `sqlite+aiosqlite://` and `postgresql+asyncpg://` URLs.
 """
 
+from bot.store.availability import StoreUnavailable
 from bot.store.migrate import upgrade_database
 from bot.store.repository import Pruned, SlotRecord, SlotStatus, Store, VoteResult, open_store
 
@@ -12,6 +13,7 @@ __all__ = [
     "SlotRecord",
     "SlotStatus",
     "Store",
+    "StoreUnavailable",
     "VoteResult",
     "open_store",
     "upgrade_database",

@@ -18,7 +18,9 @@ from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import structlog
 from sqlalchemy import (
@@ -35,7 +37,6 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import StatementError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.sql.dml import Delete, Insert
 
@@ -51,11 +52,13 @@ from bot.models import (
     VoteTally,
 )
 from bot.store import search
+from bot.store.availability import SqliteFile, StoreUnavailable, brief, is_unavailable
 from bot.store.tables import (
     channels,
     delivered_papers,
     deliveries,
     fetch_runs,
+    heartbeat,
     papers,
     posted_messages,
     processed_events,
@@ -339,14 +342,6 @@ def _remove_vote_statement(vote: Vote) -> Delete:
     )
 
 
-def _brief(error: BaseException) -> str:
-    """An error as one short, printable line: the driver's message without the SQL."""
-    cause = error.orig if isinstance(error, StatementError) and error.orig is not None else error
-    lines = str(cause).strip().splitlines()
-    line = f"{type(cause).__name__}: {lines[0] if lines else ''}"[:200]
-    return line.encode("utf-8", "backslashreplace").decode("utf-8")
-
-
 async def _latest_snapshots(
     connection: AsyncConnection, paper_ids: Sequence[str], at: datetime
 ) -> dict[str, tuple[int, int | None]]:
@@ -371,43 +366,97 @@ async def open_store(url: str) -> Store:
     """Create the async engine for `url` (sqlite+aiosqlite or postgresql+asyncpg).
 
     Nothing is connected yet; call `Store.ping` to check the database answers, and run
-    `upgrade_database` first so the tables exist.
+    `upgrade_database` first so the tables exist. A SQLite file is opened read-write only
+    (`mode=rw`), never created: a connection made after the file was deleted fails instead
+    of starting an empty database at its path, and the file is watched (see `SqliteFile`).
     """
     options: dict[str, Any] = {"json_serializer": _json_dumps}
-    if make_url(url).get_backend_name() == "postgresql":
+    parsed = make_url(url)
+    file = None
+    if parsed.get_backend_name() == "postgresql":
         options["pool_pre_ping"] = True
-    engine = create_async_engine(url, **options)
+    elif parsed.database and parsed.database != ":memory:" and not parsed.query.get("uri"):
+        file = SqliteFile(Path(parsed.database))
+        parsed = parsed.set(database=f"file:{quote(parsed.database)}").update_query_dict(
+            {"mode": "rw", "uri": "true"}
+        )
+    engine = create_async_engine(parsed, **options)
     search.configure_engine(engine)
-    return Store(engine)
+    return Store(engine, file)
 
 
 class Store:
-    """Papers, channels, deliveries, posted messages, votes and seen events in one database."""
+    """Papers, channels, deliveries, posted messages, votes and seen events in one database.
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        """Wrap an engine already configured by `search.configure_engine` (see `open_store`)."""
+    A database that cannot work now (see `is_unavailable`) raises StoreUnavailable from
+    any method; the first failing write after a good one is logged (`database_write_failed`),
+    and so is the first good one after (`database_writable_again`), one line each.
+    """
+
+    def __init__(self, engine: AsyncEngine, file: SqliteFile | None = None) -> None:
+        """Wrap an engine already configured by `search.configure_engine` (see `open_store`);
+        `file` is the SQLite file to watch, if any."""
         self._engine = engine
         self._writer = engine.execution_options(**{search.WRITE_OPTION: True})
         self._dialect = engine.dialect.name
+        self._file = file
+        self.write_failure: str | None = None
+        """Why the last write failed, while no write has succeeded since; else None."""
 
     @asynccontextmanager
     async def _write(self) -> AsyncIterator[AsyncConnection]:
-        async with self._writer.begin() as connection:
-            yield connection
+        try:
+            if self._file is not None:
+                self._file.check()
+            async with self._writer.begin() as connection:
+                yield connection
+        except Exception as error:
+            if not is_unavailable(error):
+                raise
+            raise self._write_failed(error) from error
+        if self.write_failure is not None:
+            log.info("database_writable_again", after=self.write_failure)
+            self.write_failure = None
+
+    def _write_failed(self, error: BaseException) -> StoreUnavailable:
+        reason = str(error) if isinstance(error, StoreUnavailable) else brief(error)
+        if self.write_failure is None:
+            log.warning("database_write_failed", error=reason)
+        self.write_failure = reason
+        return StoreUnavailable(reason)
 
     @asynccontextmanager
     async def _read(self) -> AsyncIterator[AsyncConnection]:
-        async with self._engine.connect() as connection:
-            yield connection
+        try:
+            async with self._engine.connect() as connection:
+                yield connection
+        except Exception as error:
+            if not is_unavailable(error) or isinstance(error, StoreUnavailable):
+                raise
+            raise StoreUnavailable(brief(error)) from error
 
     async def close(self) -> None:
         """Close every pooled connection."""
         await self._engine.dispose()
 
     async def ping(self) -> None:
-        """Run `SELECT 1`; raises when the database cannot be reached."""
+        """Run `SELECT 1`; raises StoreUnavailable when the database cannot be reached."""
         async with self._read() as connection:
             await connection.execute(select(literal(1)))
+
+    async def check_writable(self, *, at: datetime) -> None:
+        """Prove the database takes a write now, or raise StoreUnavailable saying why.
+
+        The SQLite file must still be the one opened, with room on its disk, and the
+        heartbeat row is written and committed: a ping alone passes on a read-only or
+        full disk.
+        """
+        if self._file is not None:
+            self._file.check()
+            self._file.check_room()
+        statement = search.upsert(heartbeat, self._dialect, keys=["id"], update=["beat_at"])
+        async with self._write() as connection:
+            await connection.execute(statement, {"id": 1, "beat_at": _utc(at)})
 
     # papers -------------------------------------------------------------------------
 
@@ -452,7 +501,7 @@ class Store:
                 refused=len(refused),
                 stored=len(incoming) - len(refused),
                 first_id=first_id,
-                error=_brief(first_error),
+                error=brief(first_error),
             )
         log.debug("papers_upserted", papers=len(incoming) - len(refused), snapshots=snapshots)
         return len(incoming) - len(refused)

@@ -204,3 +204,11 @@ processed_events = Table(
     Column("seen_at", UtcDateTime, nullable=False),
     PrimaryKeyConstraint("platform", "event_id"),
 )
+
+heartbeat = Table(
+    "heartbeat",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("beat_at", UtcDateTime, nullable=False),
+)
+"""One row the health check rewrites, to prove the database takes a write."""

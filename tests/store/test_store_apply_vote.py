@@ -6,10 +6,10 @@ import asyncio
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy.exc import OperationalError
 
 from bot.models import ChannelRef, Vote
 from bot.store import Store, VoteResult
+from bot.store.availability import StoreUnavailable
 from tests.store.faults import fail_once
 
 AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -62,7 +62,7 @@ async def test_a_vote_without_an_event_id_claims_nothing(store: Store) -> None:
 async def test_a_failed_vote_write_releases_the_event_for_its_redelivery(store: Store) -> None:
     vote = Vote(GENERAL, "1700.1", "U1", "+1", event_id="Ev1")
 
-    with fail_once("INSERT INTO votes") as failed, pytest.raises(OperationalError):
+    with fail_once("INSERT INTO votes") as failed, pytest.raises(StoreUnavailable):
         await store.apply_vote(vote, **_a())
     assert failed, "the vote insert was never attempted"
     assert await _weight(store) == 0
@@ -75,7 +75,7 @@ async def test_a_failed_withdrawal_releases_the_event_too(store: Store) -> None:
     await store.apply_vote(Vote(GENERAL, "1700.1", "U1", "+1", event_id="Ev1"), **_a())
     removal = Vote(GENERAL, "1700.1", "U1", "+1", removed=True, event_id="Ev2")
 
-    with fail_once("DELETE FROM votes"), pytest.raises(OperationalError):
+    with fail_once("DELETE FROM votes"), pytest.raises(StoreUnavailable):
         await store.apply_vote(removal, **_a())
 
     assert await store.apply_vote(removal, **_a()) is VoteResult.RECORDED

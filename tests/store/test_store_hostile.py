@@ -21,6 +21,7 @@ from bot.models import Paper
 from bot.refresh import Refresher
 from bot.sources import ArxivSource, HuggingFaceSource, RetryPolicy, make_http_client
 from bot.store import Store
+from bot.store.availability import StoreUnavailable
 from config.settings import load_settings
 from tests.fakes.upstream import FakeUpstream
 from tests.sources import hostile
@@ -132,7 +133,7 @@ async def test_a_refused_paper_in_a_later_chunk_keeps_the_earlier_chunks(store: 
 
 
 async def test_a_failing_database_is_raised_not_taken_for_bad_data(store: Store) -> None:
-    with fail_once("INSERT INTO papers"), pytest.raises(exc.OperationalError):
+    with fail_once("INSERT INTO papers"), pytest.raises(StoreUnavailable):
         await store.upsert_papers(_good(3), at=NOW)
 
     assert await store.get_papers([p.id for p in _good(3)]) == {}

@@ -19,7 +19,7 @@ from bot.commands import Commands
 from bot.composer import DigestComposer
 from bot.delivery import Delivery
 from bot.metrics import Metrics
-from bot.models import Command, Reply, Vote
+from bot.models import Command, Reply, Vote, VoteOutcome
 from bot.refresh import Refresher
 from bot.service import PapersService
 from bot.store import Store, open_store, upgrade_database
@@ -51,9 +51,9 @@ class VoteSignals:
     async def handle_command(self, command: Command) -> Reply:
         return await self._service.handle_command(command)
 
-    async def record_vote(self, vote: Vote) -> bool:
+    async def record_vote(self, vote: Vote) -> VoteOutcome:
         counted = await self._service.record_vote(vote)
-        await self.applied.put(counted)
+        await self.applied.put(bool(counted))
         return counted
 
     async def clear_votes(self, channel: Any, message_id: str, emoji: str | None) -> int:
