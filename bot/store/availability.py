@@ -30,6 +30,10 @@ class StoreUnavailable(Exception):
     """The database cannot be read or written right now; the message says why in one line."""
 
 
+class DatabaseFileGone(StoreUnavailable):
+    """The SQLite file the store opened is no longer at its path (deleted or replaced)."""
+
+
 def is_unavailable(error: BaseException) -> bool:
     """Whether `error` means the database itself cannot work now, rather than a bug in a
     statement or a value it refused: SQLite's OperationalError (disk full, disk I/O error,
@@ -87,11 +91,11 @@ class SqliteFile:
             self._identity = current
             return
         if current is None:
-            raise StoreUnavailable(
+            raise DatabaseFileGone(
                 f"the database file {self.path} was deleted while the bot was running"
             )
         if current != self._identity:
-            raise StoreUnavailable(
+            raise DatabaseFileGone(
                 f"the database file {self.path} was replaced while the bot was running"
             )
 

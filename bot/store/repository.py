@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import enum
 import json
+import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, fields
@@ -37,6 +38,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.sql.dml import Delete, Insert
 
@@ -52,7 +54,14 @@ from bot.models import (
     VoteTally,
 )
 from bot.store import search
-from bot.store.availability import SqliteFile, StoreUnavailable, brief, is_unavailable
+from bot.store.availability import (
+    DatabaseFileGone,
+    SqliteFile,
+    StoreUnavailable,
+    brief,
+    is_unavailable,
+)
+from bot.store.rescue import rescue_copy
 from bot.store.tables import (
     channels,
     delivered_papers,
@@ -400,14 +409,14 @@ class Store:
         self._writer = engine.execution_options(**{search.WRITE_OPTION: True})
         self._dialect = engine.dialect.name
         self._file = file
+        self._file_gone: str | None = None
         self.write_failure: str | None = None
         """Why the last write failed, while no write has succeeded since; else None."""
 
     @asynccontextmanager
     async def _write(self) -> AsyncIterator[AsyncConnection]:
         try:
-            if self._file is not None:
-                self._file.check()
+            await self._check_file()
             async with self._writer.begin() as connection:
                 yield connection
         except Exception as error:
@@ -417,6 +426,29 @@ class Store:
         if self.write_failure is not None:
             log.info("database_writable_again", after=self.write_failure)
             self.write_failure = None
+
+    async def _check_file(self) -> None:
+        """Refuse to write once the SQLite file is gone from its path. The first time, its
+        data is copied out (see bot.store.rescue) and the reason says where to."""
+        if self._file is None:
+            return
+        if self._file_gone is not None:
+            raise DatabaseFileGone(self._file_gone)
+        try:
+            self._file.check()
+        except DatabaseFileGone as gone:
+            try:
+                copy = await rescue_copy(self._engine, self._file.path)
+            except (sqlite3.Error, OSError, SQLAlchemyError) as error:
+                log.warning("database_rescue_failed", error=brief(error))
+                self._file_gone = str(gone)
+            else:
+                log.warning("database_rescued", copy=str(copy))
+                self._file_gone = (
+                    f"{gone}; its data was saved to {copy}: stop the bot, move that file "
+                    f"to {self._file.path} and start it again"
+                )
+            raise DatabaseFileGone(self._file_gone) from None
 
     def _write_failed(self, error: BaseException) -> StoreUnavailable:
         reason = str(error) if isinstance(error, StoreUnavailable) else brief(error)
@@ -451,8 +483,8 @@ class Store:
         heartbeat row is written and committed: a ping alone passes on a read-only or
         full disk.
         """
+        await self._check_file()
         if self._file is not None:
-            self._file.check()
             self._file.check_room()
         statement = search.upsert(heartbeat, self._dialect, keys=["id"], update=["beat_at"])
         async with self._write() as connection:

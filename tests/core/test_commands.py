@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import time
 
 import pytest
+import structlog
 
 from bot.models import ChannelSettings, Layout, ReplyKind
 from tests.core.conftest import GENERAL, TODAY, Harness
+from tests.store.faults import failing_writes
 
 
 async def test_bare_papers_shows_help_with_an_example_per_subcommand(harness: Harness) -> None:
@@ -207,3 +209,17 @@ async def test_a_paused_channel_shows_why_in_settings(harness: Harness) -> None:
     reply = await harness.run("settings")
 
     assert f"Status: paused: {reason} on 13 Jun" in reply.lines
+
+
+async def test_a_change_the_database_cannot_take_is_refused_in_one_sentence(
+    harness: Harness,
+) -> None:
+    with failing_writes("database or disk is full"), structlog.testing.capture_logs() as logs:
+        reply = await harness.run("set size 3")
+
+    assert reply.kind is ReplyKind.ERROR
+    assert reply.text.startswith("The bot can't save changes right now")
+    [line] = [entry for entry in logs if entry["event"] == "command_not_saved"]
+    assert "database or disk is full" in line["error"]
+    assert "exc_info" not in line
+    assert await harness.store.get_channel(GENERAL) is None

@@ -103,3 +103,34 @@ async def test_sigterm_does_not_wait_for_a_hanging_upstream(
     assert asyncio.get_running_loop().time() - started < 10
     assert "fetch_cancelled_at_shutdown" in events and "bot_stopped" in events
     assert "Traceback" not in err
+
+
+async def test_a_database_file_deleted_under_the_running_bot_fails_the_health_check(
+    bot_env: BotEnv, upstream: FakeUpstream
+) -> None:
+    today = datetime.now(UTC).date()
+    upstream.daily[today.isoformat()] = featured_on(today)
+    process = await bot_env.start("run")
+    await wait_for_fetch(bot_env)
+
+    (bot_env.workdir / "bot.db").unlink()
+    async with httpx.AsyncClient() as client:
+        answers = []
+
+        async def failing() -> bool:
+            answers.append(await client.get(f"{bot_env.http_url}/healthz"))
+            return answers[-1].status_code == 503
+
+        await eventually(failing)
+        again = await client.get(f"{bot_env.http_url}/healthz")
+    code, _, err = await stop(process)
+
+    assert again.status_code == 503
+    detail = again.json()["detail"]
+    assert "bot.db was deleted" in detail
+    [copy] = bot_env.workdir.glob("bot.db.rescued-*")
+    assert f"its data was saved to {copy}" in detail
+    assert not (bot_env.workdir / "bot.db").exists()
+    assert code == 0
+    assert "Traceback" not in err
+    assert [e["event"] for e in json_events(err)].count("health_failing") == 1

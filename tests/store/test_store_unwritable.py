@@ -82,6 +82,11 @@ def _fill(folder: Path) -> Path:
     return filler
 
 
+def rescued_copies(folder: Path) -> list[Path]:
+    """The rescued copies of `papers.db` in `folder`."""
+    return sorted(folder.glob("papers.db.rescued-*"))
+
+
 def _papers(count: int) -> list:
     return [
         make_paper(id=f"2606.{n:05d}", title=f"Paper {n}", abstract=uuid.uuid4().hex * 40)
@@ -155,6 +160,24 @@ async def test_a_deleted_database_file_is_noticed_and_never_written(
     with pytest.raises(StoreUnavailable):
         await store.ping()
     assert not (tmp_path / "papers.db").exists()
+
+
+async def test_the_data_of_a_deleted_database_file_is_saved_beside_it(
+    store: Store, tmp_path: Path
+) -> None:
+    await store.update_channel(GENERAL, lambda s: replace(s, size=4, topics=("llm",)))
+    (tmp_path / "papers.db").unlink()
+
+    with pytest.raises(StoreUnavailable) as raised:
+        await store.update_channel(GENERAL, lambda s: replace(s, size=6))
+
+    [copy] = rescued_copies(tmp_path)
+    assert f"its data was saved to {copy}" in str(raised.value)
+    os.replace(copy, tmp_path / "papers.db")
+    restored = await open_store(f"sqlite+aiosqlite:///{tmp_path / 'papers.db'}")
+    stored = await restored.get_channel(GENERAL)
+    await restored.close()
+    assert stored is not None and (stored.size, stored.topics) == (4, ("llm",))
 
 
 async def test_a_replaced_database_file_is_noticed(store: Store, tmp_path: Path) -> None:

@@ -15,10 +15,13 @@ from structlog.testing import capture_logs
 
 from adapters.slack import SlackAdapter, build_slack_adapter
 from bot.app import Bot, open_core
+from bot.models import ChannelRef
 from bot.store import Store
 from tests.adapters.slack.conftest import FORM, JSON, slack_settings
+from tests.fakes import eventually
 from tests.fakes.papers import make_paper
 from tests.fakes.slack import FakeSlack, event_callback, reaction, signed_headers, slash_command
+from tests.store.faults import failing_writes
 
 
 class Wired:
@@ -28,6 +31,16 @@ class Wired:
         self.http = http
         self.store = store
         self.fake = fake
+
+    async def command(self, text: str, answer_to: str) -> None:
+        """Send a signed `/papers <text>`, answered at the fake's response URL `answer_to`."""
+        body = slash_command(text, response_url=self.fake.response_url(answer_to))
+        assert (await self.send(body, FORM)).status_code == 200
+
+    async def answer(self, name: str) -> str:
+        """The text of the first answer sent to the response URL `name`, once it came."""
+        await self.fake.wait_until(lambda: bool(self.fake.responses_to(name)))
+        return str(self.fake.responses_to(name)[0]["text"])
 
     async def send(self, body: str, content_type: str, **headers: str) -> httpx.Response:
         signed = {**signed_headers(body, content_type=content_type), **headers}
@@ -62,14 +75,17 @@ async def wired(fake_slack: FakeSlack, tmp_path: Path) -> AsyncIterator[Wired]:
         bot = Bot(core, [adapter])
         await bot.http.start("127.0.0.1", 0)
         running = asyncio.create_task(adapter.start(bot.service))
+        held_votes = asyncio.create_task(bot.service.apply_held_votes())
         try:
             base_url = f"http://127.0.0.1:{bot.http.port}"
             async with httpx.AsyncClient(base_url=base_url, trust_env=False) as http:
                 yield Wired(http, core.store, fake_slack)
         finally:
+            held_votes.cancel()
             await adapter.stop()
             await running
             await bot.http.stop()
+            bot.close()
 
 
 async def test_a_digest_posted_from_slack_is_voted_on_with_reactions(wired: Wired) -> None:
@@ -151,3 +167,43 @@ async def test_a_thumbnail_slack_cannot_download_is_left_out_and_the_digest_goes
     assert [entry["event"] for entry in logs if entry["event"] == "slack_image_dropped"] == [
         "slack_image_dropped"
     ]
+
+
+async def test_ten_topics_sent_at_once_from_slack_are_all_kept(wired: Wired) -> None:
+    await asyncio.gather(*(wired.command(f"topics add t{n}", f"add{n}") for n in range(10)))
+    for n in range(10):
+        assert f"t{n}" in await wired.answer(f"add{n}")
+
+    await wired.command("topics list", "list")
+
+    listed = (await wired.answer("list")).removeprefix("The topics here: ").rstrip(".")
+    assert sorted(listed.split(", ")) == [f"t{n}" for n in range(10)]
+
+
+async def test_a_database_that_cannot_be_written_loses_no_vote_and_fails_the_health_check(
+    wired: Wired,
+) -> None:
+    await wired.command("digest now", "now")
+    assert await wired.answer("now") == "Posted today's digest in this channel."
+    _, *items = wired.fake.messages
+
+    with failing_writes("database or disk is full"), capture_logs() as logs:
+        await wired.react("fire", items[1]["ts"], "EvFire")
+        await eventually(lambda: any(entry["event"] == "vote_held" for entry in logs))
+        await wired.command("set size 3", "size")
+        said = await wired.answer("size")
+        health = await wired.http.get("/healthz")
+
+    assert said.startswith("The bot can't save changes right now")
+    assert health.status_code == 503
+    assert "database or disk is full" in health.json()["detail"]
+    assert not any("exc_info" in entry or entry["log_level"] == "error" for entry in logs)
+    stored = await wired.store.get_channel(ChannelRef("slack", "T1", "C1"))
+    assert stored is None or stored.size != 3
+
+    await _until(wired, {"2606.20002": (2, 1)})
+    await eventually(lambda: _healthy(wired))
+
+
+async def _healthy(wired: Wired) -> bool:
+    return (await wired.http.get("/healthz")).status_code == 200
