@@ -23,7 +23,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 POSTGRES_ENV = "PAPERS_TEST_POSTGRES_URL"
 
 
-async def _run_autocommit(url: URL, *statements: str) -> None:
+async def run_autocommit(url: URL, *statements: str) -> None:
+    """Run statements outside any transaction (CREATE DATABASE and the like)."""
     engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
     try:
         async with engine.connect() as connection:
@@ -36,7 +37,7 @@ async def _run_autocommit(url: URL, *statements: str) -> None:
 def _admin(url: URL, *statements: str) -> None:
     """Run statements outside any transaction, on a loop of their own in a worker thread."""
     with ThreadPoolExecutor(max_workers=1) as worker:
-        worker.submit(asyncio.run, _run_autocommit(url, *statements)).result()
+        worker.submit(asyncio.run, run_autocommit(url, *statements)).result()
 
 
 @pytest.fixture(scope="session")
@@ -58,5 +59,5 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite+aiosqlite:///{tmp_path / 'papers.db'}"
     url: URL = request.getfixturevalue("postgres_url")
-    await _run_autocommit(url, "DROP SCHEMA public CASCADE", "CREATE SCHEMA public")
+    await run_autocommit(url, "DROP SCHEMA public CASCADE", "CREATE SCHEMA public")
     return url.render_as_string(hide_password=False)

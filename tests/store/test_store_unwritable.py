@@ -2,7 +2,7 @@
 
 The disk conditions are real: a small tmpfs filled up, remounted read-only, and the file
 deleted or replaced under the open store. Mounting needs root (as in CI); elsewhere the
-tmpfs tests are skipped with the reason.
+tmpfs tests are skipped with the reason. On PostgreSQL, the database is made read-only.
 """
 
 from __future__ import annotations
@@ -18,11 +18,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import URL
 
 from bot.models import ChannelRef, Vote
 from bot.pending_votes import HeldVote, PendingVotes
 from bot.store import Store, StoreUnavailable, open_store, upgrade_database
+from tests.databases import postgres_url, run_autocommit
 from tests.fakes.papers import make_paper
+
+__all__ = ["postgres_url"]
 
 AT = datetime(2026, 6, 13, 9, 0, tzinfo=UTC)
 GENERAL = ChannelRef("slack", "T1", "C1")
@@ -49,7 +53,10 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
 
 
 async def _open(folder: Path) -> Store:
-    url = f"sqlite+aiosqlite:///{folder / 'papers.db'}"
+    return await _open_url(f"sqlite+aiosqlite:///{folder / 'papers.db'}")
+
+
+async def _open_url(url: str) -> Store:
     await asyncio.to_thread(upgrade_database, url)
     store = await open_store(url)
     await store.ping()
@@ -188,3 +195,26 @@ async def test_a_replaced_database_file_is_noticed(store: Store, tmp_path: Path)
 
     with pytest.raises(StoreUnavailable, match="replaced"):
         await store.check_writable(at=AT)
+
+
+async def test_a_postgresql_database_that_turned_read_only_fails_the_write_check(
+    postgres_url: URL,
+) -> None:
+    url = postgres_url.render_as_string(hide_password=False)
+    await run_autocommit(postgres_url, "DROP SCHEMA public CASCADE", "CREATE SCHEMA public")
+    store = await _open_url(url)
+    read_only = f'ALTER DATABASE "{postgres_url.database}" SET default_transaction_read_only'
+    await run_autocommit(postgres_url, f"{read_only} = on")
+    await store.close()  # the setting reaches new sessions
+    try:
+        with pytest.raises(StoreUnavailable, match="read-only"):
+            await store.check_writable(at=AT)
+        with pytest.raises(StoreUnavailable):
+            await store.update_channel(GENERAL, lambda s: replace(s, size=6))
+    finally:
+        await run_autocommit(
+            postgres_url, "SET default_transaction_read_only = off", f"{read_only} = off"
+        )
+        await store.close()
+    await store.check_writable(at=AT)
+    await store.close()
