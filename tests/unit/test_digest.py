@@ -19,7 +19,7 @@ from bot.digest import (
     truncate,
 )
 from bot.models import ChannelRef, ChannelSettings, Layout, Paper, ScoreExplanation, VoteTally
-from bot.ranking import CLIMBING_MIN_GAIN, matched_words, rank, score
+from bot.ranking.score import CLIMBING_MIN_GAIN, matched_words, rank, score
 from tests.fakes.papers import (
     ALL,
     EVOARENA,

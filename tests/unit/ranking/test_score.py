@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.models import ChannelRef, ChannelSettings, Paper, ScoreExplanation, VoteTally
-from bot.ranking import (
+from bot.ranking.score import (
     CLIMBING_MIN_GAIN,
     EXCLUDED_BY_KEYWORD,
     age_days,

@@ -1,0 +1,25 @@
+"""Ranking: what the world thinks of a paper (score) and what this team likes (taste).
+
+`score` is pure and explained; the taste model learns from a team's votes and adds one
+named component to that score.
+"""
+
+from bot.ranking.score import (
+    CLIMBING_MIN_GAIN,
+    age_days,
+    explain_in_words,
+    matched_words,
+    rank,
+    score,
+    utc_date,
+)
+
+__all__ = [
+    "CLIMBING_MIN_GAIN",
+    "age_days",
+    "explain_in_words",
+    "matched_words",
+    "rank",
+    "score",
+    "utc_date",
+]
