@@ -28,6 +28,7 @@ from bot.metrics import Metrics
 from bot.models import ChannelRef
 from bot.pending_votes import PendingVotes
 from bot.ports import ChatAdapter, PaperSource, WebhookAdapter
+from bot.ranking.learner import TasteLearner
 from bot.refresh import Refresher
 from bot.scheduler import Scheduler
 from bot.service import PapersService
@@ -99,10 +100,11 @@ async def open_core(settings: Settings, *, migrate: bool = True) -> AsyncIterato
     except (SQLAlchemyError, OSError, StoreUnavailable) as error:
         raise StartupError(f"The database can't be used: {first_line(error)}") from None
     http = make_http_client(settings)
+    learner = TasteLearner(store, half_life_days=settings.taste_half_life_days)
     try:
         sources = build_sources(settings, http)
         metrics = Metrics()
-        composer = DigestComposer(store)
+        composer = DigestComposer(store, learner)
         yield CoreParts(
             settings=settings,
             store=store,
@@ -113,6 +115,7 @@ async def open_core(settings: Settings, *, migrate: bool = True) -> AsyncIterato
             metrics=metrics,
         )
     finally:
+        await learner.close()
         await http.aclose()
         await store.close()
 
@@ -173,6 +176,7 @@ class Bot:
             weights=parse_weights(core.settings.vote_weights),
             metrics=core.metrics,
             pending=self.pending_votes,
+            on_votes_changed=core.composer.learner.votes_changed,
         )
         self.http = HttpServer(self, core.metrics)
         for adapter in adapters:

@@ -262,6 +262,7 @@ class Commands:
             now=now,
             momentum=momentum.get(paper.id, 0),
             tally=tallies.get(paper.id),
+            taste=await self._composer.taste(settings, [paper], now=now),
         )
         return Reply(
             ReplyKind.EXPLANATION,

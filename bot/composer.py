@@ -1,4 +1,5 @@
-"""Assembles a channel's digest from the store: candidates, history, momentum and votes.
+"""Assembles a channel's digest from the store: candidates, history, momentum, votes and the
+team's learned taste (bot.ranking.learner).
 
 The choosing and ordering is pure (bot.digest); this module only gathers what it needs, so
 the preview (`/papers today`), `why` and the scheduled post all see the same digest.
@@ -18,6 +19,8 @@ from zoneinfo import ZoneInfo
 from bot.digest import compose_digest, digest_id, digest_item
 from bot.models import ChannelSettings, Digest, Paper
 from bot.ranking import score
+from bot.ranking.learner import DEFAULT_HALF_LIFE_DAYS, TasteLearner
+from bot.ranking.taste import TasteView
 from bot.store import Store
 
 
@@ -37,8 +40,11 @@ class CandidateWindow:
 class DigestComposer:
     """Builds digests for channels from what is stored."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, learner: TasteLearner | None = None) -> None:
+        """`learner` keeps the channels' taste models (one with the default half-life when
+        None)."""
         self._store = store
+        self.learner = learner or TasteLearner(store, half_life_days=DEFAULT_HALF_LIFE_DAYS)
         self._windows: dict[int, tuple[datetime, CandidateWindow]] = {}
 
     def forget(self) -> None:
@@ -49,10 +55,25 @@ class DigestComposer:
         """Papers recent enough to be picked for this channel (a day of slack on the window)."""
         return (await self._window(settings.max_age_days, now)).papers
 
+    async def taste(
+        self, settings: ChannelSettings, papers: list[Paper], *, now: datetime, fresh: bool = False
+    ) -> TasteView | None:
+        """The channel's learned taste over `papers` (see TasteLearner.view)."""
+        return await self.learner.view(settings.channel, papers, now=now, fresh=fresh)
+
     async def compose(
-        self, settings: ChannelSettings, *, now: datetime, slot_date: date | None = None
+        self,
+        settings: ChannelSettings,
+        *,
+        now: datetime,
+        slot_date: date | None = None,
+        fresh: bool = False,
     ) -> Digest:
-        """The digest this channel would get now, leaving out papers it was already sent."""
+        """The digest this channel would get now, leaving out papers it was already sent.
+
+        With `fresh` (a digest about to be posted) the taste model has learned every vote
+        stored so far; without (a preview) it may lag a refit behind.
+        """
         window = await self._window(settings.max_age_days, now)
         ref = settings.channel
         return compose_digest(
@@ -63,6 +84,7 @@ class DigestComposer:
             delivered=await self._store.delivered_paper_ids(ref),
             momentum=window.momentum,
             tallies=await self._store.vote_tallies(ref.platform, ref.workspace),
+            taste=await self.taste(settings, window.papers, now=now, fresh=fresh),
         )
 
     async def _window(self, max_age_days: int, now: datetime) -> CandidateWindow:
@@ -85,6 +107,7 @@ class DigestComposer:
         papers = await self._store.get_papers(paper_ids)
         momentum = await self._store.momentum(list(papers), now=now)
         tallies = await self._store.vote_tallies(ref.platform, ref.workspace, list(papers))
+        taste = await self.taste(settings, list(papers.values()), now=now)
         items = []
         for rank, paper_id in enumerate((pid for pid in paper_ids if pid in papers), start=1):
             paper = papers[paper_id]
@@ -94,7 +117,9 @@ class DigestComposer:
                 digest_item(
                     paper,
                     rank=rank,
-                    explanation=score(paper, settings, now=now, momentum=gain, tally=tally),
+                    explanation=score(
+                        paper, settings, now=now, momentum=gain, tally=tally, taste=taste
+                    ),
                     momentum=gain,
                     team_votes=tally.weight if tally else 0,
                 )

@@ -148,7 +148,9 @@ class Delivery:
     async def _plan(self, settings: ChannelSettings, slot_date: date) -> Digest | None:
         """Choose a claimed slot's papers and record the plan; None (slot done) when empty."""
         channel, slot = settings.channel, slot_date.isoformat()
-        digest = await self._composer.compose(settings, now=self._clock(), slot_date=slot_date)
+        digest = await self._composer.compose(
+            settings, now=self._clock(), slot_date=slot_date, fresh=True
+        )
         if not digest.items:
             await self._store.finish_slot(channel, slot, "empty")
             log.info(

@@ -76,6 +76,7 @@ def compose_digest(
     delivered: Set[str],
     momentum: Mapping[str, int],
     tallies: Mapping[str, VoteTally],
+    taste: ranking.Taste | None = None,
 ) -> Digest:
     """The channel's digest for one slot: the best `settings.size` eligible papers, ranked.
 
@@ -98,7 +99,13 @@ def compose_digest(
         if age is not None and age <= settings.max_age_days:
             eligible.append(paper)
     ranked = ranking.rank(
-        eligible, settings, now=now, momentum=momentum, tallies=tallies, limit=settings.size
+        eligible,
+        settings,
+        now=now,
+        momentum=momentum,
+        tallies=tallies,
+        limit=settings.size,
+        taste=taste,
     )
     items = []
     for position, (paper, explanation) in enumerate(ranked, start=1):

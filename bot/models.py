@@ -308,3 +308,14 @@ class VoteTally:
     paper_id: str
     weight: int
     voters: int
+
+
+@dataclass(frozen=True, slots=True)
+class TeamVote:
+    """One person's net vote on one paper in one channel, and when they last voted on it."""
+
+    channel_key: str
+    user_id: str
+    paper_id: str
+    weight: int
+    at: datetime

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 
 import structlog
@@ -47,14 +47,18 @@ class PapersService:
         weights: Mapping[str, int],
         metrics: Metrics,
         pending: PendingVotes | None = None,
+        on_votes_changed: Callable[[str, str], None] | None = None,
         clock: Clock = utc_now,
     ) -> None:
-        """`pending` holds the votes the database could not take (in memory when None)."""
+        """`pending` holds the votes the database could not take (in memory when None);
+        `on_votes_changed(platform, workspace)` hears of each vote that changed the tally
+        (the taste learner refits)."""
         self._store = store
         self._commands = commands
         self._weights = weights
         self._metrics = metrics
         self._pending = pending if pending is not None else PendingVotes(None)
+        self._on_votes_changed = on_votes_changed
         self._clock = clock
         self._held_waiting = asyncio.Event()
         if self._pending:
@@ -118,11 +122,16 @@ class PapersService:
         channel = cleared.channel
         count = await self._store.clear_votes(channel, cleared.message_id, cleared.emoji)
         if count:
+            self._votes_changed(channel)
             log.info(
                 "votes_cleared", channel=channel.key, message_id=cleared.message_id, votes=count
             )
             self._metrics.votes.labels(channel.platform, "cleared").inc(count)
         return count
+
+    def _votes_changed(self, channel: ChannelRef) -> None:
+        if self._on_votes_changed is not None:
+            self._on_votes_changed(channel.platform, channel.workspace)
 
     def _hold(self, held: HeldVote, reason: str) -> VoteOutcome:
         self._pending.hold(held)
@@ -207,6 +216,7 @@ class PapersService:
         # that fails releases the claim, so the platform's redelivery is not a "duplicate".
         result = await self._store.apply_vote(vote, paper_id=paper_id, weight=weight, at=at)
         if result:
+            self._votes_changed(vote.channel)
             log.info(
                 "vote_recorded",
                 channel=vote.channel.key,

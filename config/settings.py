@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     missed_slot_grace_hours: float = Field(6.0, gt=0, le=48)
     vote_weights: str = "+1=1,fire=2,-1=-1"
     pending_votes_file: Path | None = None
+    taste_half_life_days: float = Field(60.0, gt=0, le=3650)
     console_channel: str = Field("general", pattern=r"^[A-Za-z0-9_.-]{1,64}$")
 
     slack_bot_token: SecretStr | None = Field(None, validation_alias="SLACK_BOT_TOKEN")

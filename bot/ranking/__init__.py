@@ -6,6 +6,7 @@ named component to that score.
 
 from bot.ranking.score import (
     CLIMBING_MIN_GAIN,
+    Taste,
     age_days,
     explain_in_words,
     matched_words,
@@ -16,6 +17,7 @@ from bot.ranking.score import (
 
 __all__ = [
     "CLIMBING_MIN_GAIN",
+    "Taste",
     "age_days",
     "explain_in_words",
     "matched_words",

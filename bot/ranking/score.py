@@ -1,6 +1,6 @@
 """Pure scoring of papers for one channel, with an explanation a person can check.
 
-A paper's score is the sum of six named components, each rounded to one decimal before
+A paper's score is the sum of seven named components, each rounded to one decimal before
 adding, so the numbers `/papers why` shows add up exactly to the score it shows:
 
     upvotes    W_UPVOTES  * ln(1 + Hugging Face upvotes)
@@ -10,6 +10,9 @@ adding, so the numbers `/papers why` shows add up exactly to the score it shows:
                every AGE_HALF_LIFE_DAYS of age costs as much as halving the upvotes
     topics     +TOPIC_BOOST when the paper matches one of the channel's topics
     team_votes W_TEAM_VOTES * sign(w) * ln(1 + |w|), w = the team's net vote weight
+    taste      W_TASTE * n / (n + TASTE_EVIDENCE_HALF) * t, t in [-1, 1] the paper's taste
+               by the team's model (bot.ranking.taste) and n the votes it learned from:
+               0 at cold start, a point or so after three votes, most of W_TASTE after fifty
 
 Papers matching one of the channel's excluded keywords are not scored: `score` marks them
 excluded and `rank` drops them. Keywords match whole words, case-insensitively, in the
@@ -27,6 +30,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
+from typing import Protocol
 
 from bot.models import ChannelSettings, Paper, ScoreComponent, ScoreExplanation, VoteTally
 
@@ -37,6 +41,9 @@ AGE_HALF_LIFE_DAYS = 1.5
 AGE_PER_DAY = W_UPVOTES * math.log(2) / AGE_HALF_LIFE_DAYS
 TOPIC_BOOST = 2.0
 W_TEAM_VOTES = 1.5
+W_TASTE = 5.0
+TASTE_EVIDENCE_HALF = 8.0
+"""Votes at which the taste component reaches half of W_TASTE."""
 
 CLIMBING_MIN_GAIN = 10
 """Upvotes gained in 24 h at or above which a paper is shown as climbing."""
@@ -47,6 +54,29 @@ EXCLUDED_BY_KEYWORD = "keyword"
 _TOPIC_TENTHS = round(TOPIC_BOOST * 10)
 _WORD_SEPARATORS = re.compile(r"[\s\-]+")
 _FIELD_SEPARATOR = " | "
+
+
+class Taste(Protocol):
+    """A team's learned taste, as the score reads it (see bot.ranking.taste.TasteView)."""
+
+    votes: float
+    """The evidence behind it: how many votes it learned from."""
+
+    def unit(self, paper: Paper) -> float:
+        """The paper's taste between -1 and 1."""
+        ...
+
+    def reason(self, paper: Paper) -> str:
+        """Why, in words a team can check."""
+        ...
+
+
+def taste_tenths(taste: Taste | None, paper: Paper) -> int:
+    """The taste component in tenths of a point: the taste scaled by its evidence."""
+    if taste is None or taste.votes <= 0:
+        return 0
+    strength = taste.votes / (taste.votes + TASTE_EVIDENCE_HALF)
+    return round(W_TASTE * strength * taste.unit(paper) * 10)
 
 
 class _Keyword:
@@ -211,9 +241,10 @@ def _age_detail(days: int | None, paper: Paper) -> str:
 class _Scorer:
     """Scores papers for one channel at one moment; built once per `rank` or digest."""
 
-    __slots__ = ("_excludes", "_today", "_topics")
+    __slots__ = ("_excludes", "_taste", "_today", "_topics")
 
-    def __init__(self, settings: ChannelSettings, now: datetime) -> None:
+    def __init__(self, settings: ChannelSettings, now: datetime, taste: Taste | None) -> None:
+        self._taste = taste
         self._today = utc_date(now)
         self._topics = _word_list(tuple(settings.topics)) if settings.topics else None
         self._excludes = _word_list(tuple(settings.excludes)) if settings.excludes else None
@@ -225,6 +256,7 @@ class _Scorer:
             + _momentum_tenths(momentum)
             + _stars_tenths(paper.github_stars or 0)
             + _age_tenths(age_days(paper, self._today))
+            + taste_tenths(self._taste, paper)
         )
         return total + _team_tenths(tally.weight) if tally is not None else total
 
@@ -261,6 +293,7 @@ class _Scorer:
             self._age(paper),
             self._matched_topics(paper),
             self._team_votes(tally),
+            self._taste_part(paper),
         )
         components = tuple(ScoreComponent(name, _points(t), detail) for name, t, detail in parts)
         total = sum(tenths for _, tenths, _ in parts)
@@ -314,6 +347,12 @@ class _Scorer:
         detail = f"team votes {tally.weight:+d} from {_plural(tally.voters, 'person', 'people')}"
         return "team_votes", _team_tenths(tally.weight), detail
 
+    def _taste_part(self, paper: Paper) -> tuple[str, int, str]:
+        if self._taste is None or self._taste.votes <= 0:
+            return "taste", 0, "no votes from your team to learn from yet"
+        tenths = taste_tenths(self._taste, paper)
+        return "taste", tenths, self._taste.reason(paper)
+
 
 def score(
     paper: Paper,
@@ -322,9 +361,10 @@ def score(
     now: datetime,
     momentum: int = 0,
     tally: VoteTally | None = None,
+    taste: Taste | None = None,
 ) -> ScoreExplanation:
     """Score one paper for one channel; an excluded paper comes back with `excluded` set."""
-    return _Scorer(settings, now).explain(paper, momentum, tally)[1]
+    return _Scorer(settings, now, taste).explain(paper, momentum, tally)[1]
 
 
 def _order_key(total_tenths: int, paper: Paper) -> tuple[int, int, str]:
@@ -340,13 +380,14 @@ def rank(
     momentum: Mapping[str, int],
     tallies: Mapping[str, VoteTally],
     limit: int | None = None,
+    taste: Taste | None = None,
 ) -> list[tuple[Paper, ScoreExplanation]]:
     """Papers best first with their explanations; excluded papers are dropped.
 
     With `limit`, only the best `limit` are returned, the same as slicing the full ranking,
     but faster: see `_top`.
     """
-    scorer = _Scorer(settings, now)
+    scorer = _Scorer(settings, now, taste)
     if limit is not None:
         return _top(list(papers), scorer, momentum, tallies, limit)
     scored = []

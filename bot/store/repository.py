@@ -18,7 +18,7 @@ import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, fields
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -49,6 +49,7 @@ from bot.models import (
     MessageRole,
     Paper,
     PostedMessage,
+    TeamVote,
     TopEntry,
     Vote,
     VoteTally,
@@ -904,6 +905,17 @@ class Store:
         async with self._read() as connection:
             return [_slot_from_row(row) for row in await connection.execute(statement)]
 
+    async def delivered_on(self, ref: ChannelRef) -> dict[str, date]:
+        """Every paper ever planned into a digest for this channel, with its slot's date."""
+        statement = select(delivered_papers.c.paper_id, delivered_papers.c.slot).where(
+            delivered_papers.c.channel_key == ref.key
+        )
+        async with self._read() as connection:
+            return {
+                paper_id: date.fromisoformat(slot)
+                for paper_id, slot in await connection.execute(statement)
+            }
+
     async def delivered_paper_ids(self, ref: ChannelRef) -> set[str]:
         """Every paper id ever planned into a digest for this channel."""
         statement = select(delivered_papers.c.paper_id).where(
@@ -1015,6 +1027,31 @@ class Store:
         async with self._write() as connection:
             result = await connection.execute(statement)
         return result.rowcount
+
+    async def team_votes(self, platform: str, workspace: str) -> list[TeamVote]:
+        """Every person's net vote per paper and channel within a workspace, each clamped
+        to [-VOTE_CLAMP, VOTE_CLAMP], with the time of their latest vote on it; the
+        taste model learns from these."""
+        net = func.sum(votes.c.weight)
+        clamped = case((net > VOTE_CLAMP, VOTE_CLAMP), (net < -VOTE_CLAMP, -VOTE_CLAMP), else_=net)
+        statement = (
+            select(
+                votes.c.channel_key,
+                votes.c.user_id,
+                votes.c.paper_id,
+                clamped.label("weight"),
+                func.max(votes.c.created_at).label("at"),
+            )
+            .where(votes.c.platform == platform, votes.c.workspace == workspace)
+            .group_by(votes.c.channel_key, votes.c.user_id, votes.c.paper_id)
+            .order_by(votes.c.channel_key, votes.c.user_id, votes.c.paper_id)
+        )
+        async with self._read() as connection:
+            rows = await connection.execute(statement)
+            return [
+                TeamVote(row.channel_key, row.user_id, row.paper_id, int(row.weight), row.at)
+                for row in rows
+            ]
 
     async def vote_tallies(
         self, platform: str, workspace: str, paper_ids: Sequence[str] | None = None

@@ -112,6 +112,11 @@ async def build_harness(store: Store) -> Harness:
         clock=clock,
     )
     service = PapersService(
-        store, commands, weights=parse_weights(DEFAULT_WEIGHTS), metrics=metrics, clock=clock
+        store,
+        commands,
+        weights=parse_weights(DEFAULT_WEIGHTS),
+        metrics=metrics,
+        on_votes_changed=composer.learner.votes_changed,
+        clock=clock,
     )
     return Harness(store, clock, adapter, delivery, service, changes)

@@ -140,6 +140,7 @@ def test_score_of_a_recorded_paper_lists_every_component() -> None:
         "age": (-0.9, "featured 2 days ago"),
         "topics": (2.0, "matches your topic 'sparse attention'"),
         "team_votes": (2.1, "team votes +3 from 2 people"),
+        "taste": (0.0, "no votes from your team to learn from yet"),
     }
     assert explanation.total == 12.5
     assert explanation.excluded is None
@@ -279,6 +280,7 @@ def test_the_total_is_the_sum_of_its_components(
         "age",
         "topics",
         "team_votes",
+        "taste",
     ]
 
 

@@ -1,0 +1,342 @@
+"""A team's taste, learned from its votes. Pure: no store, no clock, no I/O.
+
+A paper is described by the TF-IDF of its words (title twice, abstract, AI keywords,
+arXiv categories; single words and pairs) and by one token for each of the things a team
+expresses taste with: its authors, its organization, its arXiv categories. A ridge
+regression (scikit-learn) over those features learns what the team wants from:
+
+- the papers it voted on: the target is the team's net vote (👍 +1, 🔥 +2, 👎 -1, each
+  person counted between -2 and +2), so 👎 pulls similar papers down, not only that one;
+- papers delivered to the channel and ignored for a day: a weak negative;
+- papers from the pool nobody was shown, sampled: unlabelled, a weaker negative still
+  (Scholar Inbox's recipe), which keeps the model from liking everything;
+
+each weighted by how long ago it happened (a half-life). `TasteModel.unit` gives a paper's
+taste between -1 and 1; the score (bot.ranking.score) scales it by the evidence, so cold
+start is neutral and a few votes cannot overturn the world's signal.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import Ridge
+
+from bot.models import Paper, TeamVote
+
+IGNORED_TARGET = -0.5
+"""The target of a paper delivered and left without a vote for a day."""
+UNSEEN_TARGET = -0.2
+"""The target of a pool paper nobody was shown."""
+IGNORED_WEIGHT = 0.5
+UNSEEN_WEIGHT = 0.3
+"""Sample weights of the weak examples, relative to a vote's 1."""
+META_WEIGHT = 0.6
+"""How much the author, organization and category tokens count beside the words."""
+RIDGE_ALPHA = 0.3
+UNIT_SCALE_QUANTILE = 0.9
+"""A prediction as large as this quantile of the voted papers' predictions is taste 1."""
+SIMILAR_MIN = 0.12
+"""Cosine similarity of words at which a voted paper counts as similar to another."""
+OTHER_CHANNELS = 0.5
+"""How much a vote in another channel of the workspace counts for this channel."""
+VOTE_TARGET_CAP = 3.0
+"""A paper's target is the team's net vote, capped at this many points either way."""
+MAX_AUTHORS = 12
+TITLE_CHARS = 60
+
+
+class Kind:
+    """What an example is (the values name them in `TasteExample.kind`)."""
+
+    VOTED = "voted"
+    IGNORED = "ignored"
+    UNSEEN = "unseen"
+
+
+@dataclass(frozen=True, slots=True)
+class TasteExample:
+    """One paper the model learns from: its target, its weight and what kind it is."""
+
+    paper: Paper
+    target: float
+    weight: float
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class Leaning:
+    """What a model learned: the features pushing papers up and down, strongest first."""
+
+    up_terms: tuple[str, ...]
+    down_terms: tuple[str, ...]
+    up_people: tuple[str, ...]
+    down_people: tuple[str, ...]
+
+
+def paper_text(paper: Paper) -> str:
+    """The words a paper is judged by: title twice, abstract, AI keywords, categories."""
+    return " ".join(
+        (paper.title, paper.title, paper.abstract, *paper.ai_keywords, *paper.categories)
+    )
+
+
+def fold(name: str) -> str:
+    """A name for matching: accents dropped, case and spacing folded."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(plain.casefold().split())
+
+
+def paper_tokens(paper: Paper) -> list[str]:
+    """The author, organization and category tokens of a paper."""
+    tokens = [f"author:{fold(author)}" for author in paper.authors[:MAX_AUTHORS] if author]
+    if paper.organization:
+        tokens.append(f"org:{fold(paper.organization)}")
+    tokens.extend(f"cat:{category}" for category in paper.categories)
+    return tokens
+
+
+def _identity(tokens: list[str]) -> list[str]:
+    return tokens
+
+
+class TasteModel:
+    """A fitted taste: a value per paper, the reason in words, and what pushes papers."""
+
+    def __init__(
+        self,
+        words: TfidfVectorizer,
+        meta: TfidfVectorizer,
+        ridge: Ridge,
+        scale: float,
+        liked: Sequence[Paper],
+        disliked: Sequence[Paper],
+        votes: float,
+    ) -> None:
+        self._words = words
+        self._meta = meta
+        self._ridge = ridge
+        self._scale = scale
+        self._liked = list(liked)
+        self._disliked = list(disliked)
+        self._liked_words = words.transform([paper_text(p) for p in liked]) if liked else None
+        self._disliked_words = (
+            words.transform([paper_text(p) for p in disliked]) if disliked else None
+        )
+        self.votes = votes
+        """The evidence behind the model: votes, those of other channels counting less."""
+
+    def units(self, papers: Sequence[Paper]) -> dict[str, float]:
+        """Each paper's taste between -1 (what the team votes down) and 1 (what it likes)."""
+        if not papers:
+            return {}
+        predicted = self._ridge.predict(_features(self._words, self._meta, papers))
+        clipped = np.clip(predicted / self._scale, -1.0, 1.0)
+        return {paper.id: float(value) for paper, value in zip(papers, clipped, strict=True)}
+
+    def reason(self, paper: Paper, unit: float) -> str:
+        """Why the paper has this taste, in words a team can check."""
+        if unit > 0:
+            similar = self._similar(paper, self._liked, self._liked_words)
+            if similar:
+                return _liked_words(similar)
+        elif unit < 0:
+            similar = self._similar(paper, self._disliked, self._disliked_words)
+            if similar:
+                return f"like {_quote(similar[0])}, which your team voted down"
+        terms = self._terms_in(paper, up=unit >= 0)
+        if not terms:
+            return "your team's votes say little about it"
+        direction = "your team likes" if unit >= 0 else "your team votes down"
+        return f"{direction} papers on {', '.join(repr(term) for term in terms)}"
+
+    def _similar(self, paper: Paper, voted: list[Paper], matrix: object) -> list[Paper]:
+        if matrix is None:
+            return []
+        vector = self._words.transform([paper_text(paper)])
+        similarity = (vector @ matrix.T).toarray()[0]  # type: ignore[attr-defined]
+        order = np.argsort(-similarity)
+        return [voted[i] for i in order if similarity[i] >= SIMILAR_MIN and voted[i].id != paper.id]
+
+    def _terms_in(self, paper: Paper, *, up: bool, limit: int = 2) -> list[str]:
+        features = _features(self._words, self._meta, [paper]).tocoo()
+        names = self._feature_names()
+        coefficients = self._ridge.coef_
+        scored = [
+            (coefficients[column] * value, names[column])
+            for column, value in zip(features.col, features.data, strict=True)
+        ]
+        scored.sort(reverse=up)
+        pushing = [name for value, name in scored if (value > 0 if up else value < 0)]
+        return [_shown(name) for name in pushing[:limit]]
+
+    def _feature_names(self) -> list[str]:
+        return [*self._words.get_feature_names_out(), *self._meta.get_feature_names_out()]
+
+    def leaning(self, limit: int = 5) -> Leaning:
+        """The words and the people (authors, organizations) that push papers most."""
+        names = self._feature_names()
+        order = np.argsort(self._ridge.coef_)
+        ups = [names[i] for i in order[::-1] if self._ridge.coef_[i] > 0]
+        downs = [names[i] for i in order if self._ridge.coef_[i] < 0]
+
+        def pick(found: list[str], people: bool) -> tuple[str, ...]:
+            chosen = [_shown(n) for n in found if n.startswith(("author:", "org:")) == people]
+            return tuple(chosen[:limit])
+
+        return Leaning(pick(ups, False), pick(downs, False), pick(ups, True), pick(downs, True))
+
+
+def _shown(name: str) -> str:
+    """A feature as a person reads it: `author:yann lecun` -> `yann lecun`."""
+    return name.split(":", 1)[1] if name.startswith(("author:", "org:", "cat:")) else name
+
+
+def _quote(paper: Paper) -> str:
+    title = " ".join(paper.title.split())
+    if len(title) > TITLE_CHARS:
+        title = title[: TITLE_CHARS - 1].rstrip() + "…"
+    return f"'{title}'"
+
+
+def _liked_words(similar: list[Paper]) -> str:
+    more = len(similar) - 1
+    if more == 0:
+        return f"your team liked {_quote(similar[0])}"
+    noun = "paper" if more == 1 else "papers"
+    return f"your team liked {_quote(similar[0])} and {more} similar {noun}"
+
+
+def _features(words: TfidfVectorizer, meta: TfidfVectorizer, papers: Sequence[Paper]) -> object:
+    text = words.transform([paper_text(paper) for paper in papers])
+    people = meta.transform([paper_tokens(paper) for paper in papers]) * META_WEIGHT
+    return sparse.hstack([text, people], format="csr")
+
+
+def fit_taste(examples: Sequence[TasteExample], *, votes: float) -> TasteModel | None:
+    """Fit a team's taste; None while no example carries a vote (cold start: neutral)."""
+    voted = [example for example in examples if example.kind == Kind.VOTED and example.target]
+    if not voted:
+        return None
+    papers = [example.paper for example in examples]
+    words = TfidfVectorizer(
+        sublinear_tf=True,
+        stop_words="english",
+        ngram_range=(1, 2),
+        min_df=1,
+        max_features=30_000,
+        dtype=np.float32,
+    )
+    meta = TfidfVectorizer(analyzer=_identity, dtype=np.float32)
+    words.fit([paper_text(paper) for paper in papers])
+    meta.fit([paper_tokens(paper) or ["none:"] for paper in papers])
+    features = _features(words, meta, papers)
+    ridge = Ridge(alpha=RIDGE_ALPHA)
+    ridge.fit(
+        features,
+        np.array([example.target for example in examples]),
+        sample_weight=np.array([example.weight for example in examples]),
+    )
+    predicted = ridge.predict(_features(words, meta, [example.paper for example in voted]))
+    scale = max(float(np.quantile(np.abs(predicted), UNIT_SCALE_QUANTILE)), 0.05)
+    liked = [example.paper for example in voted if example.target > 0]
+    disliked = [example.paper for example in voted if example.target < 0]
+    return TasteModel(words, meta, ridge, scale, liked, disliked, votes)
+
+
+def decay(age_days: float, half_life_days: float) -> float:
+    """How much an example `age_days` old still counts: halved every `half_life_days`."""
+    return math.pow(0.5, max(age_days, 0.0) / half_life_days)
+
+
+def taste_examples(
+    channel_key: str,
+    votes: Sequence[TeamVote],
+    delivered: Mapping[str, date],
+    papers: Mapping[str, Paper],
+    pool: Sequence[Paper],
+    *,
+    today: date,
+    half_life_days: float,
+) -> tuple[list[TasteExample], float]:
+    """A channel's training examples and the evidence behind them.
+
+    The channel's own votes count fully and the rest of its workspace's at OTHER_CHANNELS,
+    so a new channel of a team that voted elsewhere is not cold, and its own votes soon
+    lead. Papers delivered here before `today` without a vote from this channel are
+    ignored ones; pool papers neither voted on nor delivered are unseen ones.
+    """
+    targets: dict[str, float] = {}
+    weights: dict[str, float] = {}
+    evidence = 0.0
+    voted_here: set[str] = set()
+    for vote in votes:
+        if vote.paper_id not in papers or vote.weight == 0:
+            continue
+        share = 1.0 if vote.channel_key == channel_key else OTHER_CHANNELS
+        if share == 1.0:
+            voted_here.add(vote.paper_id)
+        age = (today - vote.at.date()).days
+        recency = decay(age, half_life_days)
+        targets[vote.paper_id] = targets.get(vote.paper_id, 0.0) + vote.weight * share
+        weights[vote.paper_id] = max(weights.get(vote.paper_id, 0.0), share * recency)
+        evidence += share * recency
+    examples = [
+        TasteExample(
+            papers[pid],
+            max(-VOTE_TARGET_CAP, min(VOTE_TARGET_CAP, target)),
+            weights[pid],
+            Kind.VOTED,
+        )
+        for pid, target in sorted(targets.items())
+        if target
+    ]
+    for paper_id, day in sorted(delivered.items()):
+        if (
+            day < today
+            and paper_id not in voted_here
+            and paper_id not in targets
+            and paper_id in papers
+        ):
+            recency = decay((today - day).days, half_life_days)
+            examples.append(
+                TasteExample(
+                    papers[paper_id], IGNORED_TARGET, IGNORED_WEIGHT * recency, Kind.IGNORED
+                )
+            )
+    known = set(targets) | set(delivered)
+    examples.extend(
+        TasteExample(paper, UNSEEN_TARGET, UNSEEN_WEIGHT, Kind.UNSEEN)
+        for paper in pool
+        if paper.id not in known
+    )
+    return examples, evidence
+
+
+class TasteView:
+    """A fitted model read for one digest: the taste of each candidate, computed at once,
+    and of any other paper when asked (the `Taste` the score reads)."""
+
+    def __init__(self, model: TasteModel, candidates: Sequence[Paper]) -> None:
+        self.model = model
+        self.votes = model.votes
+        self._units = model.units(candidates)
+
+    def unit(self, paper: Paper) -> float:
+        """The paper's taste between -1 and 1."""
+        found = self._units.get(paper.id)
+        if found is None:
+            found = self._units[paper.id] = self.model.units([paper])[paper.id]
+        return found
+
+    def reason(self, paper: Paper) -> str:
+        """Why the paper has its taste."""
+        return self.model.reason(paper, self.unit(paper))
