@@ -28,6 +28,7 @@ from bot.models import (
 )
 from bot.ports import PaperSource
 from bot.ranking import explain_in_words, matched_words, score
+from bot.ranking.taste import Leaning
 from bot.refresh import Refresher
 from bot.schedule_words import describe_schedule
 from bot.sources import UpstreamError
@@ -114,6 +115,8 @@ class Commands:
                 return settings_reply(settings)
             case grammar.Why():
                 return await self._why(settings, action)
+            case grammar.ShowTaste():
+                return await self._taste(settings)
             case grammar.DigestNow():
                 return await self._digest_now(settings)
             case _:
@@ -281,6 +284,19 @@ class Commands:
             ids = [item.paper_id for item in digest.items]
         return ids[rank - 1] if 0 < rank <= len(ids) else None
 
+    async def _taste(self, settings: ChannelSettings) -> Reply:
+        view = await self._composer.taste(settings, [], now=self._clock())
+        if view is None:
+            return text_reply(
+                "Nothing learned here yet: react 👍 🔥 👎 on the papers of a digest, and the "
+                "ranking learns what your team likes."
+            )
+        return Reply(
+            ReplyKind.SETTINGS,
+            "What the ranking learned from your team's votes",
+            lines=taste_lines(view.model.leaning(), view.votes),
+        )
+
     async def _digest_now(self, settings: ChannelSettings) -> Reply:
         outcome = await self._delivery.deliver(
             settings.channel, local_date(settings, self._clock())
@@ -390,6 +406,24 @@ def help_reply(topic: str | None = None) -> Reply:
         for entry in grammar.help_entries(topic)
     )
     return Reply(ReplyKind.HELP, "papers-bot commands", lines=lines)
+
+
+def taste_lines(leaning: Leaning, votes: float) -> tuple[str, ...]:
+    """What a taste model leans towards, one line per kind of feature that has any."""
+    shown = round(votes)
+    lines = [
+        f"Learned from {shown} {'vote' if shown == 1 else 'votes'} "
+        "(older ones count less, other channels of your team half)."
+    ]
+    for label, found in (
+        ("Words that lift a paper", leaning.up_terms),
+        ("Words that lower a paper", leaning.down_terms),
+        ("Authors and organizations you like", leaning.up_people),
+        ("Authors and organizations you vote down", leaning.down_people),
+    ):
+        if found:
+            lines.append(f"{label}: {', '.join(found)}")
+    return tuple(lines)
 
 
 def settings_reply(settings: ChannelSettings) -> Reply:

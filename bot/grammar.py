@@ -48,6 +48,7 @@ SUBCOMMANDS = (
     "set",
     "topics",
     "exclude",
+    "taste",
     "digest",
 )
 SETTINGS_NAMES = ("size", "min-upvotes", "max-age", "layout")
@@ -169,6 +170,11 @@ class Why:
 
 
 @dataclass(frozen=True, slots=True)
+class ShowTaste:
+    """Show what the bot has learned from the team's votes for this channel."""
+
+
+@dataclass(frozen=True, slots=True)
 class DigestNow:
     """Post today's digest in the channel now."""
 
@@ -190,6 +196,7 @@ Action: TypeAlias = (
     | ChangeWords
     | ClearWords
     | Why
+    | ShowTaste
     | DigestNow
 )
 
@@ -318,6 +325,11 @@ HELP: tuple[HelpEntry, ...] = (
         "/papers exclude [list|add|remove|clear] [words]",
         "/papers exclude add robotics, medical imaging",
         "Hide papers that mention any of these words; commas separate phrases.",
+    ),
+    HelpEntry(
+        "/papers taste",
+        "/papers taste",
+        "Show what the bot has learned from your team's votes here.",
     ),
     HelpEntry(
         "/papers digest now",
@@ -728,6 +740,12 @@ def _parse_exclude(rest: str) -> ListWords | ChangeWords | ClearWords:
     return _parse_word_list("excludes", "exclude", rest)
 
 
+def _parse_taste(rest: str) -> ShowTaste:
+    """`taste`."""
+    _no_arguments("taste", rest)
+    return ShowTaste()
+
+
 def _parse_digest(rest: str) -> DigestNow:
     """`digest now`."""
     if rest.lower() != "now":
@@ -748,5 +766,6 @@ _PARSERS: dict[str, Callable[[str], Action]] = {
     "set": _parse_set,
     "topics": _parse_topics,
     "exclude": _parse_exclude,
+    "taste": _parse_taste,
     "digest": _parse_digest,
 }

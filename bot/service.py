@@ -242,7 +242,7 @@ def _voted_paper(
 KNOWN_COMMANDS = frozenset(
     (
         "help", "today", "top", "search", "paper", "subscribe", "unsubscribe",
-        "settings", "set", "topics", "exclude", "why", "digest",
+        "settings", "set", "topics", "exclude", "why", "taste", "digest",
     )
 )  # fmt: skip
 

@@ -10,7 +10,8 @@ stays the only judge of what a command means.
     /papers top [period]                /papers settings
     /papers search <query>              /papers set size|min-upvotes|max-age|layout <value>
     /papers paper <id>                  /papers topics|exclude list|add|remove|clear [words]
-    /papers why [rank] [paper]          /papers digest now
+    /papers why [rank] [paper]          /papers taste
+                                        /papers digest now
 """
 
 from typing import Final, Protocol
@@ -188,6 +189,10 @@ def build_papers_group(runner: CommandRunner) -> app_commands.Group:
     @papers.command(name="settings", description="This channel's schedule, size, filters, layout.")
     async def settings(interaction: discord.Interaction) -> None:
         await runner.run_command(interaction, "settings")
+
+    @papers.command(name="taste", description="What the bot learned from your team's votes here.")
+    async def taste(interaction: discord.Interaction) -> None:
+        await runner.run_command(interaction, "taste")
 
     papers.add_command(_set_group(runner))
     papers.add_command(_word_group(runner, "topics", "Topics that make papers rank higher."))

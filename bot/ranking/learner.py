@@ -13,9 +13,11 @@ model it has, while the fresh one is fitted in the background.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import structlog
 
@@ -35,6 +37,8 @@ POOL_SAMPLE = 400
 """How many of the most upvoted recent papers are read, and how many of them sampled."""
 REFIT_DELAY_SECONDS = 2.0
 """Votes arriving within this long of each other are learned in one refit."""
+COMMAND_WAIT_SECONDS = 0.5
+"""How long a command's answer waits for a refit before it uses the model it has."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,22 +63,29 @@ class TasteLearner:
         self._delay = refit_delay_seconds
         self._fitted: dict[ChannelRef, _Fitted] = {}
         self._generations: dict[tuple[str, str], int] = {}
-        self._locks: dict[ChannelRef, asyncio.Lock] = {}
-        self._refits: set[asyncio.Task[None]] = set()
+        self._fitting: dict[ChannelRef, asyncio.Task[_Fitted]] = {}
+        self._fitting_generation: dict[ChannelRef, int] = {}
+        self._tasks: set[asyncio.Task[Any]] = set()
         self._now: datetime | None = None
 
     async def view(
         self, channel: ChannelRef, candidates: list[Paper], *, now: datetime, fresh: bool
     ) -> TasteView | None:
-        """The channel's taste over `candidates`; None while nothing was learned. With
-        `fresh`, a stale model is fitted again first; without, it is used as it is and
-        fitted again in the background."""
+        """The channel's taste over `candidates`; None while nothing was learned.
+
+        A stale model (votes arrived, or a new day) is fitted again. With `fresh` the
+        answer waits for that fit; without, it waits COMMAND_WAIT_SECONDS at most and
+        then uses the model it has, the fit going on in the background.
+        """
         self._now = now
         fitted = self._fitted.get(channel)
-        if fitted is None or (fresh and self._stale(channel, fitted, now)):
-            fitted = await self._fit(channel, now)
-        elif self._stale(channel, fitted, now):
-            self._refit_later(channel, delay=0.0)
+        if fitted is None or self._stale(channel, fitted, now):
+            fitting = self._fitting_task(channel, now)
+            if fitted is None or fresh:
+                fitted = await asyncio.shield(fitting)
+            else:
+                with contextlib.suppress(TimeoutError):
+                    fitted = await asyncio.wait_for(asyncio.shield(fitting), COMMAND_WAIT_SECONDS)
         return None if fitted.model is None else TasteView(fitted.model, candidates)
 
     def votes_changed(self, platform: str, workspace: str) -> None:
@@ -84,13 +95,13 @@ class TasteLearner:
         self._generations[key] = self._generations.get(key, 0) + 1
         for channel in list(self._fitted):
             if (channel.platform, channel.workspace) == key:
-                self._refit_later(channel, delay=self._delay)
+                self._track(asyncio.create_task(self._refit_later(channel)))
 
     async def close(self) -> None:
-        """Cancel the refits scheduled in the background."""
-        for task in list(self._refits):
+        """Cancel the fits running or scheduled in the background."""
+        for task in list(self._tasks):
             task.cancel()
-        await asyncio.gather(*self._refits, return_exceptions=True)
+        await asyncio.gather(*self._tasks, return_exceptions=True)
 
     def _generation(self, channel: ChannelRef) -> int:
         return self._generations.get((channel.platform, channel.workspace), 0)
@@ -98,33 +109,40 @@ class TasteLearner:
     def _stale(self, channel: ChannelRef, fitted: _Fitted, now: datetime) -> bool:
         return fitted.generation != self._generation(channel) or fitted.day != utc_date(now)
 
-    def _refit_later(self, channel: ChannelRef, *, delay: float) -> None:
-        task = asyncio.create_task(self._refit(channel, delay))
-        self._refits.add(task)
-        task.add_done_callback(self._refits.discard)
+    def _track(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
-    async def _refit(self, channel: ChannelRef, delay: float) -> None:
-        await asyncio.sleep(delay)
-        fitted = self._fitted.get(channel)
+    async def _refit_later(self, channel: ChannelRef) -> None:
+        await asyncio.sleep(self._delay)
         now = self._now
+        fitted = self._fitted.get(channel)
         if now is None or (fitted is not None and not self._stale(channel, fitted, now)):
             return
         try:
-            await self._fit(channel, now)
+            await asyncio.shield(self._fitting_task(channel, now))
         except Exception as error:  # a refit in the background must not end the bot
             log.warning("taste_refit_failed", channel=channel.key, error=repr(error))
 
-    async def _fit(self, channel: ChannelRef, now: datetime) -> _Fitted:
-        lock = self._locks.setdefault(channel, asyncio.Lock())
-        async with lock:
-            fitted = self._fitted.get(channel)
-            if fitted is not None and not self._stale(channel, fitted, now):
-                return fitted
-            generation = self._generation(channel)
-            model = await self._fit_from_store(channel, now)
-            fitted = _Fitted(model, utc_date(now), generation)
+    def _fitting_task(self, channel: ChannelRef, now: datetime) -> asyncio.Task[_Fitted]:
+        """The fit of this channel's model under way, or a new one for the current votes."""
+        running = self._fitting.get(channel)
+        generation = self._generation(channel)
+        if running is not None and self._fitting_generation.get(channel) == generation:
+            return running
+        task = asyncio.create_task(self._fit(channel, now, generation))
+        self._fitting[channel] = task
+        self._fitting_generation[channel] = generation
+        self._track(task)
+        return task
+
+    async def _fit(self, channel: ChannelRef, now: datetime, generation: int) -> _Fitted:
+        model = await self._fit_from_store(channel, now)
+        fitted = _Fitted(model, utc_date(now), generation)
+        current = self._fitted.get(channel)
+        if current is None or current.generation <= generation:
             self._fitted[channel] = fitted
-            return fitted
+        return fitted
 
     async def _fit_from_store(self, channel: ChannelRef, now: datetime) -> TasteModel | None:
         votes = await self._store.team_votes(channel.platform, channel.workspace)

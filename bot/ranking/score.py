@@ -41,8 +41,8 @@ AGE_HALF_LIFE_DAYS = 1.5
 AGE_PER_DAY = W_UPVOTES * math.log(2) / AGE_HALF_LIFE_DAYS
 TOPIC_BOOST = 2.0
 W_TEAM_VOTES = 1.5
-W_TASTE = 5.0
-TASTE_EVIDENCE_HALF = 8.0
+W_TASTE = 10.0
+TASTE_EVIDENCE_HALF = 10.0
 """Votes at which the taste component reaches half of W_TASTE."""
 
 CLIMBING_MIN_GAIN = 10

@@ -40,9 +40,11 @@ UNSEEN_WEIGHT = 0.3
 """Sample weights of the weak examples, relative to a vote's 1."""
 META_WEIGHT = 0.6
 """How much the author, organization and category tokens count beside the words."""
-RIDGE_ALPHA = 0.3
+RIDGE_ALPHA = 10.0
 UNIT_SCALE_QUANTILE = 0.9
-"""A prediction as large as this quantile of the voted papers' predictions is taste 1."""
+"""Taste is the prediction less that of a typical unvoted paper (the baseline), over this
+quantile of the voted papers' distances from the baseline, squashed by tanh: a paper like
+what the team voted for is near 1 (or -1), one it never voted near is near 0."""
 SIMILAR_MIN = 0.12
 """Cosine similarity of words at which a voted paper counts as similar to another."""
 OTHER_CHANNELS = 0.5
@@ -116,6 +118,7 @@ class TasteModel:
         words: TfidfVectorizer,
         meta: TfidfVectorizer,
         ridge: Ridge,
+        baseline: float,
         scale: float,
         liked: Sequence[Paper],
         disliked: Sequence[Paper],
@@ -124,6 +127,7 @@ class TasteModel:
         self._words = words
         self._meta = meta
         self._ridge = ridge
+        self._baseline = baseline
         self._scale = scale
         self._liked = list(liked)
         self._disliked = list(disliked)
@@ -139,8 +143,8 @@ class TasteModel:
         if not papers:
             return {}
         predicted = self._ridge.predict(_features(self._words, self._meta, papers))
-        clipped = np.clip(predicted / self._scale, -1.0, 1.0)
-        return {paper.id: float(value) for paper, value in zip(papers, clipped, strict=True)}
+        squashed = np.tanh((predicted - self._baseline) / self._scale)
+        return {paper.id: float(value) for paper, value in zip(papers, squashed, strict=True)}
 
     def reason(self, paper: Paper, unit: float) -> str:
         """Why the paper has this taste, in words a team can check."""
@@ -245,11 +249,15 @@ def fit_taste(examples: Sequence[TasteExample], *, votes: float) -> TasteModel |
         np.array([example.target for example in examples]),
         sample_weight=np.array([example.weight for example in examples]),
     )
-    predicted = ridge.predict(_features(words, meta, [example.paper for example in voted]))
-    scale = max(float(np.quantile(np.abs(predicted), UNIT_SCALE_QUANTILE)), 0.05)
+    predicted = ridge.predict(features)
+    unlabelled = [i for i, example in enumerate(examples) if example.kind != Kind.VOTED]
+    baseline = float(np.median(predicted[unlabelled])) if unlabelled else 0.0
+    on_voted = [i for i, example in enumerate(examples) if example.kind == Kind.VOTED]
+    spread = np.abs(predicted[on_voted] - baseline)
+    scale = max(float(np.quantile(spread, UNIT_SCALE_QUANTILE)), 0.05)
     liked = [example.paper for example in voted if example.target > 0]
     disliked = [example.paper for example in voted if example.target < 0]
-    return TasteModel(words, meta, ridge, scale, liked, disliked, votes)
+    return TasteModel(words, meta, ridge, baseline, scale, liked, disliked, votes)
 
 
 def decay(age_days: float, half_life_days: float) -> float:

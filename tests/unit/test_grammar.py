@@ -34,6 +34,7 @@ from bot.grammar import (
     SetSize,
     ShowPaper,
     ShowSettings,
+    ShowTaste,
     Subscribe,
     Today,
     Top,
@@ -161,6 +162,7 @@ VALID: list[tuple[str, Action]] = [
     ("why 10", Why(rank=10)),
     ("why 2606.00467v2", Why(paper_id="2606.00467")),
     ("why https://huggingface.co/papers/2606.00467", Why(paper_id="2606.00467")),
+    ("taste", ShowTaste()),
     ("digest now", DigestNow()),
     ("Digest NOW", DigestNow()),
 ]

@@ -1,0 +1,137 @@
+"""Votes teach the ranking, through the real core on a real store: a team that votes for
+diffusion papers on day 1 gets diffusion papers first on day 2, though Hugging Face's
+upvotes say otherwise; another workspace is untouched; a restart keeps what was learned."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.composer import DigestComposer
+from bot.models import ChannelRef, ChannelSettings, Paper, Vote
+from tests.core.conftest import GENERAL, NOW, TODAY, Harness
+from tests.fakes.papers import make_paper
+
+ELSEWHERE = ChannelRef("console", "other-team", "general")
+SUBJECTS = {
+    "diffusion": "diffusion denoising image generation sampler score matching",
+    "agents": "agent tool use planning web browsing benchmark",
+    "speech": "speech recognition audio waveform speaker acoustic",
+}
+
+
+def paper(subject: str, n: int, upvotes: int, day_offset: int) -> Paper:
+    """A paper about `subject`, featured `day_offset` days after the harness's today."""
+    words = SUBJECTS[subject]
+    return make_paper(
+        id=f"2606.{subject[:2]}{day_offset}{n:02d}",
+        title=f"{subject.title()} paper {day_offset}-{n}",
+        abstract=f"This paper is about {words}. Study {n} extends {words.split()[n % 4]}.",
+        ai_keywords=(subject,),
+        authors=(f"Someone {subject} {n}",),
+        organization=None,
+        categories=(),
+        upvotes=upvotes,
+        github_stars=None,
+        featured_on=TODAY + timedelta(days=day_offset),
+    )
+
+
+DAY_ONE = [
+    paper("diffusion", 1, 900, 0),
+    paper("agents", 1, 800, 0),
+    paper("diffusion", 2, 700, 0),
+    paper("speech", 1, 600, 0),
+    paper("agents", 2, 550, 0),
+]
+DAY_TWO = [
+    paper("agents", 3, 300, 1),
+    paper("speech", 3, 280, 1),
+    paper("agents", 4, 260, 1),
+    paper("speech", 4, 240, 1),
+    paper("agents", 5, 220, 1),
+    paper("diffusion", 3, 20, 1),
+    paper("diffusion", 4, 15, 1),
+]
+
+
+async def vote_for_diffusion(harness: Harness) -> None:
+    """Post day 1's digest; three people 👍 its diffusion papers and 👎 one about agents."""
+    await harness.store.upsert_papers(DAY_ONE, at=NOW)
+    await harness.run("digest now")
+    for number, (_, message) in enumerate(harness.adapter.posted, start=1):
+        if message.item is None:
+            continue
+        subject = message.item.paper_id[5:7]
+        for user in ("U1", "U2", "U3"):
+            if subject == "di":
+                await harness.service.record_vote(Vote(GENERAL, f"m{number}", user, "+1"))
+            elif message.item.paper_id == DAY_ONE[1].id:
+                await harness.service.record_vote(Vote(GENERAL, f"m{number}", user, "-1"))
+
+
+async def next_day(harness: Harness) -> None:
+    """Move to day 2 and store its papers."""
+    harness.clock.now = NOW + timedelta(days=1)
+    await harness.store.upsert_papers(DAY_TWO, at=harness.clock.now)
+
+
+async def picks(harness: Harness, channel: ChannelRef = GENERAL) -> list[str]:
+    """The paper ids of the channel's digest as previewed now."""
+    reply = await harness.run("today", channel=channel)
+    assert reply.digest is not None
+    return [item.paper_id for item in reply.digest.items]
+
+
+async def test_a_teams_votes_lift_what_it_liked_above_the_upvote_order(harness: Harness) -> None:
+    await vote_for_diffusion(harness)
+    await next_day(harness)
+
+    chosen = await picks(harness)
+
+    assert chosen[0] == DAY_TWO[5].id  # 20 upvotes against 300 for the first by upvotes
+    assert DAY_TWO[6].id in chosen  # 15 upvotes: the last of the day's papers by upvotes
+    assert len(chosen) == 5
+
+
+async def test_another_workspace_keeps_the_worlds_order(harness: Harness) -> None:
+    await vote_for_diffusion(harness)
+    await next_day(harness)
+
+    chosen = await picks(harness, ELSEWHERE)
+
+    assert chosen == [p.id for p in DAY_ONE]
+
+
+async def test_what_was_learned_survives_a_restart(harness: Harness) -> None:
+    await vote_for_diffusion(harness)
+    await next_day(harness)
+    before = await picks(harness)
+
+    restarted = DigestComposer(harness.store)
+    digest = await restarted.compose(ChannelSettings(GENERAL), now=harness.clock.now, fresh=True)
+
+    assert [item.paper_id for item in digest.items] == before
+
+
+async def test_why_names_the_liked_paper_and_the_numbers_add_up(harness: Harness) -> None:
+    await vote_for_diffusion(harness)
+    await next_day(harness)
+    await picks(harness)
+
+    reply = await harness.run("why 1")
+
+    assert "your team liked 'Diffusion paper 0-" in reply.text
+    total = float(reply.text.rsplit("Score ", 1)[1].split(",", 1)[0])
+    parts = [float(part.split(")")[0]) for part in reply.text.split("(")[1:]]
+    assert round(sum(parts), 1) == total
+
+
+async def test_taste_shows_what_was_learned(harness: Harness) -> None:
+    before = await harness.run("taste")
+    await vote_for_diffusion(harness)
+
+    after = await harness.run("taste")
+
+    assert before.text.startswith("Nothing learned here yet")
+    assert after.lines[0].startswith("Learned from 9 votes")
+    assert any("diffusion" in line for line in after.lines if line.startswith("Words that lift"))
