@@ -10,9 +10,9 @@ adding, so the numbers `/papers why` shows add up exactly to the score it shows:
                every AGE_HALF_LIFE_DAYS of age costs as much as halving the upvotes
     topics     +TOPIC_BOOST when the paper matches one of the channel's topics
     team_votes W_TEAM_VOTES * sign(w) * ln(1 + |w|), w = the team's net vote weight
-    taste      W_TASTE * n / (n + TASTE_EVIDENCE_HALF) * t, t in [-1, 1] the paper's taste
-               by the team's model (bot.ranking.taste) and n the votes it learned from:
-               0 at cold start, a point or so after three votes, most of W_TASTE after fifty
+    taste      W_TASTE * n / (n + TASTE_EVIDENCE_HALF) * t, t in [-1, 1] the paper's
+               taste by the team's model (bot.ranking.taste), n the votes it learned from:
+               0 at cold start, a few points after three votes, most of W_TASTE after fifty
 
 Papers matching one of the channel's excluded keywords are not scored: `score` marks them
 excluded and `rank` drops them. Keywords match whole words, case-insensitively, in the
@@ -41,9 +41,9 @@ AGE_HALF_LIFE_DAYS = 1.5
 AGE_PER_DAY = W_UPVOTES * math.log(2) / AGE_HALF_LIFE_DAYS
 TOPIC_BOOST = 2.0
 W_TEAM_VOTES = 1.5
-W_TASTE = 10.0
-TASTE_EVIDENCE_HALF = 10.0
-"""Votes at which the taste component reaches half of W_TASTE."""
+W_TASTE = 40.0
+TASTE_EVIDENCE_HALF = 25.0
+"""Votes at which the taste component reaches half of W_TASTE (see taste_strength)."""
 
 CLIMBING_MIN_GAIN = 10
 """Upvotes gained in 24 h at or above which a paper is shown as climbing."""
@@ -75,8 +75,14 @@ def taste_tenths(taste: Taste | None, paper: Paper) -> int:
     """The taste component in tenths of a point: the taste scaled by its evidence."""
     if taste is None or taste.votes <= 0:
         return 0
-    strength = taste.votes / (taste.votes + TASTE_EVIDENCE_HALF)
-    return round(W_TASTE * strength * taste.unit(paper) * 10)
+    return round(W_TASTE * taste_strength(taste.votes) * taste.unit(paper) * 10)
+
+
+def taste_strength(votes: float) -> float:
+    """How much of W_TASTE the taste may use after `votes` votes: n / (n + H), so three
+    votes give it a tenth (a few points, less than a tenfold upvote lead) and fifty two
+    thirds (enough to lift any paper the team would like over the most upvoted)."""
+    return votes / (votes + TASTE_EVIDENCE_HALF) if votes > 0 else 0.0
 
 
 class _Keyword:

@@ -61,6 +61,7 @@ TRANSLATIONS: list[tuple[tuple[str, ...], dict[str, Any], str]] = [
     (("exclude", "add"), {"words": "robotics"}, "exclude add robotics"),
     (("exclude", "remove"), {"words": "robotics"}, "exclude remove robotics"),
     (("exclude", "clear"), {}, "exclude clear"),
+    (("taste",), {}, "taste"),
     (("digest", "now"), {}, "digest now"),
 ]
 
