@@ -32,7 +32,7 @@ DEFAULT_HALF_LIFE_DAYS = 60.0
 """A vote this many days old counts half as much as one cast today."""
 POOL_DAYS = 30
 """How far back the pool of unseen papers reaches."""
-POOL_READ = 3000
+POOL_READ = 1000
 POOL_SAMPLE = 400
 """How many of the most upvoted recent papers are read, and how many of them sampled."""
 REFIT_DELAY_SECONDS = 2.0

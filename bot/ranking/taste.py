@@ -1,7 +1,7 @@
 """A team's taste, learned from its votes. Pure: no store, no clock, no I/O.
 
 A paper is described by the TF-IDF of its words (title twice, abstract, AI keywords,
-arXiv categories; single words and pairs) and by one token for each of the things a team
+arXiv categories) and by one token for each of the things a team
 expresses taste with: its authors, its organization, its arXiv categories. A ridge
 regression (scikit-learn) over those features learns what the team wants from:
 
@@ -135,16 +135,26 @@ class TasteModel:
         self._disliked_words = (
             words.transform([paper_text(p) for p in disliked]) if disliked else None
         )
+        self._units: dict[str, float] = {}
         self.votes = votes
         """The evidence behind the model: votes, those of other channels counting less."""
 
     def units(self, papers: Sequence[Paper]) -> dict[str, float]:
-        """Each paper's taste between -1 (what the team votes down) and 1 (what it likes)."""
-        if not papers:
-            return {}
-        predicted = self._ridge.predict(_features(self._words, self._meta, papers))
-        squashed = np.tanh((predicted - self._baseline) / self._scale)
-        return {paper.id: float(value) for paper, value in zip(papers, squashed, strict=True)}
+        """Each paper's taste between -1 (what the team votes down) and 1 (what it likes).
+
+        Remembered per paper id for the model's life: the same candidates are read for
+        every preview, `why` and post until the next refit.
+        """
+        missing = list(
+            {paper.id: paper for paper in papers if paper.id not in self._units}.values()
+        )
+        if missing:
+            predicted = self._ridge.predict(_features(self._words, self._meta, missing))
+            squashed = np.tanh((predicted - self._baseline) / self._scale)
+            self._units.update(
+                (paper.id, float(value)) for paper, value in zip(missing, squashed, strict=True)
+            )
+        return {paper.id: self._units[paper.id] for paper in papers}
 
     def reason(self, paper: Paper, unit: float) -> str:
         """Why the paper has this taste, in words a team can check."""
@@ -234,15 +244,14 @@ def fit_taste(examples: Sequence[TasteExample], *, votes: float) -> TasteModel |
     words = TfidfVectorizer(
         sublinear_tf=True,
         stop_words="english",
-        ngram_range=(1, 2),
         min_df=1,
         max_features=30_000,
         dtype=np.float32,
     )
     meta = TfidfVectorizer(analyzer=_identity, dtype=np.float32)
-    words.fit([paper_text(paper) for paper in papers])
-    meta.fit([paper_tokens(paper) or ["none:"] for paper in papers])
-    features = _features(words, meta, papers)
+    text = words.fit_transform([paper_text(paper) for paper in papers])
+    people = meta.fit_transform([paper_tokens(paper) or ["none:"] for paper in papers])
+    features = sparse.hstack([text, people * META_WEIGHT], format="csr")
     ridge = Ridge(alpha=RIDGE_ALPHA)
     ridge.fit(
         features,
