@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from bot.digest import compose_digest, digest_id, digest_item
 from bot.models import ChannelSettings, Digest, Paper
-from bot.ranking import score
+from bot.ranking import CLIMBING_MAX_AGE_DAYS, CLIMBING_MIN_GAIN, score
 from bot.ranking.learner import DEFAULT_HALF_LIFE_DAYS, TasteLearner
 from bot.ranking.taste import TasteView
 from bot.store import Store
@@ -88,13 +88,24 @@ class DigestComposer:
         )
 
     async def _window(self, max_age_days: int, now: datetime) -> CandidateWindow:
-        """The candidates for an age window, reused within the same minute."""
+        """The candidates for an age window, reused within the same minute: the recent
+        papers, and the older featured ones that are climbing (see compose_digest)."""
         key = now.replace(second=0, microsecond=0)
         cached = self._windows.get(max_age_days)
         if cached is not None and cached[0] == key:
             return cached[1]
-        papers = await self._store.recent_papers(now - timedelta(days=max_age_days + 1))
+        since = now - timedelta(days=max_age_days + 1)
+        papers = await self._store.recent_papers(since)
         momentum = await self._store.momentum([paper.id for paper in papers], now=now)
+        if max_age_days < CLIMBING_MAX_AGE_DAYS:
+            older = await self._store.featured_between(
+                (now - timedelta(days=CLIMBING_MAX_AGE_DAYS + 1)).date(),
+                (since - timedelta(days=1)).date(),
+            )
+            gains = await self._store.momentum([paper.id for paper in older], now=now)
+            climbing = [p for p in older if gains.get(p.id, 0) >= CLIMBING_MIN_GAIN]
+            papers += climbing
+            momentum |= {paper.id: gains[paper.id] for paper in climbing}
         window = CandidateWindow(papers, momentum)
         self._windows[max_age_days] = (key, window)
         return window

@@ -81,9 +81,11 @@ def compose_digest(
     """The channel's digest for one slot: the best `settings.size` eligible papers, ranked.
 
     Eligible: not delivered to the channel before, featured (or published, if never
-    featured) at most `settings.max_age_days` days before `now`, at least
-    `settings.min_upvotes` upvotes (unknown counts as 0), and not hit by an excluded
-    keyword. A paper listed twice counts as first listed. The digest may be empty.
+    featured) at most `settings.max_age_days` days before `now` (or up to
+    CLIMBING_MAX_AGE_DAYS while it is climbing: CLIMBING_MIN_GAIN upvotes or more in the
+    last 24 h), at least `settings.min_upvotes` upvotes (unknown counts as 0), and not hit
+    by an excluded keyword. A paper listed twice counts as first listed. The digest may be
+    empty.
     """
     today = ranking.utc_date(now)
     seen: set[str] = set()
@@ -96,7 +98,10 @@ def compose_digest(
         if (paper.upvotes or 0) < settings.min_upvotes:
             continue
         age = ranking.age_days(paper, today)
-        if age is not None and age <= settings.max_age_days:
+        if age is None:
+            continue
+        climbing = momentum.get(paper_id, 0) >= ranking.CLIMBING_MIN_GAIN
+        if age <= settings.max_age_days or (climbing and age <= ranking.CLIMBING_MAX_AGE_DAYS):
             eligible.append(paper)
     ranked = ranking.rank(
         eligible,

@@ -5,6 +5,7 @@ named component to that score.
 """
 
 from bot.ranking.score import (
+    CLIMBING_MAX_AGE_DAYS,
     CLIMBING_MIN_GAIN,
     Taste,
     age_days,
@@ -16,6 +17,7 @@ from bot.ranking.score import (
 )
 
 __all__ = [
+    "CLIMBING_MAX_AGE_DAYS",
     "CLIMBING_MIN_GAIN",
     "Taste",
     "age_days",

@@ -47,6 +47,9 @@ TASTE_EVIDENCE_HALF = 25.0
 
 CLIMBING_MIN_GAIN = 10
 """Upvotes gained in 24 h at or above which a paper is shown as climbing."""
+CLIMBING_MAX_AGE_DAYS = 14
+"""A climbing paper not yet sent to a channel may be picked up to this many days after it
+was featured, past the channel's own age limit."""
 
 EXCLUDED_BY_KEYWORD = "keyword"
 """`ScoreExplanation.excluded` for a paper hidden by one of the channel's excluded keywords."""

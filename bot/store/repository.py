@@ -610,6 +610,17 @@ class Store:
         async with self._read() as connection:
             return [_paper_from_row(row) for row in await connection.execute(statement)]
 
+    async def featured_between(self, first: date, last: date) -> list[Paper]:
+        """Papers featured on Hugging Face from day `first` to day `last`, both included,
+        most upvoted first."""
+        statement = (
+            select(papers)
+            .where(papers.c.featured_on >= first, papers.c.featured_on <= last)
+            .order_by(*_popular_first())
+        )
+        async with self._read() as connection:
+            return [_paper_from_row(row) for row in await connection.execute(statement)]
+
     async def momentum(
         self, paper_ids: Sequence[str], *, now: datetime, window: timedelta = timedelta(hours=24)
     ) -> dict[str, int]:

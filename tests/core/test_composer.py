@@ -1,6 +1,10 @@
-"""Channels posting at the same minute share one read of the candidates, refreshed by fetches."""
+"""Channels posting at the same minute share one read of the candidates, refreshed by fetches;
+older papers that climb fast come back."""
 
 from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
 
 from bot.composer import DigestComposer
 from bot.metrics import Metrics
@@ -47,3 +51,19 @@ async def test_the_next_minute_reads_again(harness: Harness, store: Store) -> No
     after = await composer.candidates(settings("a"), NOW.replace(minute=1))
 
     assert len(after) == len(before) + 1
+
+
+async def test_a_paper_featured_last_week_comes_back_while_it_climbs(
+    harness: Harness, store: Store
+) -> None:
+    week_ago = TODAY - timedelta(days=8)
+    quiet = make_paper(id="2606.07777", featured_on=week_ago, upvotes=500, github_stars=None)
+    climber = make_paper(id="2606.08888", featured_on=week_ago, upvotes=20, github_stars=None)
+    await store.upsert_papers([quiet, climber], at=NOW - timedelta(hours=25))
+    await store.upsert_papers([replace(quiet, upvotes=501), replace(climber, upvotes=260)], at=NOW)
+
+    digest = await DigestComposer(store).compose(settings("a"), now=NOW)
+
+    items = {item.paper_id: item for item in digest.items}
+    assert climber.id in items and items[climber.id].climbing
+    assert quiet.id not in items

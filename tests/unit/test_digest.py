@@ -19,7 +19,13 @@ from bot.digest import (
     truncate,
 )
 from bot.models import ChannelRef, ChannelSettings, Layout, Paper, ScoreExplanation, VoteTally
-from bot.ranking.score import CLIMBING_MIN_GAIN, matched_words, rank, score
+from bot.ranking.score import (
+    CLIMBING_MAX_AGE_DAYS,
+    CLIMBING_MIN_GAIN,
+    matched_words,
+    rank,
+    score,
+)
 from tests.fakes.papers import (
     ALL,
     EVOARENA,
@@ -167,6 +173,25 @@ def test_climbing_starts_at_the_minimum_gain(gain: int, climbing: bool) -> None:
         tallies={},
     )
     assert digest.items[0].climbing is climbing
+
+
+@pytest.mark.parametrize(
+    ("days_old", "gain", "picked"),
+    [
+        (10, CLIMBING_MIN_GAIN, True),
+        (CLIMBING_MAX_AGE_DAYS, CLIMBING_MIN_GAIN + 30, True),
+        (10, CLIMBING_MIN_GAIN - 1, False),
+        (CLIMBING_MAX_AGE_DAYS + 1, CLIMBING_MIN_GAIN + 30, False),
+    ],
+)
+def test_an_older_paper_climbing_fast_is_picked_again(
+    days_old: int, gain: int, picked: bool
+) -> None:
+    older = make_paper(featured_on=FEATURED_ON - timedelta(days=days_old))
+
+    chosen = compose([older], momentum={older.id: gain})
+
+    assert chosen == ([older.id] if picked else [])
 
 
 WORDS = ["agents", "sparse attention", "multimodal", "kernel", "benchmark", "rl"]
