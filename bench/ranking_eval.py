@@ -47,7 +47,8 @@ from sklearn.svm import LinearSVC
 
 from bot.models import ChannelRef, ChannelSettings, Paper, TeamVote
 from bot.ranking import rank
-from bot.ranking.taste import TasteView, fit_taste, paper_text, taste_examples
+from bot.ranking.taste import TasteView, fit_taste, taste_examples
+from bot.ranking.vectors import PaperVectors, paper_text
 from bot.sources import parse_daily_papers
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures"
@@ -205,6 +206,17 @@ def by_svm(team: Team, candidates: list[Paper], seen: list[Paper], day: date) ->
     return [candidates[i] for i in order[:DIGEST]]
 
 
+_VOCABULARIES: dict[date, PaperVectors] = {}
+
+
+def vocabulary(day: date, papers: list[Paper]) -> PaperVectors:
+    """The day's shared vocabulary over the papers seen so far, as the bot fits one a day."""
+    if day not in _VOCABULARIES:
+        _VOCABULARIES.clear()
+        _VOCABULARIES[day] = PaperVectors(papers)
+    return _VOCABULARIES[day]
+
+
 def by_papers_bot(team: Team, candidates: list[Paper], seen: list[Paper], day: date) -> list[Paper]:
     """(c) papers-bot: the bot's score with the team's taste, built as the bot builds it."""
     now = datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=9)
@@ -222,7 +234,7 @@ def by_papers_bot(team: Team, candidates: list[Paper], seen: list[Paper], day: d
             today=day,
             half_life_days=HALF_LIFE_DAYS,
         )
-        model = fit_taste(examples, votes=evidence)
+        model = fit_taste(examples, vocabulary(day, seen), votes=evidence)
         taste = None if model is None else TasteView(model, candidates)
     ranked = rank(candidates, SETTINGS, now=now, momentum={}, tallies={}, limit=DIGEST, taste=taste)
     return [paper for paper, _ in ranked]

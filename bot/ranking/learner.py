@@ -24,6 +24,7 @@ import structlog
 from bot.models import ChannelRef, Paper
 from bot.ranking.score import utc_date
 from bot.ranking.taste import TasteModel, TasteView, fit_taste, taste_examples
+from bot.ranking.vectors import PaperVectors
 from bot.store import Store
 
 log = structlog.get_logger(__name__)
@@ -32,9 +33,12 @@ DEFAULT_HALF_LIFE_DAYS = 60.0
 """A vote this many days old counts half as much as one cast today."""
 POOL_DAYS = 30
 """How far back the pool of unseen papers reaches."""
-POOL_READ = 1000
+POOL_READ = 3000
 POOL_SAMPLE = 400
-"""How many of the most upvoted recent papers are read, and how many of them sampled."""
+"""How many of the most upvoted recent papers are read (the day's vocabulary is fitted on
+them), and how many of them are sampled as unseen examples."""
+EMPTY_PAPER = Paper(id="none", title="none", abstract="")
+"""The corpus of a store with no recent papers: a vocabulary needs one document."""
 REFIT_DELAY_SECONDS = 2.0
 """Votes arriving within this long of each other are learned in one refit."""
 COMMAND_WAIT_SECONDS = 0.5
@@ -67,6 +71,8 @@ class TasteLearner:
         self._fitting_generation: dict[ChannelRef, int] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._now: datetime | None = None
+        self._corpus: tuple[date, PaperVectors, list[Paper]] | None = None
+        self._corpus_lock = asyncio.Lock()
 
     async def view(
         self, channel: ChannelRef, candidates: list[Paper], *, now: datetime, fresh: bool
@@ -86,7 +92,9 @@ class TasteLearner:
             else:
                 with contextlib.suppress(TimeoutError):
                     fitted = await asyncio.wait_for(asyncio.shield(fitting), COMMAND_WAIT_SECONDS)
-        return None if fitted.model is None else TasteView(fitted.model, candidates)
+        if fitted.model is None:
+            return None
+        return await asyncio.to_thread(TasteView, fitted.model, candidates)
 
     def votes_changed(self, platform: str, workspace: str) -> None:
         """Votes of a workspace changed: its channels' models are stale; fit them again
@@ -144,12 +152,26 @@ class TasteLearner:
             self._fitted[channel] = fitted
         return fitted
 
+    async def _day_corpus(self, now: datetime) -> tuple[PaperVectors, list[Paper]]:
+        """The day's vocabulary and the recent papers it was fitted on, read and fitted (in
+        a worker thread) the first time a model is fitted that day; every channel shares
+        them."""
+        day = utc_date(now)
+        async with self._corpus_lock:
+            if self._corpus is None or self._corpus[0] != day:
+                since = now - timedelta(days=POOL_DAYS)
+                recent = await self._store.recent_papers(since, limit=POOL_READ)
+                vectors = await asyncio.to_thread(PaperVectors, recent or [EMPTY_PAPER])
+                self._corpus = (day, vectors, recent)
+                log.info("taste_vocabulary_fitted", papers=len(recent), words=vectors.word_count)
+            return self._corpus[1], self._corpus[2]
+
     async def _fit_from_store(self, channel: ChannelRef, now: datetime) -> TasteModel | None:
         votes = await self._store.team_votes(channel.platform, channel.workspace)
         if not votes:
             return None
         delivered = await self._store.delivered_on(channel)
-        recent = await self._store.recent_papers(now - timedelta(days=POOL_DAYS), limit=POOL_READ)
+        vectors, recent = await self._day_corpus(now)
         known = {vote.paper_id for vote in votes} | set(delivered)
         unseen = [paper for paper in recent if paper.id not in known]
         pool = random.Random(channel.key).sample(unseen, min(POOL_SAMPLE, len(unseen)))
@@ -163,7 +185,7 @@ class TasteLearner:
             today=utc_date(now),
             half_life_days=self._half_life,
         )
-        model = await asyncio.to_thread(fit_taste, examples, votes=evidence)
+        model = await asyncio.to_thread(fit_taste, examples, vectors, votes=evidence)
         log.info(
             "taste_fitted", channel=channel.key, examples=len(examples), votes=round(evidence, 1)
         )

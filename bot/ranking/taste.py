@@ -1,9 +1,9 @@
 """A team's taste, learned from its votes. Pure: no store, no clock, no I/O.
 
-A paper is described by the TF-IDF of its words (title twice, abstract, AI keywords,
-arXiv categories) and by one token for each of the things a team
-expresses taste with: its authors, its organization, its arXiv categories. A ridge
-regression (scikit-learn) over those features learns what the team wants from:
+A paper is described by the TF-IDF of its words and by one token for each of the things
+a team expresses taste with: its authors, its organization, its arXiv categories (the
+vocabulary every channel shares, bot.ranking.vectors). A ridge regression (scikit-learn)
+over those features learns what the team wants from:
 
 - the papers it voted on: the target is the team's net vote (👍 +1, 🔥 +2, 👎 -1, each
   person counted between -2 and +2), so 👎 pulls similar papers down, not only that one;
@@ -19,17 +19,15 @@ start is neutral and a few votes cannot overturn the world's signal.
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
-from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import Ridge
 
 from bot.models import Paper, TeamVote
+from bot.ranking.vectors import PEOPLE_PREFIXES, PaperVectors, shown
 
 IGNORED_TARGET = -0.5
 """The target of a paper delivered and left without a vote for a day."""
@@ -38,9 +36,8 @@ UNSEEN_TARGET = -0.2
 IGNORED_WEIGHT = 0.5
 UNSEEN_WEIGHT = 0.3
 """Sample weights of the weak examples, relative to a vote's 1."""
-META_WEIGHT = 0.6
-"""How much the author, organization and category tokens count beside the words."""
 RIDGE_ALPHA = 10.0
+"""Strong regularization: with a few dozen votes, a smooth model beats a sharp one."""
 UNIT_SCALE_QUANTILE = 0.9
 """Taste is the prediction less that of a typical unvoted paper (the baseline), over this
 quantile of the voted papers' distances from the baseline, squashed by tanh: a paper like
@@ -51,7 +48,6 @@ OTHER_CHANNELS = 0.5
 """How much a vote in another channel of the workspace counts for this channel."""
 VOTE_TARGET_CAP = 3.0
 """A paper's target is the team's net vote, capped at this many points either way."""
-MAX_AUTHORS = 12
 TITLE_CHARS = 60
 
 
@@ -83,40 +79,12 @@ class Leaning:
     down_people: tuple[str, ...]
 
 
-def paper_text(paper: Paper) -> str:
-    """The words a paper is judged by: title twice, abstract, AI keywords, categories."""
-    return " ".join(
-        (paper.title, paper.title, paper.abstract, *paper.ai_keywords, *paper.categories)
-    )
-
-
-def fold(name: str) -> str:
-    """A name for matching: accents dropped, case and spacing folded."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(plain.casefold().split())
-
-
-def paper_tokens(paper: Paper) -> list[str]:
-    """The author, organization and category tokens of a paper."""
-    tokens = [f"author:{fold(author)}" for author in paper.authors[:MAX_AUTHORS] if author]
-    if paper.organization:
-        tokens.append(f"org:{fold(paper.organization)}")
-    tokens.extend(f"cat:{category}" for category in paper.categories)
-    return tokens
-
-
-def _identity(tokens: list[str]) -> list[str]:
-    return tokens
-
-
 class TasteModel:
     """A fitted taste: a value per paper, the reason in words, and what pushes papers."""
 
     def __init__(
         self,
-        words: TfidfVectorizer,
-        meta: TfidfVectorizer,
+        vectors: PaperVectors,
         ridge: Ridge,
         baseline: float,
         scale: float,
@@ -124,17 +92,12 @@ class TasteModel:
         disliked: Sequence[Paper],
         votes: float,
     ) -> None:
-        self._words = words
-        self._meta = meta
+        self._vectors = vectors
         self._ridge = ridge
         self._baseline = baseline
         self._scale = scale
         self._liked = list(liked)
         self._disliked = list(disliked)
-        self._liked_words = words.transform([paper_text(p) for p in liked]) if liked else None
-        self._disliked_words = (
-            words.transform([paper_text(p) for p in disliked]) if disliked else None
-        )
         self._units: dict[str, float] = {}
         self.votes = votes
         """The evidence behind the model: votes, those of other channels counting less."""
@@ -145,11 +108,9 @@ class TasteModel:
         Remembered per paper id for the model's life: the same candidates are read for
         every preview, `why` and post until the next refit.
         """
-        missing = list(
-            {paper.id: paper for paper in papers if paper.id not in self._units}.values()
-        )
+        missing = list({p.id: p for p in papers if p.id not in self._units}.values())
         if missing:
-            predicted = self._ridge.predict(_features(self._words, self._meta, missing))
+            predicted = self._ridge.predict(self._vectors.matrix(missing))
             squashed = np.tanh((predicted - self._baseline) / self._scale)
             self._units.update(
                 (paper.id, float(value)) for paper, value in zip(missing, squashed, strict=True)
@@ -159,11 +120,11 @@ class TasteModel:
     def reason(self, paper: Paper, unit: float) -> str:
         """Why the paper has this taste, in words a team can check."""
         if unit > 0:
-            similar = self._similar(paper, self._liked, self._liked_words)
+            similar = self._similar(paper, self._liked)
             if similar:
                 return _liked_words(similar)
         elif unit < 0:
-            similar = self._similar(paper, self._disliked, self._disliked_words)
+            similar = self._similar(paper, self._disliked)
             if similar:
                 return f"like {_quote(similar[0])}, which your team voted down"
         terms = self._terms_in(paper, up=unit >= 0)
@@ -172,46 +133,40 @@ class TasteModel:
         direction = "your team likes" if unit >= 0 else "your team votes down"
         return f"{direction} papers on {', '.join(repr(term) for term in terms)}"
 
-    def _similar(self, paper: Paper, voted: list[Paper], matrix: object) -> list[Paper]:
-        if matrix is None:
+    def _similar(self, paper: Paper, voted: list[Paper]) -> list[Paper]:
+        if not voted:
             return []
-        vector = self._words.transform([paper_text(paper)])
-        similarity = (vector @ matrix.T).toarray()[0]  # type: ignore[attr-defined]
+        words = self._vectors.words
+        vector = words(self._vectors.matrix([paper]))
+        similarity = (words(self._vectors.matrix(voted)) @ vector.T).toarray()[:, 0]
         order = np.argsort(-similarity)
         return [voted[i] for i in order if similarity[i] >= SIMILAR_MIN and voted[i].id != paper.id]
 
     def _terms_in(self, paper: Paper, *, up: bool, limit: int = 2) -> list[str]:
-        features = _features(self._words, self._meta, [paper]).tocoo()
-        names = self._feature_names()
-        coefficients = self._ridge.coef_
-        scored = [
-            (coefficients[column] * value, names[column])
-            for column, value in zip(features.col, features.data, strict=True)
-        ]
-        scored.sort(reverse=up)
-        pushing = [name for value, name in scored if (value > 0 if up else value < 0)]
-        return [_shown(name) for name in pushing[:limit]]
-
-    def _feature_names(self) -> list[str]:
-        return [*self._words.get_feature_names_out(), *self._meta.get_feature_names_out()]
+        features = self._vectors.matrix([paper]).tocoo()
+        coefficients, name = self._ridge.coef_, self._vectors.name
+        scored = sorted(
+            (
+                (coefficients[column] * value, name(column))
+                for column, value in zip(features.col, features.data, strict=True)
+            ),
+            reverse=up,
+        )
+        pushing = [found for value, found in scored if (value > 0 if up else value < 0)]
+        return [shown(found) for found in pushing[:limit] if found]
 
     def leaning(self, limit: int = 5) -> Leaning:
         """The words and the people (authors, organizations) that push papers most."""
-        names = self._feature_names()
-        order = np.argsort(self._ridge.coef_)
-        ups = [names[i] for i in order[::-1] if self._ridge.coef_[i] > 0]
-        downs = [names[i] for i in order if self._ridge.coef_[i] < 0]
+        coefficients, name = self._ridge.coef_, self._vectors.name
+        order = np.argsort(coefficients)
+        ups = [name(i) for i in order[::-1][: limit * 20] if coefficients[i] > 0]
+        downs = [name(i) for i in order[: limit * 20] if coefficients[i] < 0]
 
         def pick(found: list[str], people: bool) -> tuple[str, ...]:
-            chosen = [_shown(n) for n in found if n.startswith(("author:", "org:")) == people]
+            chosen = [shown(n) for n in found if n and n.startswith(PEOPLE_PREFIXES) == people]
             return tuple(chosen[:limit])
 
         return Leaning(pick(ups, False), pick(downs, False), pick(ups, True), pick(downs, True))
-
-
-def _shown(name: str) -> str:
-    """A feature as a person reads it: `author:yann lecun` -> `yann lecun`."""
-    return name.split(":", 1)[1] if name.startswith(("author:", "org:", "cat:")) else name
 
 
 def _quote(paper: Paper) -> str:
@@ -229,29 +184,15 @@ def _liked_words(similar: list[Paper]) -> str:
     return f"your team liked {_quote(similar[0])} and {more} similar {noun}"
 
 
-def _features(words: TfidfVectorizer, meta: TfidfVectorizer, papers: Sequence[Paper]) -> object:
-    text = words.transform([paper_text(paper) for paper in papers])
-    people = meta.transform([paper_tokens(paper) for paper in papers]) * META_WEIGHT
-    return sparse.hstack([text, people], format="csr")
-
-
-def fit_taste(examples: Sequence[TasteExample], *, votes: float) -> TasteModel | None:
-    """Fit a team's taste; None while no example carries a vote (cold start: neutral)."""
+def fit_taste(
+    examples: Sequence[TasteExample], vectors: PaperVectors, *, votes: float
+) -> TasteModel | None:
+    """Fit a team's taste over the shared `vectors`; None while no example carries a vote
+    (cold start: neutral)."""
     voted = [example for example in examples if example.kind == Kind.VOTED and example.target]
     if not voted:
         return None
-    papers = [example.paper for example in examples]
-    words = TfidfVectorizer(
-        sublinear_tf=True,
-        stop_words="english",
-        min_df=1,
-        max_features=30_000,
-        dtype=np.float32,
-    )
-    meta = TfidfVectorizer(analyzer=_identity, dtype=np.float32)
-    text = words.fit_transform([paper_text(paper) for paper in papers])
-    people = meta.fit_transform([paper_tokens(paper) or ["none:"] for paper in papers])
-    features = sparse.hstack([text, people * META_WEIGHT], format="csr")
+    features = vectors.matrix([example.paper for example in examples])
     ridge = Ridge(alpha=RIDGE_ALPHA)
     ridge.fit(
         features,
@@ -266,7 +207,7 @@ def fit_taste(examples: Sequence[TasteExample], *, votes: float) -> TasteModel |
     scale = max(float(np.quantile(spread, UNIT_SCALE_QUANTILE)), 0.05)
     liked = [example.paper for example in voted if example.target > 0]
     disliked = [example.paper for example in voted if example.target < 0]
-    return TasteModel(words, meta, ridge, baseline, scale, liked, disliked, votes)
+    return TasteModel(vectors, ridge, baseline, scale, liked, disliked, votes)
 
 
 def decay(age_days: float, half_life_days: float) -> float:

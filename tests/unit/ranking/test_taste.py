@@ -9,14 +9,9 @@ import pytest
 
 from bot.models import ChannelRef, ChannelSettings, Paper, TeamVote
 from bot.ranking import rank, score
-from bot.ranking.taste import (
-    Kind,
-    TasteExample,
-    TasteView,
-    fit_taste,
-    fold,
-    taste_examples,
-)
+from bot.ranking.taste import Kind, TasteExample, TasteModel, TasteView, taste_examples
+from bot.ranking.taste import fit_taste as fit_over
+from bot.ranking.vectors import PaperVectors, fold
 from tests.fakes.papers import make_paper
 
 TODAY = date(2026, 6, 13)
@@ -58,6 +53,12 @@ def unseen(papers: list[Paper]) -> list[TasteExample]:
 
 
 POOL = [paper(topic, n) for topic in TOPICS for n in range(10, 16)]
+VECTORS = PaperVectors(POOL)
+
+
+def fit_taste(examples: list[TasteExample], *, votes: float) -> TasteModel | None:
+    """Fit over the vocabulary of the test pool, as the bot fits over the day's papers."""
+    return fit_over(examples, VECTORS, votes=votes)
 
 
 def test_without_votes_there_is_no_model_and_the_ranking_is_the_worlds() -> None:
