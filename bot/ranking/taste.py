@@ -22,12 +22,15 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sklearn.linear_model import Ridge
 
 from bot.models import Paper, TeamVote
 from bot.ranking.vectors import PEOPLE_PREFIXES, PaperVectors, shown
+
+if TYPE_CHECKING:
+    from sklearn.linear_model import Ridge
 
 IGNORED_TARGET = -0.5
 """The target of a paper delivered and left without a vote for a day."""
@@ -188,7 +191,10 @@ def fit_taste(
     examples: Sequence[TasteExample], vectors: PaperVectors, *, votes: float
 ) -> TasteModel | None:
     """Fit a team's taste over the shared `vectors`; None while no example carries a vote
-    (cold start: neutral)."""
+    (cold start: neutral). scikit-learn is imported here, on first use, so the command
+    line does not pay for it."""
+    from sklearn.linear_model import Ridge
+
     voted = [example for example in examples if example.kind == Kind.VOTED and example.target]
     if not voted:
         return None

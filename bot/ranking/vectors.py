@@ -18,7 +18,6 @@ from collections.abc import Sequence
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import HashingVectorizer, TfidfVectorizer
 
 from bot.models import Paper
 
@@ -67,7 +66,12 @@ class PaperVectors:
     """A vocabulary fitted on a corpus, and the rows of every paper turned into vectors."""
 
     def __init__(self, corpus: Sequence[Paper]) -> None:
-        """Fit the vocabulary on `corpus` (at least one paper) and keep its rows."""
+        """Fit the vocabulary on `corpus` (at least one paper) and keep its rows.
+
+        scikit-learn is imported here, on first use, so the command line does not pay for it.
+        """
+        from sklearn.feature_extraction.text import HashingVectorizer, TfidfVectorizer
+
         self._words = TfidfVectorizer(
             sublinear_tf=True, stop_words="english", max_features=MAX_FEATURES, dtype=np.float32
         )
