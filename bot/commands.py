@@ -25,6 +25,7 @@ from bot.models import (
     Paper,
     Reply,
     ReplyKind,
+    VoteTally,
 )
 from bot.ports import PaperSource
 from bot.ranking import explain_in_words, matched_words, score
@@ -43,6 +44,7 @@ PERIOD_LENGTHS = {
 }
 SEARCH_LIMIT = 5
 TOP_LIMIT = 10
+TEAM_TOP_LIMIT = 5
 
 
 def text_reply(text: str, *, ephemeral: bool = True) -> Reply:
@@ -142,24 +144,36 @@ class Commands:
         )
 
     async def _top(self, settings: ChannelSettings, period: str) -> Reply:
+        """Your team's most voted papers of the period (votes cast in it), each with its
+        votes, then Hugging Face's most upvoted of the period not already listed."""
         ref = settings.channel
-        entries = await self._store.top_papers(
-            self._clock() - PERIOD_LENGTHS[period],
-            platform=ref.platform,
-            workspace=ref.workspace,
-            limit=TOP_LIMIT,
+        since = self._clock() - PERIOD_LENGTHS[period]
+        favourites = await self._store.team_favourites(
+            since, platform=ref.platform, workspace=ref.workspace, limit=TEAM_TOP_LIMIT
         )
-        if not entries:
+        entries = await self._store.top_papers(
+            since, platform=ref.platform, workspace=ref.workspace, limit=TOP_LIMIT
+        )
+        listed = {paper.id for paper, _ in favourites}
+        rows = [(paper, tally.weight, team_note(tally)) for paper, tally in favourites]
+        rows += [
+            (entry.paper, entry.team_votes, hf_note(entry.paper.upvotes))
+            for entry in entries
+            if entry.paper.id not in listed
+        ][: TOP_LIMIT - len(rows)]
+        if not rows:
             return text_reply(f"No papers stored from the last {period} yet.")
         items = [
-            self._item(entry.paper, settings, rank=rank, team_votes=entry.team_votes)
-            for rank, entry in enumerate(entries, start=1)
+            self._item(paper, settings, rank=rank, team_votes=votes, note=note)
+            for rank, (paper, votes, note) in enumerate(rows, start=1)
         ]
-        return Reply(
-            ReplyKind.PAPERS,
-            f"Most upvoted in the last {period}, on Hugging Face and by your team.",
-            items=tuple(items),
-        )
+        heading = f"Most upvoted on Hugging Face in the last {period}."
+        if favourites:
+            heading = (
+                f"Your team's most voted in the last {period}, then the most upvoted on "
+                "Hugging Face."
+            )
+        return Reply(ReplyKind.PAPERS, heading, items=tuple(items))
 
     async def _search(self, settings: ChannelSettings, query: str) -> Reply:
         papers = await self._store.search_papers(query, SEARCH_LIMIT)
@@ -392,6 +406,18 @@ def _change_words(
 
 def _words(settings: ChannelSettings, name: str) -> str:
     return ", ".join(getattr(settings, name)) or "none"
+
+
+def team_note(tally: VoteTally) -> str:
+    """`your team: +5 from 3 people`."""
+    people = "person" if tally.voters == 1 else "people"
+    return f"your team: {tally.weight:+d} from {tally.voters} {people}"
+
+
+def hf_note(upvotes: int | None) -> str:
+    """`312 upvotes on Hugging Face`."""
+    count = upvotes or 0
+    return f"{count:,} {'upvote' if count == 1 else 'upvotes'} on Hugging Face"
 
 
 def _match_note(paper: Paper, words: list[str]) -> str:

@@ -322,9 +322,14 @@ def _popular_first() -> tuple[ColumnElement[Any], ...]:
 
 
 def _tally_query(
-    platform: str, workspace: str, paper_ids: Sequence[str] | None = None
+    platform: str,
+    workspace: str,
+    paper_ids: Sequence[str] | None = None,
+    *,
+    since: datetime | None = None,
 ) -> Select[Any]:
-    """Per paper: the sum over users of each user's clamped net weight, and the voters."""
+    """Per paper: the sum over users of each user's clamped net weight, and the voters
+    (only votes cast at or after `since`, when given)."""
     net = func.sum(votes.c.weight)
     clamped = case((net > VOTE_CLAMP, VOTE_CLAMP), (net < -VOTE_CLAMP, -VOTE_CLAMP), else_=net)
     per_user = (
@@ -334,6 +339,8 @@ def _tally_query(
     )
     if paper_ids is not None:
         per_user = per_user.where(votes.c.paper_id.in_(paper_ids))
+    if since is not None:
+        per_user = per_user.where(votes.c.created_at >= _utc(since))
     users = per_user.subquery()
     return select(
         users.c.paper_id,
@@ -704,6 +711,25 @@ class Store:
         async with self._read() as connection:
             return [
                 TopEntry(paper=_paper_from_row(row), team_votes=int(row.team_votes))
+                for row in await connection.execute(statement)
+            ]
+
+    async def team_favourites(
+        self, since: datetime, *, platform: str, workspace: str, limit: int
+    ) -> list[tuple[Paper, VoteTally]]:
+        """The papers a workspace voted for most since `since` (net positive only), with
+        their tallies: highest net weight first, then more voters, then the paper id."""
+        tallies = _tally_query(platform, workspace, since=since).subquery()
+        statement = (
+            select(papers, tallies.c.weight, tallies.c.voters)
+            .join(tallies, tallies.c.paper_id == papers.c.id)
+            .where(tallies.c.weight > 0)
+            .order_by(tallies.c.weight.desc(), tallies.c.voters.desc(), papers.c.id)
+            .limit(limit)
+        )
+        async with self._read() as connection:
+            return [
+                (_paper_from_row(row), VoteTally(row.id, int(row.weight), int(row.voters)))
                 for row in await connection.execute(statement)
             ]
 

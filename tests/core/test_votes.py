@@ -5,7 +5,7 @@ from __future__ import annotations
 import structlog
 
 from bot.metrics import NAMESPACE, Metrics
-from bot.models import Vote
+from bot.models import ChannelRef, Vote
 from bot.service import PapersService
 from bot.votes import DEFAULT_WEIGHTS, parse_weights
 from tests.core.conftest import GENERAL, TODAY, Harness
@@ -158,3 +158,25 @@ async def test_vote_outcomes_are_counted_as_before(harness: Harness) -> None:
     }
     assert counted == dict.fromkeys(outcomes, 1.0)
     assert [entry["event"] for entry in logs].count("vote_recorded") == 1
+
+
+async def test_top_shows_the_teams_most_voted_first_with_their_votes(harness: Harness) -> None:
+    _, items = await _posted_digest(harness)
+    await harness.service.record_vote(Vote(GENERAL, items[5], "U7", "fire"))
+    await harness.service.record_vote(Vote(GENERAL, items[5], "U8", "+1"))
+    await harness.service.record_vote(Vote(GENERAL, items[4], "U7", "+1"))
+    await harness.service.record_vote(Vote(GENERAL, items[3], "U7", "-1"))
+
+    reply = await harness.run("top week")
+    elsewhere = await harness.run("top week", channel=ChannelRef("console", "other", "general"))
+
+    assert reply.text.startswith("Your team's most voted in the last week")
+    assert [(item.paper_id, item.note) for item in reply.items[:2]] == [
+        ("2606.00001", "your team: +3 from 2 people"),
+        ("2606.00002", "your team: +1 from 1 person"),
+    ]
+    rest = [item.paper_id for item in reply.items[2:]]
+    assert rest == ["2606.00005", "2606.00004", "2606.00003"]
+    assert reply.items[2].note == "50 upvotes on Hugging Face"
+    assert elsewhere.text.startswith("Most upvoted on Hugging Face")
+    assert elsewhere.items[0].paper_id == "2606.00005"
