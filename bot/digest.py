@@ -100,8 +100,10 @@ def compose_digest(
         age = ranking.age_days(paper, today)
         if age is None:
             continue
-        climbing = momentum.get(paper_id, 0) >= ranking.CLIMBING_MIN_GAIN
-        if age <= settings.max_age_days or (climbing and age <= ranking.CLIMBING_MAX_AGE_DAYS):
+        if age <= settings.max_age_days or (
+            age <= ranking.CLIMBING_MAX_AGE_DAYS
+            and momentum.get(paper_id, 0) >= ranking.CLIMBING_MIN_GAIN
+        ):
             eligible.append(paper)
     ranked = ranking.rank(
         eligible,

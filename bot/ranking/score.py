@@ -265,8 +265,9 @@ class _Scorer:
             + _momentum_tenths(momentum)
             + _stars_tenths(paper.github_stars or 0)
             + _age_tenths(age_days(paper, self._today))
-            + taste_tenths(self._taste, paper)
         )
+        if self._taste is not None:
+            total += taste_tenths(self._taste, paper)
         return total + _team_tenths(tally.weight) if tally is not None else total
 
     @property

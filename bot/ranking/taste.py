@@ -25,6 +25,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 import numpy as np
+from scipy import sparse
 
 from bot.models import Paper, TeamVote
 from bot.ranking.vectors import PEOPLE_PREFIXES, PaperVectors, shown
@@ -82,6 +83,28 @@ class Leaning:
     down_people: tuple[str, ...]
 
 
+class _Weights:
+    """A fitted ridge's coefficients, kept only where they are not zero (the features of
+    the papers it learned from), so a thousand channels' models stay small."""
+
+    def __init__(self, ridge: Ridge) -> None:
+        dense = np.asarray(ridge.coef_, dtype=np.float32)
+        self.columns = np.flatnonzero(dense).astype(np.int32)
+        self.values = dense[self.columns]
+        self.intercept = float(ridge.intercept_)
+
+    def predict(self, matrix: sparse.csr_matrix) -> np.ndarray:
+        """The ridge's predictions for the rows of `matrix`."""
+        return np.asarray(matrix[:, self.columns] @ self.values).ravel() + self.intercept
+
+    def of(self, column: int) -> float:
+        """One feature's coefficient (0 where the model learned nothing)."""
+        found = np.searchsorted(self.columns, column)
+        if found < len(self.columns) and self.columns[found] == column:
+            return float(self.values[found])
+        return 0.0
+
+
 class TasteModel:
     """A fitted taste: a value per paper, the reason in words, and what pushes papers."""
 
@@ -96,29 +119,21 @@ class TasteModel:
         votes: float,
     ) -> None:
         self._vectors = vectors
-        self._ridge = ridge
+        self._weights = _Weights(ridge)
         self._baseline = baseline
         self._scale = scale
         self._liked = list(liked)
         self._disliked = list(disliked)
-        self._units: dict[str, float] = {}
         self.votes = votes
         """The evidence behind the model: votes, those of other channels counting less."""
 
     def units(self, papers: Sequence[Paper]) -> dict[str, float]:
-        """Each paper's taste between -1 (what the team votes down) and 1 (what it likes).
-
-        Remembered per paper id for the model's life: the same candidates are read for
-        every preview, `why` and post until the next refit.
-        """
-        missing = list({p.id: p for p in papers if p.id not in self._units}.values())
-        if missing:
-            predicted = self._ridge.predict(self._vectors.matrix(missing))
-            squashed = np.tanh((predicted - self._baseline) / self._scale)
-            self._units.update(
-                (paper.id, float(value)) for paper, value in zip(missing, squashed, strict=True)
-            )
-        return {paper.id: self._units[paper.id] for paper in papers}
+        """Each paper's taste between -1 (what the team votes down) and 1 (what it likes)."""
+        if not papers:
+            return {}
+        predicted = self._weights.predict(self._vectors.matrix(papers))
+        squashed = np.tanh((predicted - self._baseline) / self._scale)
+        return {paper.id: float(value) for paper, value in zip(papers, squashed, strict=True)}
 
     def reason(self, paper: Paper, unit: float) -> str:
         """Why the paper has this taste, in words a team can check."""
@@ -147,10 +162,10 @@ class TasteModel:
 
     def _terms_in(self, paper: Paper, *, up: bool, limit: int = 2) -> list[str]:
         features = self._vectors.matrix([paper]).tocoo()
-        coefficients, name = self._ridge.coef_, self._vectors.name
+        weight, name = self._weights.of, self._vectors.name
         scored = sorted(
             (
-                (coefficients[column] * value, name(column))
+                (weight(column) * value, name(column))
                 for column, value in zip(features.col, features.data, strict=True)
             ),
             reverse=up,
@@ -160,10 +175,10 @@ class TasteModel:
 
     def leaning(self, limit: int = 5) -> Leaning:
         """The words and the people (authors, organizations) that push papers most."""
-        coefficients, name = self._ridge.coef_, self._vectors.name
-        order = np.argsort(coefficients)
-        ups = [name(i) for i in order[::-1][: limit * 20] if coefficients[i] > 0]
-        downs = [name(i) for i in order[: limit * 20] if coefficients[i] < 0]
+        columns, values, name = self._weights.columns, self._weights.values, self._vectors.name
+        order = np.argsort(values)
+        ups = [name(columns[i]) for i in order[::-1][: limit * 20] if values[i] > 0]
+        downs = [name(columns[i]) for i in order[: limit * 20] if values[i] < 0]
 
         def pick(found: list[str], people: bool) -> tuple[str, ...]:
             chosen = [shown(n) for n in found if n and n.startswith(PEOPLE_PREFIXES) == people]
