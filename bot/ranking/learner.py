@@ -25,7 +25,7 @@ from bot.models import ChannelRef, Paper
 from bot.ranking.score import utc_date
 from bot.ranking.taste import TasteModel, TasteView, fit_taste, taste_examples
 from bot.ranking.vectors import PaperVectors
-from bot.store import Store
+from bot.store import Store, StoreUnavailable
 
 log = structlog.get_logger(__name__)
 
@@ -37,7 +37,7 @@ POOL_READ = 3000
 POOL_SAMPLE = 400
 """How many of the most upvoted recent papers are read (the day's vocabulary is fitted on
 them), and how many of them are sampled as unseen examples."""
-EMPTY_PAPER = Paper(id="none", title="none", abstract="")
+EMPTY_PAPER = Paper(id="empty", title="papers", abstract="")
 """The corpus of a store with no recent papers: a vocabulary needs one document."""
 REFIT_DELAY_SECONDS = 2.0
 """Votes arriving within this long of each other are learned in one refit."""
@@ -61,10 +61,14 @@ class TasteLearner:
         *,
         half_life_days: float,
         refit_delay_seconds: float = REFIT_DELAY_SECONDS,
+        command_wait_seconds: float = COMMAND_WAIT_SECONDS,
     ) -> None:
+        """`refit_delay_seconds` is the debounce after votes; `command_wait_seconds` how long
+        a command waits for a refit before answering with the model it has."""
         self._store = store
         self._half_life = half_life_days
         self._delay = refit_delay_seconds
+        self._command_wait = command_wait_seconds
         self._fitted: dict[ChannelRef, _Fitted] = {}
         self._generations: dict[tuple[str, str], int] = {}
         self._fitting: dict[ChannelRef, asyncio.Task[_Fitted]] = {}
@@ -80,7 +84,7 @@ class TasteLearner:
         """The channel's taste over `candidates`; None while nothing was learned.
 
         A stale model (votes arrived, or a new day) is fitted again. With `fresh` the
-        answer waits for that fit; without, it waits COMMAND_WAIT_SECONDS at most and
+        answer waits for that fit; without, it waits `command_wait_seconds` at most and
         then uses the model it has, the fit going on in the background.
         """
         self._now = now
@@ -91,7 +95,7 @@ class TasteLearner:
                 fitted = await asyncio.shield(fitting)
             else:
                 with contextlib.suppress(TimeoutError):
-                    fitted = await asyncio.wait_for(asyncio.shield(fitting), COMMAND_WAIT_SECONDS)
+                    fitted = await asyncio.wait_for(asyncio.shield(fitting), self._command_wait)
         if fitted.model is None:
             return None
         return await asyncio.to_thread(TasteView, fitted.model, candidates)
@@ -145,7 +149,18 @@ class TasteLearner:
         return task
 
     async def _fit(self, channel: ChannelRef, now: datetime, generation: int) -> _Fitted:
-        model = await self._fit_from_store(channel, now)
+        """Fit the channel's model; a fit that fails leaves the ranking neutral (the
+        world's order) until the next one, with one log line, rather than stop a digest.
+        A database that cannot be read is the caller's to handle."""
+        try:
+            model = await self._fit_from_store(channel, now)
+        except StoreUnavailable:
+            raise
+        except Exception as error:
+            log.warning(
+                "taste_fit_failed", channel=channel.key, error=f"{type(error).__name__}: {error}"
+            )
+            model = None
         fitted = _Fitted(model, utc_date(now), generation)
         current = self._fitted.get(channel)
         if current is None or current.generation <= generation:

@@ -15,6 +15,7 @@ from bot.composer import DigestComposer
 from bot.delivery import Delivery
 from bot.metrics import Metrics
 from bot.models import ChannelRef, Command, Reply
+from bot.ranking.learner import TasteLearner
 from bot.refresh import Refresher
 from bot.service import PapersService
 from bot.store import Store, open_store, upgrade_database
@@ -94,7 +95,11 @@ async def build_harness(store: Store) -> Harness:
         at=NOW,
     )
     adapter = RecordingAdapter()
-    composer = DigestComposer(store)
+    # Commands wait for every refit here, so what a test sees never depends on the
+    # machine's speed; the bot itself answers after half a second at most.
+    composer = DigestComposer(
+        store, TasteLearner(store, half_life_days=60, command_wait_seconds=60)
+    )
     metrics = Metrics()
     delivery = Delivery(store, composer, {"console": adapter}, metrics=metrics, clock=clock)
     changes: list[int] = []

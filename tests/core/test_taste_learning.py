@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.composer import DigestComposer
-from bot.models import ChannelRef, ChannelSettings, Paper, Vote
+from bot.models import ChannelRef, ChannelSettings, Paper, ReplyKind, Vote
 from tests.core.conftest import GENERAL, NOW, TODAY, Harness
 from tests.fakes.papers import make_paper
 
@@ -135,3 +135,13 @@ async def test_taste_shows_what_was_learned(harness: Harness) -> None:
     assert before.text.startswith("Nothing learned here yet")
     assert after.lines[0].startswith("Learned from 9 votes")
     assert any("diffusion" in line for line in after.lines if line.startswith("Words that lift"))
+
+
+async def test_taste_still_answers_after_a_month_without_new_papers(harness: Harness) -> None:
+    await vote_for_diffusion(harness)
+    harness.clock.now = NOW + timedelta(days=60)
+
+    taste = await harness.run("taste")
+
+    assert taste.kind is ReplyKind.SETTINGS
+    assert taste.lines[0].startswith("Learned from")
