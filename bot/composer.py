@@ -48,8 +48,10 @@ class DigestComposer:
         self._windows: dict[int, tuple[datetime, CandidateWindow]] = {}
 
     def forget(self) -> None:
-        """Drop the candidates read so far: papers were just stored."""
+        """Drop the candidates read so far: papers were just stored (and on a new day the
+        taste models are fitted again ahead of the digests)."""
         self._windows.clear()
+        self.learner.papers_stored()
 
     async def candidates(self, settings: ChannelSettings, now: datetime) -> list[Paper]:
         """Papers recent enough to be picked for this channel (a day of slack on the window)."""

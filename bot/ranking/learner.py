@@ -7,7 +7,8 @@ afresh each day (yesterday's deliveries become today's ignored papers). After a 
 the first digest fits it from the stored votes: nothing learned is lost.
 
 A digest that is posted waits for the fresh model; a command answers at once with the
-model it has, while the fresh one is fitted in the background.
+model it has, while the fresh one is fitted in the background. The first fetch of a new
+day fits the day's shared vocabulary and the known channels' models ahead of the digests.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 
 import structlog
 
+from bot.clock import Clock, utc_now
 from bot.models import ChannelRef, Paper
 from bot.ranking.score import utc_date
 from bot.ranking.taste import TasteModel, TasteView, fit_taste, taste_examples
@@ -33,7 +35,7 @@ DEFAULT_HALF_LIFE_DAYS = 60.0
 """A vote this many days old counts half as much as one cast today."""
 POOL_DAYS = 30
 """How far back the pool of unseen papers reaches."""
-POOL_READ = 3000
+POOL_READ = 2000
 POOL_SAMPLE = 400
 """How many of the most upvoted recent papers are read (the day's vocabulary is fitted on
 them), and how many of them are sampled as unseen examples."""
@@ -62,17 +64,21 @@ class TasteLearner:
         half_life_days: float,
         refit_delay_seconds: float = REFIT_DELAY_SECONDS,
         command_wait_seconds: float = COMMAND_WAIT_SECONDS,
+        clock: Clock = utc_now,
     ) -> None:
         """`refit_delay_seconds` is the debounce after votes; `command_wait_seconds` how long
-        a command waits for a refit before answering with the model it has."""
+        a command waits for a refit before answering with the model it has; `clock` tells
+        a fetch on a new day (see `papers_stored`)."""
         self._store = store
+        self._clock = clock
         self._half_life = half_life_days
         self._delay = refit_delay_seconds
         self._command_wait = command_wait_seconds
         self._fitted: dict[ChannelRef, _Fitted] = {}
         self._generations: dict[tuple[str, str], int] = {}
         self._fitting: dict[ChannelRef, asyncio.Task[_Fitted]] = {}
-        self._fitting_generation: dict[ChannelRef, int] = {}
+        self._fitting_for: dict[ChannelRef, tuple[int, date]] = {}
+        self._scheduled: set[ChannelRef] = set()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._now: datetime | None = None
         self._corpus: tuple[date, PaperVectors, list[Paper]] | None = None
@@ -106,8 +112,27 @@ class TasteLearner:
         key = (platform, workspace)
         self._generations[key] = self._generations.get(key, 0) + 1
         for channel in list(self._fitted):
-            if (channel.platform, channel.workspace) == key:
+            if (channel.platform, channel.workspace) == key and channel not in self._scheduled:
+                self._scheduled.add(channel)
                 self._track(asyncio.create_task(self._refit_later(channel)))
+
+    def papers_stored(self) -> None:
+        """A fetch stored papers. On a new day, fit the day's vocabulary and every known
+        channel's model again now, in the background, so the day's digests need not wait
+        for them (a fetch runs every half hour, well before most digests)."""
+        now = self._clock()
+        if self._corpus is None or self._corpus[0] == utc_date(now):
+            return
+        self._now = now
+        self._track(asyncio.create_task(self._new_day(now)))
+
+    async def _new_day(self, now: datetime) -> None:
+        try:
+            await self._day_corpus(now)
+            for channel in list(self._fitted):
+                await asyncio.shield(self._fitting_task(channel, now))
+        except Exception as error:  # work ahead of time must not end the bot
+            log.warning("taste_new_day_failed", error=f"{type(error).__name__}: {error}")
 
     async def close(self) -> None:
         """Cancel the fits running or scheduled in the background."""
@@ -127,6 +152,7 @@ class TasteLearner:
 
     async def _refit_later(self, channel: ChannelRef) -> None:
         await asyncio.sleep(self._delay)
+        self._scheduled.discard(channel)
         now = self._now
         fitted = self._fitted.get(channel)
         if now is None or (fitted is not None and not self._stale(channel, fitted, now)):
@@ -137,14 +163,15 @@ class TasteLearner:
             log.warning("taste_refit_failed", channel=channel.key, error=repr(error))
 
     def _fitting_task(self, channel: ChannelRef, now: datetime) -> asyncio.Task[_Fitted]:
-        """The fit of this channel's model under way, or a new one for the current votes."""
+        """The fit of this channel's model under way for the current votes and day, or a
+        new one."""
         running = self._fitting.get(channel)
-        generation = self._generation(channel)
-        if running is not None and self._fitting_generation.get(channel) == generation:
+        wanted = (self._generation(channel), utc_date(now))
+        if running is not None and not running.done() and self._fitting_for.get(channel) == wanted:
             return running
-        task = asyncio.create_task(self._fit(channel, now, generation))
+        task = asyncio.create_task(self._fit(channel, now, wanted[0]))
         self._fitting[channel] = task
-        self._fitting_generation[channel] = generation
+        self._fitting_for[channel] = wanted
         self._track(task)
         return task
 

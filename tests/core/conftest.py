@@ -47,6 +47,7 @@ class Harness:
 
     store: Store
     clock: Clock
+    composer: DigestComposer
     adapter: RecordingAdapter
     delivery: Delivery
     service: PapersService
@@ -98,7 +99,7 @@ async def build_harness(store: Store) -> Harness:
     # Commands wait for every refit here, so what a test sees never depends on the
     # machine's speed; the bot itself answers after half a second at most.
     composer = DigestComposer(
-        store, TasteLearner(store, half_life_days=60, command_wait_seconds=60)
+        store, TasteLearner(store, half_life_days=60, command_wait_seconds=60, clock=clock)
     )
     metrics = Metrics()
     delivery = Delivery(store, composer, {"console": adapter}, metrics=metrics, clock=clock)
@@ -124,4 +125,4 @@ async def build_harness(store: Store) -> Harness:
         on_votes_changed=composer.learner.votes_changed,
         clock=clock,
     )
-    return Harness(store, clock, adapter, delivery, service, changes)
+    return Harness(store, clock, composer, adapter, delivery, service, changes)

@@ -6,9 +6,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import structlog
+
 from bot.composer import DigestComposer
-from bot.models import ChannelRef, ChannelSettings, Paper, ReplyKind, Vote
+from bot.metrics import Metrics
+from bot.models import ChannelRef, ChannelSettings, FetchReport, Paper, ReplyKind, Vote
+from bot.refresh import Refresher
 from tests.core.conftest import GENERAL, NOW, TODAY, Harness
+from tests.fakes import eventually
 from tests.fakes.papers import make_paper
 
 ELSEWHERE = ChannelRef("console", "other-team", "general")
@@ -145,3 +150,32 @@ async def test_taste_still_answers_after_a_month_without_new_papers(harness: Har
 
     assert taste.kind is ReplyKind.SETTINGS
     assert taste.lines[0].startswith("Learned from")
+
+
+async def test_the_first_fetch_of_a_new_day_fits_the_models_ahead_of_the_digests(
+    harness: Harness,
+) -> None:
+    await vote_for_diffusion(harness)
+    await picks(harness)
+    refresher = Refresher(
+        harness.store, [], metrics=Metrics(), clock=harness.clock, on_stored=harness.composer.forget
+    )
+    harness.clock.now = NOW + timedelta(days=1)
+
+    with structlog.testing.capture_logs() as logs:
+        await refresher.store_report("hf", FetchReport(papers=tuple(DAY_TWO)))
+        await eventually(lambda: any(entry["event"] == "taste_fitted" for entry in logs))
+
+    events = [entry["event"] for entry in logs]
+    assert events.index("taste_vocabulary_fitted") < events.index("taste_fitted")
+
+
+async def test_a_new_day_without_votes_refits_the_model(harness: Harness) -> None:
+    await vote_for_diffusion(harness)
+    await picks(harness)
+    harness.clock.now = NOW + timedelta(days=1)
+
+    with structlog.testing.capture_logs() as logs:
+        await picks(harness)
+
+    assert [entry["event"] for entry in logs].count("taste_fitted") == 1

@@ -50,6 +50,9 @@ async def test_a_discord_server_gets_the_digest_and_its_votes_count(
     try:
         async with asyncio.timeout(30):
             await eventually(lambda: discord_server.calls_to("PUT", ".*/commands"), seconds=20)
+            # The commands are registered before the gateway connects: an interaction sent
+            # before the bot has identified would reach nobody.
+            await eventually(lambda: discord_server.identifies, seconds=20)
             await discord_server.dispatch("INTERACTION_CREATE", slash("digest", "now"))
             header = (await discord_server.wait_for_calls("POST", MESSAGES))[0]
             await eventually(lambda: len(thread_items(discord_server)) >= 5, seconds=20)
@@ -57,7 +60,7 @@ async def test_a_discord_server_gets_the_digest_and_its_votes_count(
             await discord_server.dispatch(
                 "MESSAGE_REACTION_ADD", reaction("🔥", item["id"], channel_id=item["channel_id"])
             )
-            await asyncio.sleep(1)
+            await eventually(lambda: _fire_counted(bot_env), seconds=20)
     finally:
         code, _, err = await stop(process)
 
@@ -69,3 +72,13 @@ async def test_a_discord_server_gets_the_digest_and_its_votes_count(
     tallies = await store.vote_tallies("discord", str(GUILD_ID))
     await store.close()
     assert [tally.weight for tally in tallies.values()] == [2], err[-3000:]
+
+
+async def _fire_counted(bot_env: BotEnv) -> bool:
+    """Whether the running bot has stored the 🔥 (read over a connection of the test's own)."""
+    store = await open_store(bot_env.database_url)
+    try:
+        tallies = await store.vote_tallies("discord", str(GUILD_ID))
+    finally:
+        await store.close()
+    return [tally.weight for tally in tallies.values()] == [2]
