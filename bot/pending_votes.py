@@ -129,7 +129,7 @@ class PendingVotes:
             self._read_back(content)
             self._rewrite()
         except OSError as error:
-            self._close()
+            self.close()
             log.warning("vote_spool_unusable", path=str(path), error=str(error))
         if self._lines:
             log.info("held_votes_found", votes=len(self._lines), path=str(path))
@@ -199,12 +199,9 @@ class PendingVotes:
             log.warning("vote_spool_write_failed", path=str(self.path), error=str(error))
             self._spool_warned = True
 
-    def _close(self) -> None:
+    def close(self) -> None:
+        """Close the spool file; held votes stay in it for the next start."""
         if self._fd is not None:
             with contextlib.suppress(OSError):
                 os.close(self._fd)
             self._fd = None
-
-    def close(self) -> None:
-        """Close the spool file; held votes stay in it for the next start."""
-        self._close()
