@@ -24,6 +24,7 @@ from bot.models import (
     Reply,
     ReplyKind,
     Vote,
+    VoteOutcome,
 )
 
 MakeItem = Callable[..., DigestItem]
@@ -33,9 +34,12 @@ MODE_LINE = "papers-bot: console mode (no Slack or Discord token set)."
 class FakeCore:
     """Records what the adapter hands to the core and answers with canned values."""
 
-    def __init__(self, reply: Reply | None = None, *, counted: bool = True) -> None:
+    def __init__(
+        self, reply: Reply | None = None, *, counted: bool = True, held: bool = False
+    ) -> None:
         self.reply = reply or Reply(ReplyKind.TEXT, "Done.")
         self.counted = counted
+        self.held = held
         self.fail_commands = False
         self.fail_votes = False
         self.commands: list[Command] = []
@@ -47,11 +51,13 @@ class FakeCore:
             raise RuntimeError("database is locked")
         return self.reply
 
-    async def record_vote(self, vote: Vote) -> bool:
+    async def record_vote(self, vote: Vote) -> VoteOutcome:
         self.votes.append(vote)
         if self.fail_votes:
             raise RuntimeError("database is locked")
-        return self.counted
+        if self.held:
+            return VoteOutcome.HELD
+        return VoteOutcome.RECORDED if self.counted else VoteOutcome.UNCHANGED
 
 
 def make_adapter(
@@ -148,6 +154,16 @@ async def test_a_vote_the_core_ignores_is_reported_as_changing_nothing(digest: D
     await serve(adapter, FakeCore(counted=False))
 
     assert "Your +1 on item 1 changed nothing; it may be counted already." in console.export_text()
+
+
+async def test_a_vote_the_database_cannot_take_yet_is_said_to_be_kept(digest: Digest) -> None:
+    adapter, console = make_adapter(digest, "+1 1\n")
+    await post_digest(adapter, digest)
+
+    await serve(adapter, FakeCore(held=True))
+
+    shown = " ".join(console.export_text().split())
+    assert "The bot can't save votes right now; your +1 on item 1 is kept" in shown
 
 
 async def test_a_vote_before_any_digest_sends_nothing_and_says_so(digest: Digest) -> None:
