@@ -39,8 +39,6 @@ POOL_READ = 2000
 POOL_SAMPLE = 400
 """How many of the most upvoted recent papers are read (the day's vocabulary is fitted on
 them), and how many of them are sampled as unseen examples."""
-EMPTY_PAPER = Paper(id="empty", title="papers", abstract="")
-"""The corpus of a store with no recent papers: a vocabulary needs one document."""
 REFIT_DELAY_SECONDS = 2.0
 """Votes arriving within this long of each other are learned in one refit."""
 COMMAND_WAIT_SECONDS = 0.5
@@ -203,7 +201,7 @@ class TasteLearner:
             if self._corpus is None or self._corpus[0] != day:
                 since = now - timedelta(days=POOL_DAYS)
                 recent = await self._store.recent_papers(since, limit=POOL_READ)
-                vectors = await asyncio.to_thread(PaperVectors, recent or [EMPTY_PAPER])
+                vectors = await asyncio.to_thread(PaperVectors, recent)
                 self._corpus = (day, vectors, recent)
                 log.info("taste_vocabulary_fitted", papers=len(recent), words=vectors.word_count)
             return self._corpus[1], self._corpus[2]

@@ -28,6 +28,8 @@ META_BUCKETS = 1 << 18
 MAX_AUTHORS = 12
 PEOPLE_PREFIXES = ("author:", "org:")
 NO_TOKENS = "none:"
+PLACEHOLDER = Paper(id="placeholder", title="papers", abstract="")
+"""The corpus when there is none (no recent papers): a vocabulary needs one document."""
 
 
 def paper_text(paper: Paper) -> str:
@@ -66,7 +68,7 @@ class PaperVectors:
     """A vocabulary fitted on a corpus, and the rows of every paper turned into vectors."""
 
     def __init__(self, corpus: Sequence[Paper]) -> None:
-        """Fit the vocabulary on `corpus` (at least one paper) and keep its rows.
+        """Fit the vocabulary on `corpus` (a placeholder when it is empty) and keep its rows.
 
         scikit-learn is imported here, on first use, so the command line does not pay for it.
         """
@@ -78,7 +80,7 @@ class PaperVectors:
         self._meta = HashingVectorizer(
             analyzer=_identity, n_features=META_BUCKETS, alternate_sign=False, dtype=np.float32
         )
-        unique = list({paper.id: paper for paper in corpus}.values())
+        unique = list({paper.id: paper for paper in corpus}.values()) or [PLACEHOLDER]
         text = self._words.fit_transform([paper_text(paper) for paper in unique])
         self._word_names = list(self._words.get_feature_names_out())
         self.word_count = len(self._word_names)
