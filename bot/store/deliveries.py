@@ -1,0 +1,209 @@
+"""Deliveries: each channel's digest slots, the papers delivered to it, the messages posted.
+
+A slot and a posted message are each claimed by inserting a row under a unique constraint,
+so a retry or a second replica that loses the claim does nothing.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Row, select, update
+
+from bot.models import ChannelRef, MessageRole, PostedMessage
+from bot.store import search
+from bot.store.connection import StoreBase
+from bot.store.tables import delivered_papers, deliveries, posted_messages
+from bot.store.values import utc
+
+
+class SlotStatus(enum.StrEnum):
+    """Where a channel's digest slot stands; compares equal to its plain string."""
+
+    CLAIMED = "claimed"
+    PLANNED = "planned"
+    POSTED = "posted"
+    EMPTY = "empty"
+    FAILED = "failed"
+
+
+UNFINISHED = (SlotStatus.CLAIMED, SlotStatus.PLANNED)
+FINISHED = frozenset({SlotStatus.POSTED, SlotStatus.EMPTY, SlotStatus.FAILED})
+
+
+@dataclass(frozen=True, slots=True)
+class SlotRecord:
+    """One channel's delivery for one slot: who claimed it when, and what was planned."""
+
+    channel: ChannelRef
+    slot: str
+    status: SlotStatus
+    digest_id: str | None
+    paper_ids: tuple[str, ...]
+    claimed_at: datetime
+
+
+def _ref_from_key(key: str) -> ChannelRef:
+    platform, workspace, channel = key.split(":", 2)
+    return ChannelRef(platform, workspace, channel)
+
+
+def _slot_from_row(row: Row[Any]) -> SlotRecord:
+    return SlotRecord(
+        channel=_ref_from_key(row.channel_key),
+        slot=row.slot,
+        status=SlotStatus(row.status),
+        digest_id=row.digest_id,
+        paper_ids=tuple(row.paper_ids),
+        claimed_at=row.claimed_at,
+    )
+
+
+def _post_from_row(row: Row[Any]) -> PostedMessage:
+    return PostedMessage(
+        channel=_ref_from_key(row.channel_key),
+        message_id=row.message_id,
+        digest_id=row.digest_id,
+        role=MessageRole(row.role),
+        paper_id=row.paper_id,
+        item_papers=tuple(row.item_papers),
+    )
+
+
+class DeliveriesMixin(StoreBase):
+    """The outbox's records: claiming and finishing slots, and the messages that went out."""
+
+    async def claim_slot(self, ref: ChannelRef, slot: str, *, at: datetime) -> bool:
+        """Claim a channel's slot for this process; False when someone already has."""
+        statement = search.insert_ignore(deliveries, self._dialect).values(
+            channel_key=ref.key,
+            slot=slot,
+            status=SlotStatus.CLAIMED.value,
+            paper_ids=[],
+            claimed_at=utc(at),
+        )
+        async with self._write() as connection:
+            result = await connection.execute(statement)
+        return result.rowcount == 1
+
+    async def plan_slot(
+        self, ref: ChannelRef, slot: str, *, digest_id: str, paper_ids: Sequence[str]
+    ) -> None:
+        """Record the digest chosen for a claimed slot and mark its papers delivered to `ref`.
+
+        Raises LookupError when the slot is not claimed or is already finished.
+        """
+        async with self._write() as connection:
+            result = await connection.execute(
+                update(deliveries)
+                .where(
+                    deliveries.c.channel_key == ref.key,
+                    deliveries.c.slot == slot,
+                    deliveries.c.status.in_([status.value for status in UNFINISHED]),
+                )
+                .values(
+                    status=SlotStatus.PLANNED.value, digest_id=digest_id, paper_ids=list(paper_ids)
+                )
+            )
+            if result.rowcount != 1:
+                raise LookupError(f"slot {slot} of {ref.key} is not claimed or already finished")
+            if paper_ids:
+                await connection.execute(
+                    search.insert_ignore(delivered_papers, self._dialect),
+                    [
+                        {"channel_key": ref.key, "paper_id": paper_id, "slot": slot}
+                        for paper_id in dict.fromkeys(paper_ids)
+                    ],
+                )
+
+    async def finish_slot(self, ref: ChannelRef, slot: str, status: str) -> None:
+        """Close a slot as "posted", "empty" or "failed"; LookupError if never claimed."""
+        final = SlotStatus(status)
+        if final not in FINISHED:
+            raise ValueError(f"{status!r} is not a final slot status; use posted, empty or failed")
+        async with self._write() as connection:
+            result = await connection.execute(
+                update(deliveries)
+                .where(deliveries.c.channel_key == ref.key, deliveries.c.slot == slot)
+                .values(status=final.value, finished_at=datetime.now(UTC))
+            )
+            if result.rowcount != 1:
+                raise LookupError(f"slot {slot} of {ref.key} was never claimed")
+
+    async def slot_status(self, ref: ChannelRef, slot: str) -> SlotRecord | None:
+        """The delivery record of one channel's slot, or None when nobody claimed it."""
+        statement = select(deliveries).where(
+            deliveries.c.channel_key == ref.key, deliveries.c.slot == slot
+        )
+        async with self._read() as connection:
+            row = (await connection.execute(statement)).first()
+        return None if row is None else _slot_from_row(row)
+
+    async def unfinished_slots(self) -> list[SlotRecord]:
+        """Slots claimed or planned but not finished (a crash or restart), oldest first."""
+        statement = (
+            select(deliveries)
+            .where(deliveries.c.status.in_([status.value for status in UNFINISHED]))
+            .order_by(deliveries.c.claimed_at, deliveries.c.channel_key, deliveries.c.slot)
+        )
+        async with self._read() as connection:
+            return [_slot_from_row(row) for row in await connection.execute(statement)]
+
+    async def delivered_on(self, ref: ChannelRef) -> dict[str, date]:
+        """Every paper ever planned into a digest for this channel, with its slot's date."""
+        statement = select(delivered_papers.c.paper_id, delivered_papers.c.slot).where(
+            delivered_papers.c.channel_key == ref.key
+        )
+        async with self._read() as connection:
+            return {
+                paper_id: date.fromisoformat(slot)
+                for paper_id, slot in await connection.execute(statement)
+            }
+
+    async def delivered_paper_ids(self, ref: ChannelRef) -> set[str]:
+        """Every paper id ever planned into a digest for this channel."""
+        statement = select(delivered_papers.c.paper_id).where(
+            delivered_papers.c.channel_key == ref.key
+        )
+        async with self._read() as connection:
+            return set((await connection.execute(statement)).scalars())
+
+    # posted messages ----------------------------------------------------------------
+
+    async def record_post(self, message: PostedMessage, *, key: str) -> bool:
+        """Remember a posted message; False when `key` or the platform message is known."""
+        statement = search.insert_ignore(posted_messages, self._dialect).values(
+            key=key,
+            platform=message.channel.platform,
+            channel_key=message.channel.key,
+            message_id=message.message_id,
+            digest_id=message.digest_id,
+            role=message.role.value,
+            paper_id=message.paper_id,
+            item_papers=list(message.item_papers),
+        )
+        async with self._write() as connection:
+            result = await connection.execute(statement)
+        return result.rowcount == 1
+
+    async def posted_by_key(self, key: str) -> PostedMessage | None:
+        """The message posted under an outbox key, or None: has this one gone out yet?"""
+        statement = select(posted_messages).where(posted_messages.c.key == key)
+        async with self._read() as connection:
+            row = (await connection.execute(statement)).first()
+        return None if row is None else _post_from_row(row)
+
+    async def find_post(self, ref: ChannelRef, message_id: str) -> PostedMessage | None:
+        """The bot's message with this platform id in this channel, or None (not ours)."""
+        statement = select(posted_messages).where(
+            posted_messages.c.platform == ref.platform,
+            posted_messages.c.channel_key == ref.key,
+            posted_messages.c.message_id == message_id,
+        )
+        async with self._read() as connection:
+            row = (await connection.execute(statement)).first()
+        return None if row is None else _post_from_row(row)
