@@ -29,6 +29,7 @@ from bot.models import ChannelRef
 from bot.pending_votes import PendingVotes
 from bot.ports import ChatAdapter, PaperSource, WebhookAdapter
 from bot.ranking.learner import TasteLearner
+from bot.recap.delivery import RecapDelivery
 from bot.refresh import Refresher
 from bot.scheduler import Scheduler
 from bot.service import PapersService
@@ -148,16 +149,23 @@ class Bot:
         self.adapters = adapters
         self.pending_votes = PendingVotes(core.settings.pending_votes_path)
         self._health_problem: str | None = None
+        by_platform = {adapter.platform: adapter for adapter in adapters}
         self.delivery = Delivery(
             core.store,
             core.composer,
-            {adapter.platform: adapter for adapter in adapters},
+            by_platform,
             metrics=core.metrics,
+            resume_within=_hours(core.settings.missed_slot_grace_hours),
+        )
+        self.recaps = RecapDelivery(
+            core.store,
+            by_platform,
             resume_within=_hours(core.settings.missed_slot_grace_hours),
         )
         self.scheduler = Scheduler(
             subscriptions=core.store.subscribed_channels,
             deliver=self.delivery.deliver,
+            deliver_recap=self.recaps.deliver,
             fetch=self._fetch,
             fetch_interval_minutes=core.settings.fetch_interval_minutes,
             missed_grace=_hours(core.settings.missed_slot_grace_hours),
@@ -209,11 +217,16 @@ class Bot:
         return HealthReport(database_ok=True, last_fetch_at=last_fetch, detail="")
 
     async def _fetch(self) -> None:
-        """The interval job: refresh the papers, then finish any digest a failed post left
-        half-done (the outbox skips what already went out)."""
+        """The interval job: refresh the papers, then finish any digest or recap a failed post
+        left half-done (the outbox skips what already went out)."""
         summary = await self.core.refresher.refresh()
         log.info("fetch_done", **summary.as_dict())
+        await self._resume_unfinished()
+
+    async def _resume_unfinished(self) -> None:
+        """Finish the digests and recaps left half-done."""
         await self.delivery.resume_unfinished()
+        await self.recaps.resume_unfinished()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Serve until `stop` is set or an interactive console quits, then shut down in order:
@@ -245,9 +258,9 @@ class Bot:
             log.info("bot_stopped")
 
     async def _resume(self) -> None:
-        """Finish digests a crash left half-posted, once the adapters are connecting."""
+        """Finish digests and recaps a crash left half-posted, once the adapters connect."""
         try:
-            await self.delivery.resume_unfinished()
+            await self._resume_unfinished()
         except Exception:  # a platform still connecting must not end the bot
             log.exception("resume_failed")
 

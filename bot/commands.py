@@ -22,16 +22,20 @@ from bot.models import (
     ChannelSettings,
     Command,
     DigestItem,
+    Follow,
+    FollowKind,
     Paper,
     Reply,
     ReplyKind,
     VoteTally,
 )
+from bot.names import name_words
 from bot.ports import PaperSource
 from bot.ranking import explain_in_words, matched_words, score
+from bot.ranking.follows import NameMatch, find_follow, match_name
 from bot.ranking.taste import Leaning
 from bot.refresh import Refresher
-from bot.schedule_words import describe_schedule
+from bot.schedule_words import describe_recap, describe_schedule
 from bot.sources import UpstreamError
 from bot.store import Store
 
@@ -119,6 +123,12 @@ class Commands:
                 return await self._why(settings, action)
             case grammar.ShowTaste():
                 return await self._taste(settings)
+            case grammar.FollowName(follow=True):
+                return await self._follow(settings.channel, action)
+            case grammar.FollowName(follow=False):
+                return await self._unfollow(settings.channel, action)
+            case grammar.ListFollows():
+                return text_reply(following_sentence(settings.follows))
             case grammar.DigestNow():
                 return await self._digest_now(settings)
             case _:
@@ -311,6 +321,47 @@ class Commands:
             lines=taste_lines(view.model.leaning(), view.votes),
         )
 
+    async def _follow(self, channel: ChannelRef, action: grammar.FollowName) -> Reply:
+        """Follow a name, completed from the stored names when they know it ("Y. LeCun" is
+        stored as "Yann LeCun"); an unknown name is followed as typed, with what it may mean."""
+        found = match_name(
+            action.kind, action.name, await self._store.known_names(action.kind, action.name)
+        )
+        one_word = len(name_words(action.name)) == 1
+        if found.known is None and action.kind is FollowKind.AUTHOR and one_word:
+            return error_reply(_surname_only(action.name, found.suggestions))
+        follow = Follow(action.kind, found.known or action.name)
+
+        def add(settings: ChannelSettings) -> ChannelSettings:
+            if find_follow(settings.follows, follow) or len(settings.follows) >= MAX_FOLLOWS:
+                return settings
+            return replace(settings, follows=(*settings.follows, follow))
+
+        before, after = await self._store.update_channel(channel, add)
+        existing = find_follow(before.follows, follow)
+        if existing is not None:
+            return text_reply(f"This channel already follows {existing.name}.")
+        if after.follows == before.follows:
+            return error_reply(
+                f"This channel follows {MAX_FOLLOWS} names already; /papers unfollow one first."
+            )
+        return text_reply(followed_sentence(follow, found))
+
+    async def _unfollow(self, channel: ChannelRef, action: grammar.FollowName) -> Reply:
+        wanted = Follow(action.kind, action.name)
+
+        def remove(settings: ChannelSettings) -> ChannelSettings:
+            found = find_follow(settings.follows, wanted)
+            return replace(settings, follows=tuple(f for f in settings.follows if f != found))
+
+        before, _ = await self._store.update_channel(channel, remove)
+        removed = find_follow(before.follows, wanted)
+        if removed is None:
+            return error_reply(
+                f"This channel does not follow {action.name}; /papers following lists who it does."
+            )
+        return text_reply(f"Stopped following {removed.name}.")
+
     async def _digest_now(self, settings: ChannelSettings) -> Reply:
         outcome = await self._delivery.deliver(
             settings.channel, local_date(settings, self._clock())
@@ -321,6 +372,8 @@ class Commands:
         """Apply one setting change atomically; the answer describes what is stored after it."""
         change, said = settings_change(action)
         _, after = await self._store.update_channel(channel, change)
+        if isinstance(action, grammar.SetRecap):
+            await self._schedule_changed()
         return text_reply(said(after))
 
     def _item(
@@ -334,7 +387,13 @@ class Commands:
     ) -> DigestItem:
         explanation = score(paper, settings, now=self._clock())
         return replace(
-            digest_item(paper, rank=rank, explanation=explanation, team_votes=team_votes),
+            digest_item(
+                paper,
+                rank=rank,
+                explanation=explanation,
+                team_votes=team_votes,
+                follows=settings.follows,
+            ),
             note=note,
         )
 
@@ -380,6 +439,13 @@ def settings_change(
                 lambda settings: replace(settings, layout=layout),
                 lambda after: f"Papers will be posted {LAYOUT_WORDS[after.layout]}.",
             )
+        case grammar.SetRecap(day=day, at=at):
+            return (
+                lambda settings: replace(
+                    settings, recap_day=day, recap_at=at if at is not None else settings.recap_at
+                ),
+                lambda after: f"Weekly recap: {describe_recap(after)}.",
+            )
         case grammar.ChangeWords(list_name=name, add=add, words=words):
             return (
                 lambda settings: _change_words(settings, name, add, words),
@@ -406,6 +472,52 @@ def _change_words(
 
 def _words(settings: ChannelSettings, name: str) -> str:
     return ", ".join(getattr(settings, name)) or "none"
+
+
+MAX_FOLLOWS = 50
+FOLLOW_KIND_WORDS = {FollowKind.AUTHOR: "authors", FollowKind.ORG: "organizations"}
+
+
+def followed_sentence(follow: Follow, found: NameMatch) -> str:
+    """The answer to a follow: what was followed and, for a name no stored paper has, what
+    it may have been meant as."""
+    whose = "their papers" if follow.kind is FollowKind.AUTHOR else "its papers"
+    if found.known is not None and not found.suggestions:
+        return f"Following {follow.name}: {whose} rank higher here and are marked ⭐."
+    if found.known is not None:
+        return (
+            f"Following {follow.name}, which fits {_or_list(found.suggestions)}; "
+            f"{whose} rank higher here and are marked ⭐."
+        )
+    guess = f"; did you mean {_or_list(found.suggestions)}?" if found.suggestions else "."
+    return (
+        f"Following {follow.name}, though no stored paper has that name yet, so nothing is "
+        f"marked until one arrives{guess}"
+    )
+
+
+def _surname_only(name: str, suggestions: Sequence[str]) -> str:
+    """The refusal for a one-word author name, naming the people it could be."""
+    if suggestions:
+        return f"Give a first name or initial too: do you mean {_or_list(suggestions)}?"
+    return f'Give a first name or initial too, e.g. /papers follow author "Y. {name}".'
+
+
+def _or_list(names: Sequence[str]) -> str:
+    """a, a or b, a, b or c."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+def following_sentence(follows: Sequence[Follow]) -> str:
+    """Who the channel follows, authors then organizations, in the order they were followed."""
+    if not follows:
+        return 'This channel follows no one yet; e.g. /papers follow author "Yann LeCun".'
+    groups = [
+        f"{FOLLOW_KIND_WORDS[kind]} {', '.join(f.name for f in follows if f.kind is kind)}"
+        for kind in FollowKind
+        if any(f.kind is kind for f in follows)
+    ]
+    return f"This channel follows {'; '.join(groups)}."
 
 
 def team_note(tally: VoteTally) -> str:
@@ -468,7 +580,9 @@ def settings_reply(settings: ChannelSettings) -> Reply:
         f"up to {settings.max_age_days} days old",
         f"Topics: {', '.join(settings.topics) or 'none'}",
         f"Excluded: {', '.join(settings.excludes) or 'none'}",
+        f"Following: {', '.join(f.name for f in settings.follows) or 'no one'}",
         f"Layout: {LAYOUT_WORDS[settings.layout]}",
+        f"Weekly recap: {describe_recap(settings)}",
         status,
     )
     return Reply(ReplyKind.SETTINGS, "Settings for this channel", lines=lines)

@@ -135,6 +135,7 @@ class DigestComposer:
                     ),
                     momentum=gain,
                     team_votes=tally.weight if tally else 0,
+                    follows=settings.follows,
                 )
             )
         return Digest(

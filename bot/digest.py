@@ -18,6 +18,7 @@ from bot.models import (
     ChannelSettings,
     Digest,
     DigestItem,
+    Follow,
     Paper,
     PaperLinks,
     ScoreExplanation,
@@ -123,6 +124,7 @@ def compose_digest(
             explanation=explanation,
             momentum=momentum.get(paper.id, 0),
             team_votes=tally.weight if tally is not None else 0,
+            follows=settings.follows,
         )
         items.append(item)
     return Digest(
@@ -142,8 +144,12 @@ def digest_item(
     explanation: ScoreExplanation,
     momentum: int = 0,
     team_votes: int = 0,
+    follows: Sequence[Follow] = (),
 ) -> DigestItem:
-    """One paper as every renderer shows it: words chosen, numbers attached, no markup."""
+    """One paper as every renderer shows it: words chosen, numbers attached, no markup.
+
+    `follows` are the channel's: the item names those the paper is by.
+    """
     authors = [name for name in (_one_line(author) for author in paper.authors) if name]
     return DigestItem(
         rank=rank,
@@ -159,6 +165,7 @@ def digest_item(
         thumbnail=paper.thumbnail or None,
         organization=_one_line(paper.organization or "") or None,
         climbing=momentum >= ranking.CLIMBING_MIN_GAIN,
+        followed=tuple(_one_line(name) for name in ranking.followed_in(paper, follows)),
         team_votes=team_votes,
         explanation=explanation,
     )

@@ -20,7 +20,8 @@ from datetime import time
 from typing import Literal, NamedTuple, TypeAlias
 
 from bot.ids import BadPaperId, normalize_paper_id
-from bot.models import WEEKDAYS, Layout
+from bot.models import WEEKDAYS, FollowKind, Layout
+from bot.names import name_words
 
 MAX_INPUT_LENGTH = 500
 MAX_QUERY_LENGTH = 200
@@ -30,6 +31,7 @@ MAX_RANK = 10
 SIZE_RANGE = (1, 10)
 MIN_UPVOTES_RANGE = (0, 100_000)
 MAX_AGE_RANGE = (1, 14)
+MAX_NAME_LENGTH = 100
 
 Period = Literal["day", "week", "month"]
 WordList = Literal["topics", "excludes"]
@@ -49,9 +51,20 @@ SUBCOMMANDS = (
     "topics",
     "exclude",
     "taste",
+    "follow",
+    "unfollow",
+    "following",
     "digest",
 )
-SETTINGS_NAMES = ("size", "min-upvotes", "max-age", "layout")
+SETTINGS_NAMES = ("size", "min-upvotes", "max-age", "layout", "recap")
+FOLLOW_KINDS = {
+    "author": FollowKind.AUTHOR,
+    "authors": FollowKind.AUTHOR,
+    "org": FollowKind.ORG,
+    "orgs": FollowKind.ORG,
+    "organization": FollowKind.ORG,
+    "organisation": FollowKind.ORG,
+}
 
 
 class UsageError(ValueError):
@@ -139,6 +152,14 @@ class SetLayout:
 
 
 @dataclass(frozen=True, slots=True)
+class SetRecap:
+    """Set the weekly recap's day (0=Mon) and local time, or turn it off (both None)."""
+
+    day: int | None
+    at: time | None
+
+
+@dataclass(frozen=True, slots=True)
 class ListWords:
     """Show the channel's followed topics or excluded words."""
 
@@ -175,6 +196,20 @@ class ShowTaste:
 
 
 @dataclass(frozen=True, slots=True)
+class FollowName:
+    """Follow an author or an organization (`follow`), or stop following one (`unfollow`)."""
+
+    kind: FollowKind
+    name: str
+    follow: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class ListFollows:
+    """Show the authors and organizations the channel follows."""
+
+
+@dataclass(frozen=True, slots=True)
 class DigestNow:
     """Post today's digest in the channel now."""
 
@@ -192,11 +227,14 @@ Action: TypeAlias = (
     | SetMinUpvotes
     | SetMaxAge
     | SetLayout
+    | SetRecap
     | ListWords
     | ChangeWords
     | ClearWords
     | Why
     | ShowTaste
+    | FollowName
+    | ListFollows
     | DigestNow
 )
 
@@ -207,8 +245,10 @@ _CHANGES = (
     SetMinUpvotes,
     SetMaxAge,
     SetLayout,
+    SetRecap,
     ChangeWords,
     ClearWords,
+    FollowName,
     DigestNow,
 )
 
@@ -317,6 +357,11 @@ HELP: tuple[HelpEntry, ...] = (
         "Post each paper in the digest's thread or straight in the channel.",
     ),
     HelpEntry(
+        "/papers set recap <day> <HH:MM>|off",
+        "/papers set recap fri 16:00",
+        "When to post the week's most-voted papers with a chart, or off.",
+    ),
+    HelpEntry(
         "/papers topics [list|add|remove|clear] [words]",
         "/papers topics add diffusion, reinforcement learning",
         "Follow topics so matching papers rank higher; commas separate phrases.",
@@ -330,6 +375,21 @@ HELP: tuple[HelpEntry, ...] = (
         "/papers taste",
         "/papers taste",
         "Show what the bot has learned from your team's votes here.",
+    ),
+    HelpEntry(
+        "/papers follow author|org <name>",
+        '/papers follow author "Yann LeCun"',
+        "Rank papers by this author or Hugging Face organization higher and mark them.",
+    ),
+    HelpEntry(
+        "/papers unfollow author|org <name>",
+        "/papers unfollow org NVIDIA",
+        "Stop following an author or organization.",
+    ),
+    HelpEntry(
+        "/papers following",
+        "/papers following",
+        "Show the authors and organizations this channel follows.",
     ),
     HelpEntry(
         "/papers digest now",
@@ -640,13 +700,14 @@ def _parse_settings(rest: str) -> ShowSettings:
     return ShowSettings()
 
 
-def _parse_set(rest: str) -> SetSize | SetMinUpvotes | SetMaxAge | SetLayout:
-    """`set size <1-10>`, `set min-upvotes <0-100000>`, `set max-age <1-14>`, `set layout ...`."""
+def _parse_set(rest: str) -> SetSize | SetMinUpvotes | SetMaxAge | SetLayout | SetRecap:
+    """`set size <1-10>`, `set min-upvotes <0-100000>`, `set max-age <1-14>`,
+    `set layout thread|channel`, `set recap <day> <HH:MM>|off`."""
     name, value = _next_word(rest)
     name = name.replace("_", "-")
     if not name:
         raise UsageError(
-            "Say what to set: size, min-upvotes, max-age or layout, e.g. /papers set size 5."
+            "Say what to set: size, min-upvotes, max-age, layout or recap, e.g. /papers set size 5."
         )
     if name not in SETTINGS_NAMES:
         guess = _closest(name, SETTINGS_NAMES)
@@ -654,7 +715,7 @@ def _parse_set(rest: str) -> SetSize | SetMinUpvotes | SetMaxAge | SetLayout:
             raise UsageError(f"There's no setting called {_shown(name)}; did you mean {guess}?")
         raise UsageError(
             f"There's no setting called {_shown(name)}; "
-            "use size, min-upvotes, max-age or layout, e.g. /papers set size 5."
+            "use size, min-upvotes, max-age, layout or recap, e.g. /papers set size 5."
         )
     if name == "size":
         size = _number_in_range(value, SIZE_RANGE)
@@ -678,10 +739,28 @@ def _parse_set(rest: str) -> SetSize | SetMinUpvotes | SetMaxAge | SetLayout:
                 "Max-age must be a number of days from 1 to 14, e.g. /papers set max-age 3."
             )
         return SetMaxAge(age)
+    if name == "recap":
+        return _recap(value)
     layout = value.lower()
     if layout not in (Layout.THREAD, Layout.CHANNEL):
         raise UsageError("Layout must be thread or channel, e.g. /papers set layout channel.")
     return SetLayout(Layout(layout))
+
+
+_RECAP_EXAMPLE = "e.g. /papers set recap fri 16:00, or /papers set recap off"
+
+
+def _recap(value: str) -> SetRecap:
+    """`<day> <HH:MM>` in either order, or `off`."""
+    words = value.lower().split()
+    if words == ["off"]:
+        return SetRecap(None, None)
+    if len(words) != 2:
+        raise UsageError(f"Give one day and a time, {_RECAP_EXAMPLE}.")
+    day_word, time_word = words if words[0][0] not in _DIGITS else words[::-1]
+    if day_word not in _DAY_NAMES:
+        raise UsageError(f"The recap goes out on one day of the week, {_RECAP_EXAMPLE}.")
+    return SetRecap(_DAY_NAMES[day_word], _time(time_word))
 
 
 def _parse_word_list(
@@ -746,6 +825,40 @@ def _parse_taste(rest: str) -> ShowTaste:
     return ShowTaste()
 
 
+_QUOTES = "\"'“”‘’«»"
+_FOLLOW_EXAMPLE = '/papers follow author "Yann LeCun" or /papers follow org NVIDIA'
+
+
+def _follow_name(command: str, rest: str, *, follow: bool) -> FollowName:
+    """`author <name>` or `org <name>`; the name may be quoted, its whitespace collapsed."""
+    kind_word, name = _next_word(rest)
+    kind = FOLLOW_KINDS.get(kind_word)
+    if kind is None:
+        raise UsageError(f"Say author or org, e.g. {_FOLLOW_EXAMPLE.replace('follow', command)}.")
+    name = " ".join(name.strip(_QUOTES + " ").split())
+    if not name_words(name):
+        raise UsageError(f"Name the {kind}, e.g. {_FOLLOW_EXAMPLE}.")
+    if len(name) > MAX_NAME_LENGTH:
+        raise UsageError(f"Keep the name to {MAX_NAME_LENGTH} characters or fewer.")
+    return FollowName(kind, name, follow)
+
+
+def _parse_follow(rest: str) -> FollowName:
+    """`follow author <name>` or `follow org <name>`."""
+    return _follow_name("follow", rest, follow=True)
+
+
+def _parse_unfollow(rest: str) -> FollowName:
+    """`unfollow author <name>` or `unfollow org <name>`."""
+    return _follow_name("unfollow", rest, follow=False)
+
+
+def _parse_following(rest: str) -> ListFollows:
+    """`following`."""
+    _no_arguments("following", rest)
+    return ListFollows()
+
+
 def _parse_digest(rest: str) -> DigestNow:
     """`digest now`."""
     if rest.lower() != "now":
@@ -767,5 +880,8 @@ _PARSERS: dict[str, Callable[[str], Action]] = {
     "topics": _parse_topics,
     "exclude": _parse_exclude,
     "taste": _parse_taste,
+    "follow": _parse_follow,
+    "unfollow": _parse_unfollow,
+    "following": _parse_following,
     "digest": _parse_digest,
 }

@@ -88,6 +88,21 @@ class Layout(enum.StrEnum):
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
+class FollowKind(enum.StrEnum):
+    """What a channel can follow: an author, or a Hugging Face organization."""
+
+    AUTHOR = "author"
+    ORG = "org"
+
+
+@dataclass(frozen=True, slots=True)
+class Follow:
+    """One author or organization a channel follows, by the name shown back to it."""
+
+    kind: FollowKind
+    name: str
+
+
 @dataclass(frozen=True, slots=True)
 class ChannelSettings:
     """A channel's subscription and preferences; `subscribed` False means no schedule."""
@@ -105,6 +120,9 @@ class ChannelSettings:
     layout: Layout = Layout.THREAD
     paused_reason: str | None = None
     paused_at: datetime | None = None
+    follows: tuple[Follow, ...] = ()
+    recap_day: int | None = 4
+    recap_at: time = time(16, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +178,7 @@ class DigestItem:
     thumbnail: str | None = None
     organization: str | None = None
     climbing: bool = False
+    followed: tuple[str, ...] = ()
     team_votes: int = 0
     explanation: ScoreExplanation = field(default_factory=lambda: ScoreExplanation(0.0))
     note: str = ""
@@ -319,3 +338,40 @@ class TeamVote:
     paper_id: str
     weight: int
     at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RecapEntry:
+    """One paper of a weekly recap: its place, title, page and the team's votes on it."""
+
+    rank: int
+    paper_id: str
+    title: str
+    url: str
+    votes: int
+    voters: int
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """A chart as a PNG image, with the words that say what it shows."""
+
+    png: bytes
+    alt_text: str
+    filename: str = "recap.png"
+
+
+@dataclass(frozen=True, slots=True)
+class Recap:
+    """A channel's weekly recap: the team's most-voted papers of a week and their chart.
+
+    `id` is unique per channel and week; `first_day` and `last_day` are the local dates the
+    week's votes were counted over.
+    """
+
+    id: str
+    channel: ChannelRef
+    first_day: date
+    last_day: date
+    entries: tuple[RecapEntry, ...]
+    chart: Chart

@@ -14,6 +14,7 @@ from bot.models import (
     OutgoingMessage,
     Paper,
     PostRef,
+    Recap,
     Reply,
     Vote,
     VoteOutcome,
@@ -63,6 +64,10 @@ class ChatAdapter(Protocol):
 
     async def post(self, channel: ChannelRef, message: OutgoingMessage) -> PostRef:
         """Render and post one digest message; raise ChannelUnavailable if it cannot go."""
+        ...
+
+    async def post_recap(self, channel: ChannelRef, recap: Recap) -> PostRef:
+        """Render and post a weekly recap with its chart; ChannelUnavailable as `post`."""
         ...
 
 

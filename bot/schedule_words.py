@@ -1,6 +1,8 @@
-"""A channel's schedule in plain words, e.g. "weekdays at 09:30 (Europe/Berlin)"."""
+"""A channel's schedules in plain words, e.g. "weekdays at 09:30 (Europe/Berlin)"."""
 
 from __future__ import annotations
+
+import calendar
 
 from bot.models import WEEKDAYS, ChannelSettings
 
@@ -19,3 +21,11 @@ def describe_days(days: frozenset[int]) -> str:
 def describe_schedule(settings: ChannelSettings) -> str:
     """When the digest posts, e.g. "weekdays at 09:30 (Europe/Berlin)"."""
     return f"{describe_days(settings.days)} at {settings.post_at:%H:%M} ({settings.timezone})"
+
+
+def describe_recap(settings: ChannelSettings) -> str:
+    """When the weekly recap posts, e.g. "Fridays at 16:00 (Europe/Berlin)", or "off"."""
+    if settings.recap_day is None:
+        return "off"
+    day = calendar.day_name[settings.recap_day]
+    return f"{day}s at {settings.recap_at:%H:%M} ({settings.timezone})"

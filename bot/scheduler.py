@@ -8,7 +8,9 @@ Each subscribed, unpaused channel gets one cron job (id = the channel key) at it
 on its `days`, in its own time zone; the job calls `deliver(channel, slot_date)`, where the
 slot date is the local calendar date of the slot. Delivery claims the slot in the database,
 so a second call for the same slot (a restart, a catch-up, a repeated wall-clock hour) does
-nothing.
+nothing. A channel whose weekly recap is on gets a second job (id `recap:` + key) on its
+recap day and time, calling `deliver_recap(channel, last_day)`; the recap delivery claims
+the ISO week the same way.
 
 Daylight-saving time follows what APScheduler 3.11's `CronTrigger` does with `zoneinfo`, and
 `last_due_slot` computes the same instants:
@@ -42,6 +44,8 @@ log = structlog.get_logger(__name__)
 
 FETCH_JOB_ID = "fetch"
 MISSED_JOB_PREFIX = "missed:"
+RECAP_JOB_PREFIX = "recap:"
+MISSED_RECAP_JOB_PREFIX = "missed-recap:"
 _LOOKBACK_DAYS = 7
 
 
@@ -69,6 +73,24 @@ def _plan(settings: ChannelSettings) -> _Plan:
     return _Plan(settings.channel, at, ZoneInfo(settings.timezone), frozenset(settings.days))
 
 
+def _recap_plan(settings: ChannelSettings) -> _Plan | None:
+    """The weekly recap's schedule: its one day and time in the channel's zone, if it is on."""
+    if settings.recap_day is None:
+        return None
+    at = time(settings.recap_at.hour, settings.recap_at.minute)
+    return _Plan(settings.channel, at, ZoneInfo(settings.timezone), frozenset({settings.recap_day}))
+
+
+def _trigger(plan: _Plan) -> CronTrigger:
+    """The cron trigger of a plan: its time on its days, in its zone."""
+    return CronTrigger(
+        day_of_week=",".join(WEEKDAYS[day] for day in sorted(plan.days)),
+        hour=plan.at.hour,
+        minute=plan.at.minute,
+        timezone=plan.zone,
+    )
+
+
 def cron_trigger(settings: ChannelSettings) -> CronTrigger:
     """The APScheduler trigger of a channel's digest: `post_at` on `days`, in its own zone.
 
@@ -78,12 +100,7 @@ def cron_trigger(settings: ChannelSettings) -> CronTrigger:
     plan = _plan(settings)
     if not plan.days:
         raise ValueError(f"{settings.channel.key} has no posting days")
-    return CronTrigger(
-        day_of_week=",".join(WEEKDAYS[day] for day in sorted(plan.days)),
-        hour=plan.at.hour,
-        minute=plan.at.minute,
-        timezone=plan.zone,
-    )
+    return _trigger(plan)
 
 
 def last_due_slot(
@@ -157,7 +174,8 @@ class Scheduler:
     """The fetch job and one digest job per subscribed, unpaused channel, on one event loop.
 
     `subscriptions` reads the subscribed channels (any pause state), `deliver` posts one
-    channel's digest for a slot date, `fetch` refreshes the papers. `missed_grace` is how late
+    channel's digest for a slot date, `deliver_recap` (when given) its weekly recap of the
+    week ending on a local date, `fetch` refreshes the papers. `missed_grace` is how late
     a digest may still go out: after downtime (at start) and when the event loop is late
     (APScheduler's misfire grace). `clock` is the time used for missed slots and slot dates;
     APScheduler itself times jobs by the real clock. Errors raised by `deliver` or `fetch` are
@@ -171,6 +189,7 @@ class Scheduler:
         deliver: Callable[[ChannelRef, date], Awaitable[object]],
         fetch: Callable[[], Awaitable[object]],
         fetch_interval_minutes: int,
+        deliver_recap: Callable[[ChannelRef, date], Awaitable[object]] | None = None,
         missed_grace: timedelta = timedelta(hours=6),
         clock: Clock = utc_now,
     ) -> None:
@@ -180,6 +199,7 @@ class Scheduler:
             raise ValueError("missed_grace must be at least one second")
         self._subscriptions = subscriptions
         self._deliver = deliver
+        self._deliver_recap = deliver_recap
         self._fetch = fetch
         self._fetch_interval = fetch_interval_minutes
         self._grace = missed_grace
@@ -205,21 +225,34 @@ class Scheduler:
             coalesce=True,
             misfire_grace_time=None,
         )
-        plans = await self._build()
+        digests, recaps = await self._build()
         now = self._clock()
-        for plan in plans:
-            due = _due(plan, now, self._grace)
-            if due is None:
-                continue
-            fire, slot_date = due
-            log.info("missed_slot_queued", channel=plan.channel.key, slot=slot_date, fire=fire)
-            self._scheduler.add_job(
-                self._run_delivery,
-                args=(plan.channel, slot_date),
-                id=MISSED_JOB_PREFIX + plan.channel.key,
-                replace_existing=True,
-                misfire_grace_time=None,
-            )
+        for plan in digests:
+            self._queue_missed(plan, now, MISSED_JOB_PREFIX, self._run_delivery)
+        for plan in recaps:
+            self._queue_missed(plan, now, MISSED_RECAP_JOB_PREFIX, self._run_recap_for)
+
+    def _queue_missed(
+        self,
+        plan: _Plan,
+        now: datetime,
+        prefix: str,
+        run: Callable[[ChannelRef, date], Awaitable[None]],
+    ) -> None:
+        """Queue the plan's last slot to run right away when it was missed by less than the
+        grace (the bot was down when it fell due)."""
+        due = _due(plan, now, self._grace)
+        if due is None:
+            return
+        fire, slot_date = due
+        log.info("missed_slot_queued", channel=plan.channel.key, slot=slot_date, fire=fire)
+        self._scheduler.add_job(
+            run,
+            args=(plan.channel, slot_date),
+            id=prefix + plan.channel.key,
+            replace_existing=True,
+            misfire_grace_time=None,
+        )
 
     async def rebuild(self) -> None:
         """Re-read the subscriptions and replace the digest jobs that changed.
@@ -253,43 +286,71 @@ class Scheduler:
         ]
         return sorted(slots, key=lambda slot: slot.next_fire)
 
-    async def _build(self) -> list[_Plan]:
-        """Replace the digest jobs with those of the current subscriptions; return the plans."""
+    async def _build(self) -> tuple[list[_Plan], list[_Plan]]:
+        """Replace the digest and recap jobs with those of the current subscriptions; return
+        the digest plans and the recap plans."""
         async with self._rebuild_lock:
-            plans = {}
+            digests: dict[str, _Plan] = {}
+            recaps: dict[str, _Plan] = {}
             for settings in await self._subscriptions():
                 if not _active(settings):
                     continue
                 try:
-                    plans[settings.channel.key] = (_plan(settings), cron_trigger(settings))
+                    digests[settings.channel.key] = _plan(settings)
+                    recap = _recap_plan(settings) if self._deliver_recap else None
                 except (ZoneInfoNotFoundError, ValueError) as error:
                     log.warning(
                         "schedule_channel_skipped", channel=settings.channel.key, error=str(error)
                     )
-            for job in self._scheduler.get_jobs():
-                if job.func == self._run_digest and job.id not in plans:
-                    job.remove()
-            for key, (plan, trigger) in plans.items():
-                existing = self._scheduler.get_job(key)
-                if existing is not None and existing.args == (plan,):
                     continue
-                self._scheduler.add_job(
-                    self._run_digest,
-                    trigger,
-                    args=(plan,),
-                    id=key,
-                    replace_existing=True,
-                    max_instances=1,
-                    coalesce=True,
-                    misfire_grace_time=int(self._grace.total_seconds()),
-                )
-            log.info("schedule_built", jobs=len(plans))
-            return [plan for plan, _ in plans.values()]
+                if recap is not None:
+                    recaps[RECAP_JOB_PREFIX + settings.channel.key] = recap
+            self._sync_jobs(self._run_digest, digests)
+            self._sync_jobs(self._run_recap, recaps)
+            log.info("schedule_built", jobs=len(digests), recaps=len(recaps))
+            return list(digests.values()), list(recaps.values())
+
+    def _sync_jobs(self, run: Callable[[_Plan], Awaitable[None]], plans: dict[str, _Plan]) -> None:
+        """Make the jobs that call `run` exactly one per plan: drop the others, replace the
+        ones whose plan changed, keep the rest (so their next fire time stays)."""
+        for job in self._scheduler.get_jobs():
+            if job.func == run and job.id not in plans:
+                job.remove()
+        for job_id, plan in plans.items():
+            existing = self._scheduler.get_job(job_id)
+            if existing is not None and existing.args == (plan,):
+                continue
+            self._scheduler.add_job(
+                run,
+                _trigger(plan),
+                args=(plan,),
+                id=job_id,
+                replace_existing=True,
+                max_instances=1,
+                coalesce=True,
+                misfire_grace_time=int(self._grace.total_seconds()),
+            )
 
     async def _run_digest(self, plan: _Plan) -> None:
         """The cron job: deliver the slot that is due now (its local date in the channel's zone)."""
         _, slot_date = _latest_slot(plan, self._clock().astimezone(UTC))
         await self._run_delivery(plan.channel, slot_date)
+
+    async def _run_recap(self, plan: _Plan) -> None:
+        """The weekly cron job: post the recap of the week ending on the local date due now."""
+        _, last_day = _latest_slot(plan, self._clock().astimezone(UTC))
+        await self._run_recap_for(plan.channel, last_day)
+
+    async def _run_recap_for(self, channel: ChannelRef, last_day: date) -> None:
+        """Post one channel's recap of the week ending `last_day`; log a failure as one line."""
+        assert self._deliver_recap is not None, "recap jobs exist only with a recap delivery"
+        log.info("recap_job_run", channel=channel.key, last_day=last_day)
+        await self._guarded(
+            self._deliver_recap(channel, last_day),
+            "recap_job_failed",
+            channel=channel.key,
+            last_day=last_day,
+        )
 
     async def _run_delivery(self, channel: ChannelRef, slot_date: date) -> None:
         """Deliver one slot; log a failure as one line and carry on."""

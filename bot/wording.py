@@ -8,7 +8,7 @@ import unicodedata
 from datetime import date
 from urllib.parse import urlsplit
 
-from bot.models import Digest, DigestItem
+from bot.models import Digest, DigestItem, Recap, RecapEntry
 
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _DROPPED_CATEGORIES = frozenset({"Cs", "Co", "Cn"})
@@ -16,7 +16,9 @@ _SPACE_CATEGORIES = frozenset({"Cc", "Zl", "Zp"})
 _SPACES = re.compile(r"\s+")
 
 DIGEST_ICON = "📰"
+RECAP_ICON = "📊"
 CLIMBING = "📈 climbing"
+FOLLOWED_ICON = "⭐"
 
 
 def count(n: int, noun: str) -> str:
@@ -34,13 +36,41 @@ def headline(digest: Digest) -> str:
     return f"{DIGEST_ICON} Papers for {format_date(digest.date)}"
 
 
+def week_span(first_day: date, last_day: date) -> str:
+    """ "24-30 November 2026", "28 November - 4 December 2026", with months and years only
+    where the two days differ."""
+    if (first_day.year, first_day.month) == (last_day.year, last_day.month):
+        return f"{first_day.day}-{last_day.day} {last_day:%B %Y}"
+    if first_day.year == last_day.year:
+        return f"{first_day.day} {first_day:%B} - {last_day.day} {last_day:%B %Y}"
+    return f"{first_day.day} {first_day:%B %Y} - {last_day.day} {last_day:%B %Y}"
+
+
+def recap_title(first_day: date, last_day: date) -> str:
+    """The recap chart's title: "Your team's votes, 24-30 November 2026"."""
+    return f"Your team's votes, {week_span(first_day, last_day)}"
+
+
+def recap_headline(recap: Recap) -> str:
+    """The recap message's headline: its icon and the week."""
+    return f"{RECAP_ICON} Your team's week in papers, {week_span(recap.first_day, recap.last_day)}"
+
+
+def recap_votes(entry: RecapEntry) -> str:
+    """ "+5 from 3 people"."""
+    people = "person" if entry.voters == 1 else "people"
+    return f"{entry.votes:+d} from {entry.voters:,} {people}"
+
+
 def item_facts(item: DigestItem) -> list[str]:
-    """Upvotes, GitHub stars, climbing and team votes, each saying what it is."""
+    """Upvotes, GitHub stars, climbing, follows and team votes, each saying what it is."""
     facts = [_upvotes(item)] if item.upvotes is not None else []
     if item.stars is not None:
         facts.append(count(item.stars, "GitHub star"))
     if item.climbing:
         facts.append(CLIMBING)
+    if item.followed:
+        facts.append(followed_fact(item))
     if item.team_votes:
         facts.append(_team_votes(item))
     return facts
@@ -54,12 +84,28 @@ def listing_facts(item: DigestItem) -> list[str]:
     return facts
 
 
+def followed_fact(item: DigestItem) -> str:
+    """ "⭐ you follow Yann LeCun": the followed authors or organization the paper is by."""
+    names = list(item.followed)
+    shown = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return f"{FOLLOWED_ICON} you follow {shown}"
+
+
 def _upvotes(item: DigestItem) -> str:
     return f"{count(item.upvotes or 0, 'upvote')} on Hugging Face"
 
 
 def _team_votes(item: DigestItem) -> str:
     return f"team votes {item.team_votes:+d}"
+
+
+def one_line_within(text: str, limit: int) -> str:
+    """Untrusted text as one clean line (see `one_line`) of at most `limit` characters; text
+    over the limit is cut and ends in "…"."""
+    flat = one_line(text)
+    if len(flat) <= limit:
+        return flat
+    return flat[: limit - 1].rstrip() + "…"
 
 
 def one_line(text: str) -> str:

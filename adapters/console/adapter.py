@@ -29,6 +29,7 @@ from adapters.console.render import (
     clean,
     render_header,
     render_item,
+    render_recap,
     render_reply,
 )
 from bot.models import (
@@ -39,6 +40,7 @@ from bot.models import (
     MessageRole,
     OutgoingMessage,
     PostRef,
+    Recap,
     Reply,
     ReplyKind,
     Vote,
@@ -137,6 +139,20 @@ class ConsoleAdapter:
                 title=clean(item.title if item else headline(digest), MAX_TITLE_CHARS),
             )
         return PostRef(channel=channel, message_id=message_id, thread_id=thread_id)
+
+    async def post_recap(self, channel: ChannelRef, recap: Recap) -> PostRef:
+        """Draw (or, headless, log) the weekly recap as a text bar chart."""
+        if self._interactive:
+            self._console.print(render_recap(recap))
+        else:
+            log.info(
+                "console_recap",
+                channel=channel.key,
+                recap_id=recap.id,
+                papers=[clean(entry.title, MAX_TITLE_CHARS) for entry in recap.entries],
+                votes=[entry.votes for entry in recap.entries],
+            )
+        return PostRef(channel=channel, message_id=recap.id)
 
     def _read_lines(self, loop: asyncio.AbstractEventLoop) -> None:
         """Thread body: forward each input line to the loop; EOF or a read error ends it."""

@@ -17,13 +17,23 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from bot.models import Digest, DigestItem, Reply, ReplyKind
-from bot.wording import count, headline, is_web_url, item_facts, listing_facts, one_line
+from bot.models import Digest, DigestItem, Recap, Reply, ReplyKind
+from bot.wording import (
+    count,
+    headline,
+    is_web_url,
+    item_facts,
+    listing_facts,
+    one_line_within,
+    recap_headline,
+    recap_votes,
+)
 
 VOTE_HINT = "Vote with +1 N, -1 N or fire N."
 MAX_TITLE_CHARS = 300
 MAX_LINE_CHARS = 300
 MAX_TEXT_CHARS = 2000
+MAX_RECAP_TITLE_CHARS = 60
 
 _LINK_COLOR = "cyan"
 
@@ -31,10 +41,7 @@ _LINK_COLOR = "cyan"
 def clean(text: str, limit: int) -> str:
     """One line of untrusted text, safe for a terminal and at most `limit` characters
     (text over the limit ends in "…")."""
-    flat = one_line(text)
-    if len(flat) <= limit:
-        return flat
-    return flat[: limit - 1].rstrip() + "…"
+    return one_line_within(text, limit)
 
 
 def safe_url(url: str | None) -> str | None:
@@ -227,3 +234,20 @@ _RENDERERS: dict[ReplyKind, Callable[[Reply], RenderableType]] = {
     ReplyKind.SETTINGS: _render_settings,
     ReplyKind.EXPLANATION: _render_explanation,
 }
+
+
+RECAP_BAR_WIDTH = 24
+
+
+def render_recap(recap: Recap) -> RenderableType:
+    """The weekly recap as a text bar chart: one row per paper, the bar as long as its votes."""
+    most = max((entry.votes for entry in recap.entries), default=1) or 1
+    table = Table.grid(padding=(0, 1))
+    for entry in recap.entries:
+        bar = "█" * max(1, round(RECAP_BAR_WIDTH * entry.votes / most))
+        title = Text(f"{entry.rank}. {clean(entry.title, MAX_RECAP_TITLE_CHARS)}")
+        url = safe_url(entry.url)
+        if url:
+            title.stylize(Style(link=url))
+        table.add_row(title, Text(bar, style="cyan"), Text(recap_votes(entry), style="dim"))
+    return Panel(table, title=Text(recap_headline(recap), style="bold"), title_align="left")

@@ -26,7 +26,7 @@ import asyncio
 import contextlib
 import hashlib
 from collections import OrderedDict
-from collections.abc import Awaitable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Mapping
 from typing import Any, Final
 
 import aiohttp
@@ -44,6 +44,7 @@ from adapters.discord.render import (
     choice_name,
     render_header,
     render_item,
+    render_recap,
     render_reply,
     shows_the_same,
     thread_name,
@@ -57,6 +58,7 @@ from bot.models import (
     MessageRole,
     OutgoingMessage,
     PostRef,
+    Recap,
     Reply,
     Vote,
 )
@@ -281,14 +283,29 @@ class DiscordAdapter:
 
     async def post(self, channel: ChannelRef, message: OutgoingMessage) -> PostRef:
         """Post one digest message; ChannelUnavailable when Discord refuses the channel for good."""
+        async with self._posting():
+            if message.role is MessageRole.HEADER:
+                return await self._post_header(channel, message)
+            return await self._post_item(channel, message)
+
+    async def post_recap(self, channel: ChannelRef, recap: Recap) -> PostRef:
+        """Post the weekly recap with its chart attached; ChannelUnavailable as `post`."""
+        async with self._posting():
+            target = self._messageable(channel, _snowflake(channel.channel))
+            rendered = render_recap(recap)
+            sent = await target.send(**rendered.send_kwargs(), nonce=nonce_for(recap.id))
+            return PostRef(channel, str(sent.id))
+
+    @contextlib.asynccontextmanager
+    async def _posting(self) -> AsyncIterator[None]:
+        """Around one post: wait for the gateway, count the post as in flight (stop waits
+        for it), and turn Discord's refusals of the channel into ChannelUnavailable."""
         async with asyncio.timeout(READY_TIMEOUT_SECONDS):
             await self.wait_until_connected()
         self._in_flight += 1
         self._idle.clear()
         try:
-            if message.role is MessageRole.HEADER:
-                return await self._post_header(channel, message)
-            return await self._post_item(channel, message)
+            yield
         except discord.Forbidden as error:
             raise ChannelUnavailable(NO_ACCESS_REASON) from error
         except discord.NotFound as error:

@@ -21,6 +21,7 @@ from discord import app_commands
 
 from bot.grammar import (
     MAX_AGE_RANGE,
+    MAX_NAME_LENGTH,
     MAX_QUERY_LENGTH,
     MAX_RANK,
     MIN_UPVOTES_RANGE,
@@ -29,7 +30,7 @@ from bot.grammar import (
     SUBCOMMANDS,
     timezone_names,
 )
-from bot.models import Layout
+from bot.models import WEEKDAYS, FollowKind, Layout
 
 MAX_CHOICES: Final = 25
 MAX_OPTION_LENGTH: Final = 400
@@ -197,12 +198,19 @@ def build_papers_group(runner: CommandRunner) -> app_commands.Group:
     papers.add_command(_set_group(runner))
     papers.add_command(_word_group(runner, "topics", "Topics that make papers rank higher."))
     papers.add_command(_word_group(runner, "exclude", "Words that hide papers from this channel."))
+
+    @papers.command(name="following", description="The authors and organizations followed here.")
+    async def following(interaction: discord.Interaction) -> None:
+        await runner.run_command(interaction, "following")
+
+    papers.add_command(_follow_group(runner, "follow", "Rank papers by someone higher, marked."))
+    papers.add_command(_follow_group(runner, "unfollow", "Stop following someone."))
     papers.add_command(_digest_group(runner))
     return papers
 
 
 def _set_group(runner: CommandRunner) -> app_commands.Group:
-    """`/papers set size|min-upvotes|max-age|layout <value>`."""
+    """`/papers set size|min-upvotes|max-age|layout|recap <value>`."""
     group = app_commands.Group(name="set", description="Tune this channel's digest.")
 
     @group.command(name="size", description="How many papers a digest holds.")
@@ -225,6 +233,36 @@ def _set_group(runner: CommandRunner) -> app_commands.Group:
     @app_commands.choices(layout=[app_commands.Choice(name=str(x), value=str(x)) for x in Layout])
     async def layout(interaction: discord.Interaction, layout: str) -> None:
         await runner.run_command(interaction, command_text("set layout", layout))
+
+    @group.command(name="recap", description="When the week's most-voted papers are posted.")
+    @app_commands.describe(day="A day of the week, or off.", time="HH:MM, e.g. 16:00.")
+    @app_commands.choices(
+        day=[app_commands.Choice(name=name, value=name) for name in (*WEEKDAYS, "off")]
+    )
+    async def recap(
+        interaction: discord.Interaction,
+        day: str,
+        time: app_commands.Range[str, 1, 20] | None = None,
+    ) -> None:
+        await runner.run_command(interaction, command_text("set recap", day, time))
+
+    return group
+
+
+def _follow_group(runner: CommandRunner, verb: str, description: str) -> app_commands.Group:
+    """`/papers follow|unfollow author|org <name>`."""
+    group = app_commands.Group(name=verb, description=description)
+    NameOption = app_commands.Range[str, 1, MAX_NAME_LENGTH]
+
+    @group.command(name=FollowKind.AUTHOR.value, description="An author, e.g. Yann LeCun.")
+    @app_commands.describe(name="The author's name as papers write it; initials are fine.")
+    async def author(interaction: discord.Interaction, name: NameOption) -> None:
+        await runner.run_command(interaction, command_text(verb, FollowKind.AUTHOR.value, name))
+
+    @group.command(name=FollowKind.ORG.value, description="A Hugging Face organization.")
+    @app_commands.describe(name="The organization's name, e.g. NVIDIA.")
+    async def org(interaction: discord.Interaction, name: NameOption) -> None:
+        await runner.run_command(interaction, command_text(verb, FollowKind.ORG.value, name))
 
     return group
 

@@ -12,6 +12,7 @@ which is never less than the characters Discord counts, so an emoji-heavy title 
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -20,8 +21,18 @@ from typing import Any, Final
 import discord
 from discord.utils import escape_markdown, escape_mentions
 
-from bot.models import Digest, DigestItem, Layout, Reply, ReplyKind
-from bot.wording import CLIMBING, count, headline, is_web_url, listing_facts, one_line
+from bot.models import Digest, DigestItem, Layout, Recap, Reply, ReplyKind
+from bot.wording import (
+    CLIMBING,
+    FOLLOWED_ICON,
+    count,
+    headline,
+    is_web_url,
+    listing_facts,
+    one_line,
+    recap_headline,
+    recap_votes,
+)
 
 TITLE_LIMIT: Final = 256
 DESCRIPTION_LIMIT: Final = 4096
@@ -36,6 +47,7 @@ BUTTON_URL_LIMIT: Final = 512
 EMBED_URL_LIMIT: Final = 2048
 THREAD_NAME_LIMIT: Final = 100
 CHOICE_NAME_LIMIT: Final = 100
+ALT_TEXT_LIMIT: Final = 1024
 
 SUMMARY_LIMIT: Final = 1500
 LISTED_TITLE_LIMIT: Final = 200
@@ -52,6 +64,19 @@ _MASKED_LINK = re.compile(r"\]\((https?://[^\s)]+)\)")
 _NO_MENTIONS: Final = discord.AllowedMentions.none()
 
 
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file to send with a message: its name, bytes and alt text (the file's description)."""
+
+    filename: str
+    data: bytes
+    description: str
+
+    def file(self) -> discord.File:
+        """A discord.File ready to send once."""
+        return discord.File(io.BytesIO(self.data), self.filename, description=self.description)
+
+
 @dataclass(frozen=True)
 class DiscordMessage:
     """One message as discord.py sends it: text, embeds and an optional view of link buttons."""
@@ -59,14 +84,18 @@ class DiscordMessage:
     content: str | None = None
     embeds: tuple[discord.Embed, ...] = ()
     view: discord.ui.View | None = field(default=None, compare=False)
+    attachments: tuple[Attachment, ...] = ()
 
     def send_kwargs(self) -> dict[str, Any]:
-        """Keyword arguments for `send` / `send_message`, never allowing a mention."""
+        """Keyword arguments for `send` / `send_message`, never allowing a mention (files
+        are made afresh each time, as discord.py reads them once)."""
         kwargs: dict[str, Any] = {"allowed_mentions": _NO_MENTIONS}
         if self.content:
             kwargs["content"] = self.content
         if self.embeds:
             kwargs["embeds"] = list(self.embeds)
+        if self.attachments:
+            kwargs["files"] = [attachment.file() for attachment in self.attachments]
         if self.view is not None:
             kwargs["view"] = self.view
         return kwargs
@@ -158,6 +187,24 @@ def render_header(
         colour=DIGEST_COLOUR,
     )
     return DiscordMessage(embeds=(fit_embed(embed),))
+
+
+def render_recap(recap: Recap) -> DiscordMessage:
+    """The weekly recap: the ranked, linked titles with their votes, and the chart attached
+    as a PNG (with its alt text) and shown as the embed's image."""
+    lines = []
+    for entry in recap.entries:
+        title = _masked_link(entry.title, entry.paper_id, entry.url, LISTED_TITLE_LIMIT)
+        lines.append(f"**{entry.rank}.** {title} · {recap_votes(entry)}")
+    embed = discord.Embed(
+        title=shorten(recap_headline(recap), TITLE_LIMIT),
+        description=_join_within(lines, DESCRIPTION_LIMIT),
+        colour=DIGEST_COLOUR,
+    )
+    chart = recap.chart
+    embed.set_image(url=f"attachment://{chart.filename}")
+    attachment = Attachment(chart.filename, chart.png, shorten(chart.alt_text, ALT_TEXT_LIMIT))
+    return DiscordMessage(embeds=(fit_embed(embed),), attachments=(attachment,))
 
 
 def render_item(item: DigestItem, *, numbered: bool = True) -> DiscordMessage:
@@ -290,11 +337,17 @@ def _defuse_mentions(text: str) -> str:
 
 def _linked_title(item: DigestItem, limit: int = LISTED_TITLE_LIMIT) -> str:
     """The title as a masked link to the paper's page (plain, escaped text if the URL is odd)."""
-    title = escape(item.title, limit) or escape(item.paper_id, 64)
-    url = safe_url(item.links.hf)
-    if url is None or any(ch in url for ch in "()<>"):
-        return title
-    return f"[{title}]({url})"
+    return _masked_link(item.title, item.paper_id, item.links.hf, limit)
+
+
+def _masked_link(title: str, paper_id: str, url: str | None, limit: int) -> str:
+    """`[title](url)`, the title escaped (the paper id if it has none), or just the title
+    when the URL is not one Discord would show as it is."""
+    shown = escape(title, limit) or escape(paper_id, 64)
+    target = safe_url(url)
+    if target is None or any(ch in target for ch in "()<>"):
+        return shown
+    return f"[{shown}]({target})"
 
 
 def _byline(item: DigestItem) -> str:
@@ -308,7 +361,7 @@ def _byline(item: DigestItem) -> str:
 
 
 def _facts(item: DigestItem) -> list[tuple[str, str, bool]]:
-    """The embed fields: upvotes, stars, climbing, team votes (inline), then keywords."""
+    """The embed fields: upvotes, stars, climbing, follows, team votes (inline), then keywords."""
     facts: list[tuple[str, str, bool]] = []
     if item.upvotes is not None:
         facts.append(("Hugging Face", count(item.upvotes, "upvote"), True))
@@ -316,6 +369,10 @@ def _facts(item: DigestItem) -> list[tuple[str, str, bool]]:
         facts.append(("GitHub", count(item.stars, "star"), True))
     if item.climbing:
         facts.append(("Trend", CLIMBING, True))
+    followed = [name for name in (escape(n, 100) for n in item.followed) if name]
+    if followed:
+        shown = shorten(", ".join(followed), FIELD_VALUE_LIMIT)
+        facts.append((f"{FOLLOWED_ICON} You follow", shown, True))
     if item.team_votes:
         facts.append(("Team votes", f"{item.team_votes:+d}", True))
     keywords = [word for word in (escape(k, 60) for k in item.keywords[:KEYWORDS_SHOWN]) if word]

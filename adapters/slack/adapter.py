@@ -80,7 +80,16 @@ from adapters.slack.oauth import INSTALL_PATH, REDIRECT_PATH, Installations
 from adapters.slack.pacing import ChannelPacer
 from adapters.slack.payloads import PLATFORM, command_from_body, slack_id, vote_from_event
 from bot import grammar
-from bot.models import ChannelRef, Command, OutgoingMessage, PostRef, Reply, ReplyKind, Vote
+from bot.models import (
+    ChannelRef,
+    Command,
+    OutgoingMessage,
+    PostRef,
+    Recap,
+    Reply,
+    ReplyKind,
+    Vote,
+)
 from bot.ports import ChannelUnavailable, Core
 from config.settings import Settings, SettingsError
 
@@ -306,6 +315,23 @@ class SlackAdapter:
         except SlackApiError as error:
             raise translate("chat.postMessage", error) from None
         return PostRef(channel, str(response["ts"]), thread_id=thread_ts)
+
+    async def post_recap(self, channel: ChannelRef, recap: Recap) -> PostRef:
+        """Upload the weekly recap's chart with files_upload_v2, shared in the channel with
+        the ranked list as its message. Raises ChannelUnavailable or SlackCallFailed as
+        `post` does."""
+        token = await self._token_for(channel.workspace)
+        async with self._pacer.limiter(channel.key):
+            try:
+                response = await self._client.files_upload_v2(
+                    token=token, channel=channel.channel, **render.recap_upload(recap)
+                )
+            except SlackApiError as error:
+                raise translate("files.upload", error) from None
+            except (aiohttp.ClientError, TimeoutError) as error:
+                raise SlackCallFailed(f"Slack file upload failed: {type(error).__name__}") from None
+        uploaded = response.get("files") or [{}]
+        return PostRef(channel, str(uploaded[0].get("id", recap.id)))
 
     async def _post_message(
         self, token: str, channel: ChannelRef, thread_ts: str | None, rendered: render.Message

@@ -22,8 +22,26 @@ from typing import Any
 from urllib.parse import quote
 
 from adapters.slack.emoji import KEYCAP_EMOJI
-from bot.models import Digest, DigestItem, MessageRole, OutgoingMessage, Reply, ReplyKind
-from bot.wording import count, headline, is_web_url, item_facts, listing_facts, one_line
+from bot.models import (
+    Digest,
+    DigestItem,
+    MessageRole,
+    OutgoingMessage,
+    Recap,
+    Reply,
+    ReplyKind,
+)
+from bot.wording import (
+    count,
+    headline,
+    is_web_url,
+    item_facts,
+    listing_facts,
+    one_line,
+    recap_headline,
+    recap_title,
+    recap_votes,
+)
 
 Block = dict[str, Any]
 Message = dict[str, Any]
@@ -478,3 +496,24 @@ _REPLY_BLOCKS: dict[ReplyKind, Callable[[Reply, Sequence[str]], list[Block]]] = 
     ReplyKind.SETTINGS: _settings_blocks,
     ReplyKind.EXPLANATION: _explanation_blocks,
 }
+
+
+MAX_FILE_TITLE = 250
+
+
+def recap_upload(recap: Recap) -> dict[str, Any]:
+    """files_upload_v2 arguments for the weekly recap: the chart as a PNG with its alt text,
+    and the ranked list of papers as the message that shares it (five short lines, well
+    within a message's length)."""
+    lines = [f"*{fit(recap_headline(recap), MAX_HEADER_TEXT)}*"]
+    lines += [
+        f"{entry.rank}. {link(entry.url, entry.title, MAX_TITLE_CHARS)} · {recap_votes(entry)}"
+        for entry in recap.entries
+    ]
+    return {
+        "file": recap.chart.png,
+        "filename": recap.chart.filename,
+        "title": fit(recap_title(recap.first_day, recap.last_day), MAX_FILE_TITLE, markup=False),
+        "alt_txt": fit(recap.chart.alt_text, MAX_ALT_TEXT, markup=False),
+        "initial_comment": "\n".join(lines),
+    }

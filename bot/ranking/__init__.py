@@ -4,6 +4,7 @@
 named component to that score.
 """
 
+from bot.ranking.follows import followed_in
 from bot.ranking.score import (
     CLIMBING_MAX_AGE_DAYS,
     CLIMBING_MIN_GAIN,
@@ -22,6 +23,7 @@ __all__ = [
     "Taste",
     "age_days",
     "explain_in_words",
+    "followed_in",
     "matched_words",
     "rank",
     "score",

@@ -115,11 +115,12 @@ class TasteLearner:
                 self._track(asyncio.create_task(self._refit_later(channel)))
 
     def papers_stored(self) -> None:
-        """A fetch stored papers. On a new day, fit the day's vocabulary and every known
-        channel's model again now, in the background, so the day's digests need not wait
-        for them (a fetch runs every half hour, well before most digests)."""
+        """A fetch stored papers. On a new day, or on the first fetch after a start, fit the
+        day's vocabulary and every known channel's model now, in the background, so the
+        day's digests and the first refit after a vote need not wait for them (a fetch runs
+        at start and every half hour, well before most digests)."""
         now = self._clock()
-        if self._corpus is None or self._corpus[0] == utc_date(now):
+        if self._corpus is not None and self._corpus[0] == utc_date(now):
             return
         self._now = now
         self._track(asyncio.create_task(self._new_day(now)))

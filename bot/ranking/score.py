@@ -1,6 +1,6 @@
 """Pure scoring of papers for one channel, with an explanation a person can check.
 
-A paper's score is the sum of seven named components, each rounded to one decimal before
+A paper's score is the sum of eight named components, each rounded to one decimal before
 adding, so the numbers `/papers why` shows add up exactly to the score it shows:
 
     upvotes    W_UPVOTES  * ln(1 + Hugging Face upvotes)
@@ -9,6 +9,8 @@ adding, so the numbers `/papers why` shows add up exactly to the score it shows:
     age        -AGE_PER_DAY * whole days since featured (or published, if never featured);
                every AGE_HALF_LIFE_DAYS of age costs as much as halving the upvotes
     topics     +TOPIC_BOOST when the paper matches one of the channel's topics
+    follows    +FOLLOW_BOOST when an author or the organization is one the channel follows
+               (bot.ranking.follows; several followed names still add one boost)
     team_votes W_TEAM_VOTES * sign(w) * ln(1 + |w|), w = the team's net vote weight
     taste      W_TASTE * n / (n + TASTE_EVIDENCE_HALF) * t, t in [-1, 1] the paper's
                taste by the team's model (bot.ranking.taste), n the votes it learned from:
@@ -32,7 +34,15 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Protocol
 
-from bot.models import ChannelSettings, Paper, ScoreComponent, ScoreExplanation, VoteTally
+from bot.models import (
+    ChannelSettings,
+    Follow,
+    Paper,
+    ScoreComponent,
+    ScoreExplanation,
+    VoteTally,
+)
+from bot.ranking.follows import followed_in
 
 W_UPVOTES = 1.0
 W_MOMENTUM = 0.8
@@ -40,6 +50,8 @@ W_STARS = 0.3
 AGE_HALF_LIFE_DAYS = 1.5
 AGE_PER_DAY = W_UPVOTES * math.log(2) / AGE_HALF_LIFE_DAYS
 TOPIC_BOOST = 2.0
+FOLLOW_BOOST = 5.0
+"""A follow is an explicit wish: enough to lift a paper with two upvotes over one with 300."""
 W_TEAM_VOTES = 1.5
 W_TASTE = 40.0
 TASTE_EVIDENCE_HALF = 25.0
@@ -55,6 +67,7 @@ EXCLUDED_BY_KEYWORD = "keyword"
 """`ScoreExplanation.excluded` for a paper hidden by one of the channel's excluded keywords."""
 
 _TOPIC_TENTHS = round(TOPIC_BOOST * 10)
+_FOLLOW_TENTHS = round(FOLLOW_BOOST * 10)
 _WORD_SEPARATORS = re.compile(r"[\s\-]+")
 _FIELD_SEPARATOR = " | "
 
@@ -231,8 +244,12 @@ def _plural(count: int, one: str, many: str) -> str:
 
 def _quoted_list(words: Sequence[str]) -> str:
     """'a', 'a' and 'b', 'a', 'b' and 'c'."""
-    quoted = [f"'{word}'" for word in words]
-    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
+    return _and_list([f"'{word}'" for word in words])
+
+
+def _and_list(words: Sequence[str]) -> str:
+    """a, a and b, a, b and c."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def _age_detail(days: int | None, paper: Paper) -> str:
@@ -250,10 +267,11 @@ def _age_detail(days: int | None, paper: Paper) -> str:
 class _Scorer:
     """Scores papers for one channel at one moment; built once per `rank` or digest."""
 
-    __slots__ = ("_excludes", "_taste", "_today", "_topics")
+    __slots__ = ("_excludes", "_follows", "_taste", "_today", "_topics")
 
     def __init__(self, settings: ChannelSettings, now: datetime, taste: Taste | None) -> None:
         self._taste = taste
+        self._follows: tuple[Follow, ...] = settings.follows
         self._today = utc_date(now)
         self._topics = _word_list(tuple(settings.topics)) if settings.topics else None
         self._excludes = _word_list(tuple(settings.excludes)) if settings.excludes else None
@@ -266,6 +284,8 @@ class _Scorer:
             + _stars_tenths(paper.github_stars or 0)
             + _age_tenths(age_days(paper, self._today))
         )
+        if self._follows and followed_in(paper, self._follows):
+            total += _FOLLOW_TENTHS
         if self._taste is not None:
             total += taste_tenths(self._taste, paper)
         return total + _team_tenths(tally.weight) if tally is not None else total
@@ -302,6 +322,7 @@ class _Scorer:
             self._stars(paper),
             self._age(paper),
             self._matched_topics(paper),
+            self._followed(paper),
             self._team_votes(tally),
             self._taste_part(paper),
         )
@@ -349,6 +370,14 @@ class _Scorer:
             return "topics", 0, "matches none of your topics"
         noun = "topic" if len(hits) == 1 else "topics"
         return "topics", _TOPIC_TENTHS, f"matches your {noun} {_quoted_list(hits)}"
+
+    def _followed(self, paper: Paper) -> tuple[str, int, str]:
+        if not self._follows:
+            return "follows", 0, "this channel follows no authors or organizations"
+        names = followed_in(paper, self._follows)
+        if not names:
+            return "follows", 0, "by no one this channel follows"
+        return "follows", _FOLLOW_TENTHS, f"you follow {_and_list(names)}"
 
     @staticmethod
     def _team_votes(tally: VoteTally | None) -> tuple[str, int, str]:

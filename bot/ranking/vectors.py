@@ -13,13 +13,13 @@ once, not once per channel, and fitting a channel's model is a small ridge regre
 from __future__ import annotations
 
 import threading
-import unicodedata
 from collections.abc import Sequence
 
 import numpy as np
 from scipy import sparse
 
 from bot.models import Paper
+from bot.names import name_key
 
 META_WEIGHT = 0.6
 """How much the author, organization and category tokens count beside the words."""
@@ -39,18 +39,11 @@ def paper_text(paper: Paper) -> str:
     )
 
 
-def fold(name: str) -> str:
-    """A name for matching: accents dropped, case and spacing folded."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(plain.casefold().split())
-
-
 def paper_tokens(paper: Paper) -> list[str]:
     """The author, organization and category tokens of a paper."""
-    tokens = [f"author:{fold(author)}" for author in paper.authors[:MAX_AUTHORS] if author]
+    tokens = [f"author:{name_key(author)}" for author in paper.authors[:MAX_AUTHORS] if author]
     if paper.organization:
-        tokens.append(f"org:{fold(paper.organization)}")
+        tokens.append(f"org:{name_key(paper.organization)}")
     tokens.extend(f"cat:{category}" for category in paper.categories)
     return tokens or [NO_TOKENS]
 

@@ -8,11 +8,14 @@ from bot.store.availability import StoreUnavailable
 from bot.store.deliveries import SlotRecord, SlotStatus
 from bot.store.housekeeping import Pruned
 from bot.store.migrate import upgrade_database
+from bot.store.recaps import RecapRecord, RecapStatus
 from bot.store.repository import Store, open_store
 from bot.store.votes import VoteResult
 
 __all__ = [
     "Pruned",
+    "RecapRecord",
+    "RecapStatus",
     "SlotRecord",
     "SlotStatus",
     "Store",

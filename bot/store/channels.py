@@ -9,7 +9,7 @@ from typing import Any
 import structlog
 from sqlalchemy import Row, select, update
 
-from bot.models import ChannelRef, ChannelSettings, Layout
+from bot.models import ChannelRef, ChannelSettings, Follow, FollowKind, Layout
 from bot.store import search
 from bot.store.connection import StoreBase
 from bot.store.tables import channels
@@ -38,6 +38,9 @@ def _channel_values(settings: ChannelSettings) -> dict[str, Any]:
         "paused_reason": settings.paused_reason,
         "paused_at": settings.paused_at,
         "updated_at": datetime.now(UTC),
+        "follows": [{"kind": str(f.kind), "name": f.name} for f in settings.follows],
+        "recap_day": settings.recap_day,
+        "recap_at": settings.recap_at.strftime("%H:%M"),
     }
 
 
@@ -56,6 +59,9 @@ def _settings_from_row(row: Row[Any]) -> ChannelSettings:
         layout=Layout(row.layout),
         paused_reason=row.paused_reason,
         paused_at=row.paused_at,
+        follows=tuple(Follow(FollowKind(f["kind"]), f["name"]) for f in row.follows),
+        recap_day=row.recap_day,
+        recap_at=time.fromisoformat(row.recap_at),
     )
 
 

@@ -18,7 +18,7 @@ from bot.models import ChannelRef, MessageRole, PostedMessage
 from bot.store import search
 from bot.store.connection import StoreBase
 from bot.store.tables import delivered_papers, deliveries, posted_messages
-from bot.store.values import utc
+from bot.store.values import ref_from_key, utc
 
 
 class SlotStatus(enum.StrEnum):
@@ -47,14 +47,9 @@ class SlotRecord:
     claimed_at: datetime
 
 
-def _ref_from_key(key: str) -> ChannelRef:
-    platform, workspace, channel = key.split(":", 2)
-    return ChannelRef(platform, workspace, channel)
-
-
 def _slot_from_row(row: Row[Any]) -> SlotRecord:
     return SlotRecord(
-        channel=_ref_from_key(row.channel_key),
+        channel=ref_from_key(row.channel_key),
         slot=row.slot,
         status=SlotStatus(row.status),
         digest_id=row.digest_id,
@@ -65,7 +60,7 @@ def _slot_from_row(row: Row[Any]) -> SlotRecord:
 
 def _post_from_row(row: Row[Any]) -> PostedMessage:
     return PostedMessage(
-        channel=_ref_from_key(row.channel_key),
+        channel=ref_from_key(row.channel_key),
         message_id=row.message_id,
         digest_id=row.digest_id,
         role=MessageRole(row.role),

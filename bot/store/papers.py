@@ -21,6 +21,7 @@ from bot.models import Paper, TopEntry, VoteTally
 from bot.store import search
 from bot.store.availability import brief
 from bot.store.connection import StoreBase
+from bot.store.names import remember_names
 from bot.store.tables import fetch_runs, papers, upvote_snapshots
 from bot.store.values import chunks, utc
 from bot.store.votes import tally_query
@@ -220,6 +221,7 @@ class PapersMixin(StoreBase):
                 for paper_id in chunk
             ]
             await connection.execute(write_papers, [_paper_values(p, at) for p in merged])
+            await remember_names(connection, self._dialect, merged, at)
             upvoted = [p for p in merged if p.id in counted]
             known = [p.id for p in upvoted if p.id in stored]
             latest = await _latest_snapshots(connection, known, at) if known else {}

@@ -2,7 +2,8 @@
 
 `Store` puts together one mixin per table family over `StoreBase` (bot.store.connection):
 papers, upvote snapshots and fetch runs (bot.store.papers), channels (bot.store.channels),
-digest slots and posted messages (bot.store.deliveries), votes and platform events
+known author and organization names (bot.store.names), digest slots and posted messages
+(bot.store.deliveries), weekly recaps (bot.store.recaps), votes and platform events
 (bot.store.votes), and pruning (bot.store.housekeeping).
 
 Idempotency lives here: slots, posts, votes and platform events are claimed by inserting a
@@ -25,13 +26,24 @@ from bot.store.availability import SqliteFile
 from bot.store.channels import ChannelsMixin
 from bot.store.deliveries import DeliveriesMixin
 from bot.store.housekeeping import HousekeepingMixin
+from bot.store.names import NamesMixin
 from bot.store.papers import PapersMixin
+from bot.store.recaps import RecapsMixin
 from bot.store.values import json_dumps
 from bot.store.votes import VotesMixin
 
 
-class Store(PapersMixin, ChannelsMixin, DeliveriesMixin, VotesMixin, HousekeepingMixin):
-    """Papers, channels, deliveries, posted messages, votes and seen events in one database.
+class Store(
+    PapersMixin,
+    NamesMixin,
+    ChannelsMixin,
+    DeliveriesMixin,
+    RecapsMixin,
+    VotesMixin,
+    HousekeepingMixin,
+):
+    """Papers, known names, channels, deliveries, posted messages, recaps, votes and seen
+    events in one database.
 
     A database that cannot work now (see `is_unavailable`) raises StoreUnavailable from
     any method; the first failing write after a good one is logged (`database_write_failed`),

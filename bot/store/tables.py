@@ -139,8 +139,42 @@ channels = Table(
     Column("paused_reason", Text, nullable=True),
     Column("paused_at", UtcDateTime, nullable=True),
     Column("updated_at", UtcDateTime, nullable=False),
+    Column("follows", JSON, nullable=False, server_default="[]"),
+    Column("recap_day", Integer, nullable=True, server_default="4"),
+    Column("recap_at", String(5), nullable=False, server_default="16:00"),
     Index(None, "platform", "workspace"),
 )
+
+known_names = Table(
+    "known_names",
+    metadata,
+    Column("kind", String, nullable=False),
+    Column("key", String, nullable=False),
+    Column("name", String, nullable=False),
+    Column("surname", String, nullable=False),
+    Column("prefix", String, nullable=False),
+    Column("seen_at", UtcDateTime, nullable=False),
+    PrimaryKeyConstraint("kind", "key"),
+    Index(None, "kind", "surname"),
+    Index(None, "kind", "prefix"),
+)
+"""Every author and organization name seen on a stored paper, by its folded key
+(bot.names), so a follow can be checked and completed without scanning the papers."""
+
+recaps = Table(
+    "recaps",
+    metadata,
+    Column("channel_key", String, nullable=False),
+    Column("week", String, nullable=False),
+    Column("last_day", Date, nullable=False),
+    Column("status", String, nullable=False),
+    Column("message_id", String, nullable=True),
+    Column("claimed_at", UtcDateTime, nullable=False),
+    Column("finished_at", UtcDateTime, nullable=True),
+    PrimaryKeyConstraint("channel_key", "week"),
+    Index(None, "status"),
+)
+"""One row per channel and ISO week whose recap was claimed: the claim makes it once."""
 
 deliveries = Table(
     "deliveries",

@@ -109,6 +109,8 @@ async def test_unsubscribe_keeps_settings(harness: Harness) -> None:
         ("set layout channel", lambda s: s.layout is Layout.CHANNEL),
         ("topics add diffusion, world models", lambda s: s.topics == ("diffusion", "world models")),
         ("exclude add robotics", lambda s: s.excludes == ("robotics",)),
+        ("set recap mon 08:30", lambda s: (s.recap_day, s.recap_at) == (0, time(8, 30))),
+        ("set recap off", lambda s: s.recap_day is None),
     ],
 )
 async def test_settings_changes_are_saved(harness: Harness, text: str, check) -> None:
@@ -129,7 +131,16 @@ async def test_settings_shows_the_whole_state(harness: Harness) -> None:
     text = "\n".join(reply.lines)
     assert "Mon, Wed at 08:15 (America/New_York)" in text
     assert "Topics: agents" in text
+    assert "Weekly recap: Fridays at 16:00 (America/New_York)" in text
+    assert "Following: no one" in text
     assert "Status: active" in text
+
+
+async def test_changing_the_recap_rebuilds_the_jobs(harness: Harness) -> None:
+    reply = await harness.run("set recap sat 10:00")
+
+    assert reply.text == "Weekly recap: Saturdays at 10:00 (UTC)."
+    assert harness.schedule_changes == [1]
 
 
 @pytest.mark.parametrize(

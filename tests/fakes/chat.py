@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from bot.models import ChannelRef, OutgoingMessage, PostRef
+from bot.models import ChannelRef, OutgoingMessage, PostRef, Recap
 from bot.ports import ChannelUnavailable, Core
 
 
@@ -18,6 +18,7 @@ class RecordingAdapter:
     def __init__(self, platform: str = "console") -> None:
         self.platform = platform
         self.posted: list[tuple[str, OutgoingMessage]] = []
+        self.recaps: list[tuple[str, Recap]] = []
         self.fail_after: int | None = None
         self.crash_after: int | None = None
         self._ids = itertools.count(1)
@@ -30,13 +31,23 @@ class RecordingAdapter:
 
     async def post(self, channel: ChannelRef, message: OutgoingMessage) -> PostRef:
         """Record the message; fail as configured."""
-        if self.fail_after is not None and len(self.posted) >= self.fail_after:
-            raise ChannelUnavailable("the bot was removed from this channel")
-        if self.crash_after is not None and len(self.posted) >= self.crash_after:
-            raise RuntimeError("process died")
+        self._fail_as_configured()
         self.posted.append((channel.key, message))
         thread = message.thread.message_id if message.thread else None
         return PostRef(channel, f"m{next(self._ids)}", thread_id=thread)
+
+    async def post_recap(self, channel: ChannelRef, recap: Recap) -> PostRef:
+        """Record the recap; fail as configured (recaps count with the other posts)."""
+        self._fail_as_configured()
+        self.recaps.append((channel.key, recap))
+        return PostRef(channel, f"m{next(self._ids)}")
+
+    def _fail_as_configured(self) -> None:
+        sent = len(self.posted) + len(self.recaps)
+        if self.fail_after is not None and sent >= self.fail_after:
+            raise ChannelUnavailable("the bot was removed from this channel")
+        if self.crash_after is not None and sent >= self.crash_after:
+            raise RuntimeError("process died")
 
     @property
     def keys(self) -> list[str]:

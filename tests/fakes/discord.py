@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import aiohttp
 from aiohttp import WSMsgType, web
 
 from tests.fakes import LocalServer
@@ -183,6 +184,16 @@ class Call:
     query: dict[str, str]
     body: Any
     headers: dict[str, str]
+    files: tuple[UploadedFile, ...] = ()
+
+
+@dataclass(frozen=True)
+class UploadedFile:
+    """A file sent with a message (a `files[n]` part of a multipart body)."""
+
+    field: str
+    filename: str
+    data: bytes
 
 
 @dataclass(frozen=True)
@@ -408,8 +419,8 @@ class FakeDiscord(LocalServer):
 
     async def _rest(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["tail"]
-        body = await request.json() if request.can_read_body else None
-        call = Call(request.method, path, dict(request.query), body, dict(request.headers))
+        body, files = await _read_body(request)
+        call = Call(request.method, path, dict(request.query), body, dict(request.headers), files)
         async with self._changed:
             self.calls.append(call)
             self._changed.notify_all()
@@ -688,3 +699,22 @@ def reaction_clear(
     if emoji is not None:
         payload["emoji"] = {"id": None, "name": emoji}
     return payload
+
+
+async def _read_body(request: web.Request) -> tuple[Any, tuple[UploadedFile, ...]]:
+    """A request's JSON body, or a multipart body's `payload_json` and its files."""
+    if not request.can_read_body:
+        return None, ()
+    if not request.content_type.startswith("multipart/"):
+        return await request.json(), ()
+    body: Any = None
+    files: list[UploadedFile] = []
+    reader = await request.multipart()
+    async for part in reader:
+        if not isinstance(part, aiohttp.BodyPartReader):
+            continue
+        if part.name == "payload_json":
+            body = json.loads(await part.text())
+        else:
+            files.append(UploadedFile(part.name or "", part.filename or "", await part.read()))
+    return body, tuple(files)

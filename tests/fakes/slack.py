@@ -76,6 +76,10 @@ class FakeSlack:
     oauth_codes: dict[str, Workspace] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     messages: list[dict[str, Any]] = field(default_factory=list)
+    files: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Uploaded files by id: filename, alt_txt, data, and (once shared) title, channel_id and
+    initial_comment, as files.getUploadURLExternal, the upload and
+    files.completeUploadExternal left them."""
     responses: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     acks: list[dict[str, Any]] = field(default_factory=list)
     delays: dict[str, float] = field(default_factory=dict)
@@ -126,6 +130,7 @@ class FakeSlack:
             [
                 web.route("*", "/api/{method}", self._api),
                 web.post("/respond/{name}", self._respond),
+                web.post("/upload/{file_id}", self._upload),
                 web.get("/socket", self._socket),
             ]
         )
@@ -278,6 +283,20 @@ class FakeSlack:
             ts = f"{1_700_000_000 + n}.{n:06d}"
             self.messages.append({**body, "ts": ts})
             return {"ok": True, "channel": body.get("channel"), "ts": ts, "message": {"ts": ts}}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{next(self._ts):06d}"
+            self.files[file_id] = {
+                "filename": body.get("filename"),
+                "alt_txt": body.get("alt_txt"),
+                "data": b"",
+            }
+            return {
+                "ok": True,
+                "file_id": file_id,
+                "upload_url": f"{self.base_url}/upload/{file_id}",
+            }
+        if method == "files.completeUploadExternal":
+            return self._complete_upload(body)
         if method == "conversations.history":
             return {"ok": True, "messages": self._history(body, thread=False)}
         if method == "conversations.replies":
@@ -286,6 +305,32 @@ class FakeSlack:
             user_id = str(body.get("user"))
             return {"ok": True, "user": self.users.get(user_id, {"id": user_id})}
         return {"ok": True}
+
+    def _complete_upload(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        """Share uploaded files in a channel, with the initial comment, as Slack does."""
+        listed = body.get("files")
+        shared = json.loads(listed) if isinstance(listed, str) else listed or []
+        answered = []
+        for entry in shared:
+            upload = self.files.get(str(entry.get("id")))
+            if upload is None or not upload["data"]:
+                return {"ok": False, "error": "file_not_found"}
+            upload.update(
+                title=entry.get("title"),
+                channel_id=body.get("channel_id"),
+                initial_comment=body.get("initial_comment"),
+            )
+            answered.append({"id": entry.get("id"), "title": entry.get("title")})
+        return {"ok": True, "files": answered}
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        """The upload URL: keep the bytes of a file whose URL was handed out."""
+        upload = self.files.get(request.match_info["file_id"])
+        if upload is None:
+            return web.Response(status=404, text="no such upload")
+        upload["data"] = await request.read()
+        self._touch()
+        return web.Response(text=f"OK - {len(upload['data'])}")
 
     def _history(self, body: Mapping[str, Any], *, thread: bool) -> list[dict[str, Any]]:
         """Posted messages of a channel (newest first), or of one thread; with metadata

@@ -13,6 +13,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from bot.models import FollowKind
 from bot.store import Store, upgrade_database
 from bot.store.migrate import alembic_config
 from bot.store.search import configure_engine
@@ -79,3 +80,32 @@ async def test_upgrade_can_be_called_from_inside_an_event_loop(tmp_path: Path) -
     upgrade_database(url)
 
     assert await _on_sync_connection(url, _table_names) == {*metadata.tables, "alembic_version"}
+
+
+async def test_the_follows_migration_learns_the_names_of_papers_already_stored(
+    store: Store, database_url: str
+) -> None:
+    await asyncio.to_thread(command.downgrade, alembic_config(database_url), "0002")
+    rows = [
+        ("2606.00001", '["Yann LeCun", "Lêng Zhāo"]', "NVIDIA"),
+        ("2606.00002", '["Yann LeCun", 5]', None),
+    ]
+
+    def insert_papers(connection: Connection) -> None:
+        for paper_id, authors, organization in rows:
+            connection.execute(
+                text(
+                    "INSERT INTO papers (id, title, abstract, authors, organization, ai_keywords, "
+                    "categories, sources, updated_at) VALUES (:id, 't', '', :authors, :org, "
+                    "'[]', '[]', '[]', '2026-06-12 10:00:00')"
+                ),
+                {"id": paper_id, "authors": authors, "org": organization},
+            )
+        connection.commit()
+
+    await _on_sync_connection(database_url, insert_papers)
+    await asyncio.to_thread(upgrade_database, database_url)
+
+    assert await store.known_names(FollowKind.AUTHOR, "Y. LeCun") == ["Yann LeCun"]
+    assert await store.known_names(FollowKind.AUTHOR, "leng zhao") == ["Lêng Zhāo"]
+    assert await store.known_names(FollowKind.ORG, "anything") == ["NVIDIA"]

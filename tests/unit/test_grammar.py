@@ -25,12 +25,15 @@ from bot.grammar import (
     ChangeWords,
     ClearWords,
     DigestNow,
+    FollowName,
     Help,
+    ListFollows,
     ListWords,
     Search,
     SetLayout,
     SetMaxAge,
     SetMinUpvotes,
+    SetRecap,
     SetSize,
     ShowPaper,
     ShowSettings,
@@ -45,7 +48,7 @@ from bot.grammar import (
     is_change,
     parse,
 )
-from bot.models import WEEKDAYS, Layout
+from bot.models import WEEKDAYS, FollowKind, Layout
 
 ALL_DAYS = frozenset(range(7))
 MON_TO_FRI = frozenset(range(5))
@@ -163,6 +166,19 @@ VALID: list[tuple[str, Action]] = [
     ("why 2606.00467v2", Why(paper_id="2606.00467")),
     ("why https://huggingface.co/papers/2606.00467", Why(paper_id="2606.00467")),
     ("taste", ShowTaste()),
+    # follows
+    ('follow author "Yann LeCun"', FollowName(FollowKind.AUTHOR, "Yann LeCun")),
+    ("follow author  Y.   LeCun ", FollowName(FollowKind.AUTHOR, "Y. LeCun")),
+    ("Follow Authors “Lêng Zhāo”", FollowName(FollowKind.AUTHOR, "Lêng Zhāo")),
+    ("follow org NVIDIA", FollowName(FollowKind.ORG, "NVIDIA")),
+    ("follow organisation deepseek-ai", FollowName(FollowKind.ORG, "deepseek-ai")),
+    ("unfollow author 'Yann LeCun'", FollowName(FollowKind.AUTHOR, "Yann LeCun", follow=False)),
+    ("unfollow orgs Google", FollowName(FollowKind.ORG, "Google", follow=False)),
+    ("following", ListFollows()),
+    # the weekly recap
+    ("set recap fri 16:00", SetRecap(4, time(16, 0))),
+    ("set recap 9:30am Monday", SetRecap(0, time(9, 30))),
+    ("set recap OFF", SetRecap(None, None)),
     ("digest now", DigestNow()),
     ("Digest NOW", DigestNow()),
 ]
@@ -241,7 +257,10 @@ ERRORS: list[tuple[str, str]] = [
     ("subscribe wekdays", "I can't read wekdays as a time, a time zone or days; did you mean"),
     ("subscribe tomorrow", "try e.g. /papers subscribe 09:30 Europe/Berlin weekdays."),
     # set
-    ("set", "Say what to set: size, min-upvotes, max-age or layout, e.g. /papers set size 5."),
+    (
+        "set",
+        "Say what to set: size, min-upvotes, max-age, layout or recap, e.g. /papers set size 5.",
+    ),
     ("set sise 5", "There's no setting called sise; did you mean size?"),
     ("set colour blue", "There's no setting called colour; use size, min-upvotes"),
     ("set size 0", "Size must be a number from 1 to 10, e.g. /papers set size 5."),
@@ -260,6 +279,18 @@ ERRORS: list[tuple[str, str]] = [
     ("set max-age 3 weeks", "Max-age must be a number of days from 1 to 14"),
     ("set layout sideways", "Layout must be thread or channel, e.g. /papers set layout channel."),
     ("set layout", "Layout must be thread or channel"),
+    ("set recap", "Give one day and a time, e.g. /papers set recap fri 16:00"),
+    ("set recap fri", "Give one day and a time"),
+    ("set recap weekdays 16:00", "The recap goes out on one day of the week"),
+    ("set recap fri 25:00", "That time doesn't look right"),
+    # follows
+    ("follow", "Say author or org, e.g. /papers follow author"),
+    ("follow Yann LeCun", "Say author or org"),
+    ("unfollow person x", "Say author or org, e.g. /papers unfollow author"),
+    ('follow author ""', "Name the author, e.g. /papers follow author"),
+    ("follow org ...", "Name the org, e.g."),
+    ("follow author " + "x" * 101, "Keep the name to 100 characters or fewer."),
+    ("following all", "Use /papers following on its own"),
     # topics and excludes
     ("topics add", "Name at least one word, e.g. /papers topics add diffusion."),
     ("exclude remove , ,", "Name at least one word, e.g. /papers exclude remove robotics."),
@@ -359,6 +390,7 @@ def test_help_entries_for_one_topic() -> None:
         "min-upvotes",
         "max-age",
         "layout",
+        "recap",
     ]
     assert [entry.example for entry in help_entries("today")] == ["/papers today"]
 
@@ -447,9 +479,7 @@ def test_a_leading_papers_word_changes_nothing(text: str, prefix: str) -> None:
     assert parse_outcome(prefix + text) == parse_outcome(text)
 
 
-CASE_FREE_COMMANDS = [
-    text for text, _ in VALID if not text.lower().lstrip().startswith(("search", "\tsearch"))
-]
+CASE_FREE_COMMANDS = [text for text, action in VALID if not isinstance(action, Search | FollowName)]
 
 
 @given(st.sampled_from(CASE_FREE_COMMANDS), st.randoms(use_true_random=False))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable, Iterable
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -306,6 +307,7 @@ async def make_scheduler() -> AsyncIterator[MakeScheduler]:
         subscriptions: list[ChannelSettings],
         *,
         deliver: Deliveries | None = None,
+        recaps: Deliveries | None = None,
         fetch: Fetches | None = None,
         clock: FakeClock | None = None,
     ) -> Scheduler:
@@ -315,6 +317,7 @@ async def make_scheduler() -> AsyncIterator[MakeScheduler]:
         scheduler = Scheduler(
             subscriptions=read,
             deliver=deliver or Deliveries(),
+            deliver_recap=recaps,
             fetch=fetch or Fetches(),
             fetch_interval_minutes=30,
             missed_grace=SIX_HOURS,
@@ -361,7 +364,7 @@ async def test_one_job_per_subscribed_unpaused_channel(make_scheduler: MakeSched
         assert fire.weekday() in settings.days
     assert jobs["berlin"] - before <= timedelta(days=1, hours=1)
     assert jobs["new-york"] - before <= timedelta(days=3, hours=1)  # Friday waits for Monday
-    assert {"event": "schedule_built", "jobs": 2, "log_level": "info"} in logs
+    assert {"event": "schedule_built", "jobs": 2, "recaps": 0, "log_level": "info"} in logs
     skipped = [e for e in logs if e["event"] == "schedule_channel_skipped"]
     assert [e["channel"] for e in skipped] == ["console:local:bad-zone"]
 
@@ -400,7 +403,7 @@ async def test_rebuild_replaces_jobs_after_a_subscription_changes(
     assert jobs["c"].tzinfo == ZoneInfo("Asia/Tokyo")
     assert jobs["d"] == d_fire
     assert (jobs["e"].hour, jobs["e"].tzinfo) == (12, ZoneInfo("America/New_York"))
-    assert {"event": "schedule_built", "jobs": 3, "log_level": "info"} in logs
+    assert {"event": "schedule_built", "jobs": 3, "recaps": 0, "log_level": "info"} in logs
 
     subscriptions.clear()
     await scheduler.rebuild()
@@ -430,6 +433,33 @@ async def test_missed_slots_are_delivered_once_at_start(make_scheduler: MakeSche
         ("berlin", date(2025, 3, 10)),
         ("los-angeles", date(2025, 3, 9)),
     ]
+
+
+async def test_a_missed_weekly_recap_is_posted_at_start_for_its_week(
+    make_scheduler: MakeScheduler,
+) -> None:
+    """Friday 2025-06-06 14:30 UTC is 16:30 in Berlin: its 16:00 recap was missed."""
+    recaps = Deliveries()
+    berlin = sub("berlin", "09:00", "Europe/Berlin")
+    scheduler = make_scheduler(
+        [
+            berlin,
+            replace(sub("off", "09:00"), recap_day=None),
+            replace(sub("monday", "09:00"), recap_day=0),  # not due on a Friday
+            replace(sub("tokyo", "09:00", "Asia/Tokyo"), recap_at=time(21, 0)),  # 12:00 UTC
+            sub("unsubscribed", subscribed=False),
+        ],
+        recaps=recaps,
+        clock=FakeClock(utc("2025-06-06T14:30")),
+    )
+
+    with capture_logs() as logs:
+        await scheduler.start()
+        await recaps.wait_for(2)
+        await asyncio.sleep(0.05)
+
+    assert sorted(recaps.calls) == [("berlin", date(2025, 6, 6)), ("tokyo", date(2025, 6, 6))]
+    assert {"event": "schedule_built", "jobs": 4, "recaps": 3, "log_level": "info"} in logs
 
 
 async def test_a_failing_delivery_is_logged_and_the_others_go_on(

@@ -15,6 +15,7 @@ from adapters.console.render import (
     links_line,
     render_header,
     render_item,
+    render_recap,
     render_reply,
 )
 from bot.models import (
@@ -26,6 +27,7 @@ from bot.models import (
     ScoreComponent,
     ScoreExplanation,
 )
+from tests.fakes.items import make_recap
 
 MakeItem = Callable[..., DigestItem]
 HOSTILE = (
@@ -117,6 +119,10 @@ def test_item_links_point_at_each_destination(item_factory: MakeItem) -> None:
             "312 upvotes on Hugging Face · keywords: u, v, w, x, y",
         ),
         ({"upvotes": None, "stars": None, "climbing": False, "keywords": ()}, ""),
+        (
+            {"stars": None, "climbing": False, "keywords": (), "followed": ("Yann LeCun", "Meta")},
+            "312 upvotes on Hugging Face · ⭐ you follow Yann LeCun and Meta",
+        ),
     ],
 )
 def test_context_line_says_what_each_number_is_and_leaves_out_the_unknown(
@@ -297,3 +303,17 @@ def test_explanation_reply_shows_each_part_of_the_score(item_factory: MakeItem) 
     assert "312 upvotes on Hugging Face" in text
     assert "Total score" in text
     assert "2.50" in text
+
+
+def test_the_recap_is_a_text_bar_chart_with_each_papers_votes() -> None:
+    recap = make_recap()
+
+    shown = as_text(render_recap(recap)).splitlines()
+
+    assert "📊 Your team's week in papers, 6-12 June 2026" in shown[0]
+    rows = [line for line in shown if "from" in line]
+    assert len(rows) == 3
+    assert "1. Sparse Attention Revisited" in rows[0] and "+5 from 3 people" in rows[0]
+    bars = [row.count("█") for row in rows]
+    assert bars[0] == 24 and bars[0] > bars[1] > bars[2] >= 1
+    assert "Costs $O(n)$ & *more*" in rows[2]

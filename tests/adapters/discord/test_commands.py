@@ -49,6 +49,13 @@ TRANSLATIONS: list[tuple[tuple[str, ...], dict[str, Any], str]] = [
     (("set", "min-upvotes"), {"upvotes": 10}, "set min-upvotes 10"),
     (("set", "max-age"), {"days": 3}, "set max-age 3"),
     (("set", "layout"), {"layout": "channel"}, "set layout channel"),
+    (("set", "recap"), {"day": "fri", "time": "16:00"}, "set recap fri 16:00"),
+    (("set", "recap"), {"day": "off"}, "set recap off"),
+    (("follow", "author"), {"name": "Yann LeCun"}, "follow author Yann LeCun"),
+    (("follow", "org"), {"name": "NVIDIA"}, "follow org NVIDIA"),
+    (("unfollow", "author"), {"name": "Y. LeCun"}, "unfollow author Y. LeCun"),
+    (("unfollow", "org"), {"name": "deepseek-ai"}, "unfollow org deepseek-ai"),
+    (("following",), {}, "following"),
     (("topics", "list"), {}, "topics list"),
     (
         ("topics", "add"),

@@ -68,7 +68,8 @@ async def test_the_papers_group_is_synced_globally_with_every_subcommand(
     assert papers["contexts"] == [0], "guild channels only"
     assert set(subcommands(papers)) == {
         "help", "today", "top", "search", "paper", "why", "subscribe", "unsubscribe",
-        "settings", "taste", "set", "topics", "exclude", "digest",
+        "settings", "taste", "set", "topics", "exclude", "follow", "unfollow", "following",
+        "digest",
     }  # fmt: skip
     assert not fake.calls_to("PUT", r"/applications/\d+/guilds/\d+/commands")
 

@@ -29,6 +29,7 @@ from tests.fakes.discord import (
     not_found,
     rate_limited,
 )
+from tests.fakes.items import make_recap
 
 CHANNEL_MESSAGES = rf"/channels/{CHANNEL_ID}/messages"
 
@@ -329,3 +330,42 @@ async def test_a_failed_lookup_is_logged_and_the_message_posted(
     assert int(head.message_id) in fake.messages
     assert [entry["event"] for entry in logs] == ["discord_resume_lookup_failed"]
     assert logs[0]["error"] == "Forbidden"
+
+
+async def test_the_recap_is_an_embed_with_its_chart_attached(
+    adapter: DiscordAdapter, fake: FakeDiscord
+) -> None:
+    recap = make_recap(CHANNEL)
+
+    ref = await adapter.post_recap(CHANNEL, recap)
+
+    (call,) = fake.calls_to("POST", CHANNEL_MESSAGES)
+    assert int(ref.message_id) in fake.messages
+    assert call.body["nonce"] == nonce_for(recap.id)
+    assert call.body["allowed_mentions"] == {"parse": []}
+    (attachment,) = call.body["attachments"]
+    assert (attachment["filename"], attachment["description"]) == (
+        "recap.png",
+        recap.chart.alt_text,
+    )
+    (uploaded,) = call.files
+    assert (uploaded.filename, uploaded.data) == ("recap.png", recap.chart.png)
+    (embed,) = call.body["embeds"]
+    assert embed["title"] == "📊 Your team's week in papers, 6-12 June 2026"
+    assert embed["image"]["url"] == "attachment://recap.png"
+    lines = embed["description"].splitlines()
+    assert lines[0] == (
+        "**1.** [Sparse Attention Revisited](https://huggingface.co/papers/2606.20001)"
+        " · +5 from 3 people"
+    )
+    for mention in ("<@123>", "@here"):
+        assert mention not in embed["description"]
+
+
+async def test_a_recap_discord_refuses_is_unavailable(
+    adapter: DiscordAdapter, fake: FakeDiscord
+) -> None:
+    fake.add_fault(forbidden("POST", CHANNEL_MESSAGES))
+    with pytest.raises(ChannelUnavailable) as refused:
+        await adapter.post_recap(CHANNEL, make_recap(CHANNEL))
+    assert refused.value.reason == NO_ACCESS_REASON

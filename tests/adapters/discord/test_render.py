@@ -75,6 +75,17 @@ def message_within_limits(message: DiscordMessage) -> None:
         within_limits(embed)
 
 
+def test_a_followed_author_is_a_field_of_the_paper() -> None:
+    item = make_item(1, followed=("Yann LeCun", "NVIDIA"))
+
+    fields = render_item(item).embeds[0].to_dict()["fields"]
+
+    assert {"name": "⭐ You follow", "value": "Yann LeCun, NVIDIA", "inline": True} in fields
+    assert all(
+        "follow" not in f["name"] for f in render_item(make_item(1)).embeds[0].to_dict()["fields"]
+    )
+
+
 def test_a_huge_title_is_cut_at_a_word_with_an_ellipsis() -> None:
     embed = item_embed(make_item(1, title=HUGE_TITLE))
 
@@ -86,7 +97,9 @@ def test_a_huge_title_is_cut_at_a_word_with_an_ellipsis() -> None:
 
 def test_mentions_in_paper_text_are_defused_everywhere() -> None:
     text = " ".join(MENTIONS)
-    item = make_item(1, title=text, summary=text, authors=(text,), keywords=(text,), note=text)
+    item = make_item(
+        1, title=text, summary=text, authors=(text,), keywords=(text,), note=text, followed=(text,)
+    )
     rendered = [
         str(render_item(item).embeds[0].to_dict()),
         str(render_header(make_digest(item)).embeds[0].to_dict()),

@@ -15,6 +15,7 @@ from adapters.slack.render import METADATA_EVENT_TYPE
 from bot.models import MessageRole, OutgoingMessage, PostRef
 from bot.ports import ChannelUnavailable
 from tests.adapters.slack.conftest import CHANNEL, T1, Served, make_digest, serve
+from tests.fakes.items import make_recap
 from tests.fakes.slack import FakeSlack
 
 DIGEST = make_digest()
@@ -225,3 +226,38 @@ async def test_a_paper_refused_again_without_its_image_fails_after_one_more_try(
         await served.adapter.post(CHANNEL, item(1, thread=None))
 
     assert len(served.fake.calls_to("chat.postMessage")) == 2
+
+
+async def test_the_recap_is_uploaded_with_files_upload_v2_and_shared_with_its_list(
+    served: Served,
+) -> None:
+    recap = make_recap(CHANNEL)
+
+    ref = await served.adapter.post_recap(CHANNEL, recap)
+
+    [uploaded] = served.fake.calls_to("files.getUploadURLExternal")
+    assert uploaded.token == T1.bot_token
+    (file_id, shared) = next(iter(served.fake.files.items()))
+    assert ref == PostRef(CHANNEL, file_id)
+    assert shared["data"] == recap.chart.png
+    assert shared["filename"] == "recap.png"
+    assert shared["alt_txt"] == recap.chart.alt_text
+    assert shared["channel_id"] == "C1"
+    assert shared["title"] == "Your team's votes, 6-12 June 2026"
+    comment = shared["initial_comment"].splitlines()
+    assert comment[0] == "*📊 Your team's week in papers, 6-12 June 2026*"
+    assert comment[1] == (
+        "1. <https://huggingface.co/papers/2606.20001|Sparse Attention Revisited> "
+        "· +5 from 3 people"
+    )
+    assert "&lt;@U123&gt;" in comment[2] and "<@U123>" not in comment[2]
+    assert "<!here>" not in shared["initial_comment"]
+
+
+async def test_a_recap_slack_refuses_for_good_makes_the_channel_unavailable(
+    served: Served,
+) -> None:
+    served.fake.fail("files.completeUploadExternal", "channel_not_found")
+
+    with pytest.raises(ChannelUnavailable):
+        await served.adapter.post_recap(CHANNEL, make_recap(CHANNEL))

@@ -139,6 +139,7 @@ def test_score_of_a_recorded_paper_lists_every_component() -> None:
         "stars": (1.7, "251 GitHub stars"),
         "age": (-0.9, "featured 2 days ago"),
         "topics": (2.0, "matches your topic 'sparse attention'"),
+        "follows": (0.0, "this channel follows no authors or organizations"),
         "team_votes": (2.1, "team votes +3 from 2 people"),
         "taste": (0.0, "no votes from your team to learn from yet"),
     }
@@ -279,6 +280,7 @@ def test_the_total_is_the_sum_of_its_components(
         "stars",
         "age",
         "topics",
+        "follows",
         "team_votes",
         "taste",
     ]

@@ -11,7 +11,7 @@ from bot.models import ChannelRef, ChannelSettings, Paper, TeamVote
 from bot.ranking import rank, score
 from bot.ranking.taste import Kind, TasteExample, TasteModel, TasteView, taste_examples
 from bot.ranking.taste import fit_taste as fit_over
-from bot.ranking.vectors import PaperVectors, fold
+from bot.ranking.vectors import PaperVectors
 from tests.fakes.papers import make_paper
 
 TODAY = date(2026, 6, 13)
@@ -178,7 +178,3 @@ def test_examples_weigh_this_channels_votes_over_the_rest_of_the_workspace() -> 
     assert by_id[shown.id].kind == Kind.IGNORED and by_id[shown.id].target < 0
     assert by_id["2606.lan01"].kind == Kind.UNSEEN
     assert evidence == pytest.approx((1 + 0.5) * 0.5 ** (1 / 60))
-
-
-def test_names_fold_case_accents_and_spacing() -> None:
-    assert fold("  Jürgen   SCHMIDHUBER ") == "jurgen schmidhuber"
