@@ -36,6 +36,7 @@ WORKDIR /data
 VOLUME /data
 
 ENV PAPERS_DATABASE_URL=sqlite+aiosqlite:////data/papers-bot.db \
+    MPLCONFIGDIR=/tmp/matplotlib \
     PAPERS_HTTP_HOST=0.0.0.0 \
     PAPERS_HTTP_PORT=8080
 EXPOSE 8080
