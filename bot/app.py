@@ -246,6 +246,7 @@ class Bot:
                 for adapter in self.adapters:
                     group.create_task(self._serve(adapter, stop))
                 group.create_task(self._resume())
+                group.create_task(self._warm_up())
                 held_votes = group.create_task(self.service.apply_held_votes())
                 await stop.wait()
                 await self.scheduler.shutdown()
@@ -263,6 +264,16 @@ class Bot:
             await self._resume_unfinished()
         except Exception:  # a platform still connecting must not end the bot
             log.exception("resume_failed")
+
+    async def _warm_up(self) -> None:
+        """Rebuild the subscribed channels' taste models from the stored votes, in the
+        background (see TasteLearner.warm_up)."""
+        try:
+            channels = [s.channel for s in await self.core.store.subscribed_channels()]
+        except StoreUnavailable as error:
+            log.warning("taste_warm_up_failed", error=str(error))
+            return
+        await self.core.composer.learner.warm_up(channels)
 
     async def _serve(self, adapter: ChatAdapter, stop: asyncio.Event) -> None:
         """Run one adapter. One that ends by itself (the console's `quit`) stops the bot; one

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -124,6 +125,20 @@ class TasteLearner:
             return
         self._now = now
         self._track(asyncio.create_task(self._new_day(now)))
+
+    async def warm_up(self, channels: Sequence[ChannelRef]) -> None:
+        """Rebuild what was learned from the stored votes, ahead of need: the day's
+        vocabulary (importing scikit-learn with it), then the models of `channels` (the
+        subscribed ones) one after the other, so the first digest and the first refit after
+        a start take a refit's time, not a start's. A failure is one log line and leaves the
+        work to the first fit that needs it."""
+        try:
+            now = self._clock()
+            await self._day_corpus(now)
+            for channel in channels:
+                await asyncio.shield(self._fitting_task(channel, now))
+        except Exception as error:  # work ahead of time must not end the bot
+            log.warning("taste_warm_up_failed", error=f"{type(error).__name__}: {error}")
 
     async def _new_day(self, now: datetime) -> None:
         try:

@@ -85,9 +85,11 @@ class PaperVectors:
     def _people(self, papers: Sequence[Paper]) -> sparse.csr_matrix:
         """The people tokens of papers, hashed and scaled; their names remembered."""
         tokens = [paper_tokens(paper) for paper in papers]
-        for token in {token for found in tokens for token in found}:
-            column = self._meta.transform([[token]]).indices[0]
-            self._token_names[column] = token
+        unique = sorted({token for found in tokens for token in found})
+        if unique:
+            # One row per token, each with its one hashed column: all columns in one call.
+            columns = self._meta.transform([[token] for token in unique]).indices
+            self._token_names.update(zip(columns.tolist(), unique, strict=True))
         return self._meta.transform(tokens) * META_WEIGHT
 
     def name(self, column: int) -> str:

@@ -11,6 +11,7 @@ import structlog
 from bot.composer import DigestComposer
 from bot.metrics import Metrics
 from bot.models import ChannelRef, ChannelSettings, FetchReport, Paper, ReplyKind, Vote
+from bot.ranking.learner import TasteLearner
 from bot.refresh import Refresher
 from tests.core.conftest import GENERAL, NOW, TODAY, Harness
 from tests.fakes import eventually
@@ -115,6 +116,26 @@ async def test_what_was_learned_survives_a_restart(harness: Harness) -> None:
     restarted = DigestComposer(harness.store)
     digest = await restarted.compose(ChannelSettings(GENERAL), now=harness.clock.now, fresh=True)
 
+    assert [item.paper_id for item in digest.items] == before
+
+
+async def test_a_start_rebuilds_the_models_from_the_stored_votes_before_they_are_needed(
+    harness: Harness,
+) -> None:
+    await vote_for_diffusion(harness)
+    await next_day(harness)
+    before = await picks(harness)
+    restarted = TasteLearner(harness.store, half_life_days=60, clock=harness.clock)
+
+    with structlog.testing.capture_logs() as warming:
+        await restarted.warm_up([GENERAL])
+    with structlog.testing.capture_logs() as composing:
+        digest = await DigestComposer(harness.store, restarted).compose(
+            ChannelSettings(GENERAL), now=harness.clock.now, fresh=True
+        )
+
+    assert [entry["event"] for entry in warming] == ["taste_vocabulary_fitted", "taste_fitted"]
+    assert not [entry for entry in composing if entry["event"].startswith("taste_")]
     assert [item.paper_id for item in digest.items] == before
 
 
