@@ -2,8 +2,8 @@
 
 Discord gets typed options (choices, integer ranges, autocomplete), but every subcommand is
 turned back into the core's one text grammar (`Command.text`, e.g.
-`subscribe 09:30 Europe/Berlin weekdays`) and handed to a `CommandRunner`, so bot/grammar.py
-stays the only judge of what a command means.
+`subscribe 09:30 Europe/Berlin weekdays`) and handed to a `CommandRunner`, so the grammar
+(bot/grammar/) stays the only judge of what a command means.
 
     /papers help [subcommand]           /papers subscribe [time] [timezone] [days]
     /papers today                       /papers unsubscribe
