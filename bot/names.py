@@ -14,28 +14,18 @@ channel's follows with them.
 from __future__ import annotations
 
 import functools
-import unicodedata
 
-_UNDECOMPOSED = str.maketrans(
-    {"ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ß": "ss", "æ": "ae", "œ": "oe", "ı": "i"}
-)
+from bot.folding import folded_words
 
 
 @functools.lru_cache(maxsize=1 << 16)
 def name_words(text: str) -> tuple[str, ...]:
-    """A name as lowercase ASCII-folded words: accents, case and punctuation removed.
-
-    "LeCun, Yann" gives ("yann", "lecun"); "J.-P. Dupont" gives ("j", "p", "dupont").
-    Letters without an ASCII form (Chinese, Cyrillic, ...) are kept as they are, lowercased.
-    """
+    """A name as folded words (bot.folding): "LeCun, Yann" gives ("yann", "lecun"),
+    "J.-P. Dupont" gives ("j", "p", "dupont")."""
     if text.count(",") == 1:
         surname, given = text.split(",")
         text = f"{given} {surname}"
-    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_UNDECOMPOSED))
-    kept = [
-        char if char.isalnum() else " " for char in decomposed if not unicodedata.combining(char)
-    ]
-    return tuple("".join(kept).split())
+    return folded_words(text)
 
 
 def name_key(text: str) -> str:
