@@ -34,10 +34,11 @@ from bot.composer import local_date
 from bot.delivery import Delivery, Outcome
 from bot.logging import configure_logging
 from bot.models import BadChannelId, ChannelRef, ChannelSettings, Reply, ReplyKind
-from bot.ranking import score
 from bot.refresh import RefreshSummary
+from bot.search.engine import Searcher
 from bot.sources import parse_daily_papers
 from bot.store import StoreUnavailable, upgrade_database
+from bot.wording import one_line
 from config.settings import Settings, SettingsError, load_settings
 
 app = typer.Typer(
@@ -281,20 +282,38 @@ def search(
     if not query.strip() or len(query) > 500:
         raise CliError("Give a query of 1 to 500 characters.")
     settings = settings_for_cli(quiet=True)
-    papers = run_async(_with_store(settings, lambda core: core.store.search_papers(query, limit)))
-    now = utc_now()
-    defaults = ChannelSettings(ChannelRef("console", "local", "cli"))
+    result = run_async(
+        _with_store(settings, lambda core: Searcher(core.store).search(query, limit=limit))
+    )
+    if result.hint is not None:
+        raise CliError(" ".join((*result.problems, result.hint)))
     results = [
-        {"paper_id": p.id, "title": p.title, "score": round(score(p, defaults, now=now).total, 4)}
-        for p in papers
+        {
+            "paper_id": found.paper.id,
+            "title": found.paper.title,
+            "score": found.score,
+            "snippet": one_line(found.snippet),
+        }
+        for found in result.found
     ]
     if as_json:
-        out.print_json(data={"query": query, "results": results})
+        out.print_json(
+            data={
+                "query": query,
+                "corrected": result.corrected,
+                "problems": list(result.problems),
+                "results": results,
+            }
+        )
         return
+    for problem in result.problems:
+        out.print(problem, highlight=False, markup=False)
+    if result.corrected is not None:
+        out.print(f"Showing results for {result.corrected!r}.", highlight=False, markup=False)
     if not results:
         out.print(f"No stored papers match {query!r}.", highlight=False, markup=False)
-    for result in results:
-        out.print(f"{result['paper_id']}  {result['title']}", highlight=False, markup=False)
+    for found in results:
+        out.print(f"{found['paper_id']}  {found['title']}", highlight=False, markup=False)
 
 
 @app.command()

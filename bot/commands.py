@@ -31,13 +31,15 @@ from bot.models import (
 )
 from bot.names import name_words
 from bot.ports import PaperSource
-from bot.ranking import explain_in_words, matched_words, score
+from bot.ranking import explain_in_words, score
 from bot.ranking.follows import NameMatch, find_follow, match_name
 from bot.ranking.taste import Leaning
 from bot.refresh import Refresher
 from bot.schedule_words import describe_recap, describe_schedule
+from bot.search.engine import Searcher
 from bot.sources import UpstreamError
 from bot.store import Store
+from bot.wording import one_line_within
 
 log = structlog.get_logger(__name__)
 
@@ -82,6 +84,7 @@ class Commands:
         self._lookups = list(lookups)
         self._schedule_changed = schedule_changed
         self._clock = clock
+        self._searcher = Searcher(store, clock=clock)
 
     async def run(self, command: Command) -> Reply:
         """Parse and run one command; bad input gets a usage sentence, never an exception."""
@@ -186,18 +189,24 @@ class Commands:
         return Reply(ReplyKind.PAPERS, heading, items=tuple(items))
 
     async def _search(self, settings: ChannelSettings, query: str) -> Reply:
-        papers = await self._store.search_papers(query, SEARCH_LIMIT)
+        result = await self._searcher.search(query, limit=SEARCH_LIMIT)
+        if result.hint is not None:
+            return error_reply(" ".join((*result.problems, result.hint)))
+        found = [(f.paper, shorten_snippet(f.snippet)) for f in result.found]
         upstreams = self._upstreams()
-        if not papers and upstreams:
+        if not found and upstreams:
             papers = await self._search_upstream(upstreams[0], query)
-        if not papers:
+            found = [(paper, "found on Hugging Face") for paper in papers]
+        if not found:
             return text_reply(f"No papers found for “{query}”; try fewer or other words.")
-        words = query.split()
         items = [
-            self._item(paper, settings, rank=rank, note=_match_note(paper, words))
-            for rank, paper in enumerate(papers[:SEARCH_LIMIT], start=1)
+            self._item(paper, settings, rank=rank, note=note)
+            for rank, (paper, note) in enumerate(found[:SEARCH_LIMIT], start=1)
         ]
-        return Reply(ReplyKind.PAPERS, f"Papers matching “{query}”.", items=tuple(items))
+        heading = f"Papers matching “{query}”."
+        if result.corrected is not None:
+            heading = f"Nothing matched “{query}”; showing results for “{result.corrected}”."
+        return Reply(ReplyKind.PAPERS, heading, lines=result.problems, items=tuple(items))
 
     def _upstreams(self) -> list[PaperSource]:
         """The sources to ask on demand; none while the last fetch reached no upstream, so an
@@ -532,9 +541,12 @@ def hf_note(upvotes: int | None) -> str:
     return f"{count:,} {'upvote' if count == 1 else 'upvotes'} on Hugging Face"
 
 
-def _match_note(paper: Paper, words: list[str]) -> str:
-    found = matched_words(paper, words)
-    return f"matches {', '.join(found)}" if found else "related on Hugging Face"
+SNIPPET_CHARS = 200
+
+
+def shorten_snippet(snippet: str) -> str:
+    """The matched part of an abstract as one line of at most SNIPPET_CHARS characters."""
+    return one_line_within(snippet, SNIPPET_CHARS)
 
 
 def help_reply(topic: str | None = None) -> Reply:

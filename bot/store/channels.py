@@ -10,7 +10,7 @@ import structlog
 from sqlalchemy import Row, select, update
 
 from bot.models import ChannelRef, ChannelSettings, Follow, FollowKind, Layout
-from bot.store import search
+from bot.store import dialect
 from bot.store.connection import StoreBase
 from bot.store.tables import channels
 from bot.store.values import utc
@@ -83,7 +83,7 @@ class ChannelsMixin(StoreBase):
         `update_channel`, so it cannot overwrite a change made at the same time.
         """
         values = _channel_values(settings)
-        statement = search.upsert(
+        statement = dialect.upsert(
             channels, self._dialect, keys=["key"], update=[name for name in values if name != "key"]
         )
         async with self._write() as connection:
@@ -102,7 +102,7 @@ class ChannelsMixin(StoreBase):
         """
         defaults = _channel_values(ChannelSettings(channel=ref))
         async with self._write() as connection:
-            await connection.execute(search.insert_ignore(channels, self._dialect), defaults)
+            await connection.execute(dialect.insert_ignore(channels, self._dialect), defaults)
             row = (
                 await connection.execute(
                     select(channels).where(channels.c.key == ref.key).with_for_update()
@@ -138,7 +138,7 @@ class ChannelsMixin(StoreBase):
         """
         paused = {"paused_reason": reason, "paused_at": utc(at), "updated_at": datetime.now(UTC)}
         values = _channel_values(ChannelSettings(channel=ref)) | paused
-        statement = search.upsert(channels, self._dialect, keys=["key"], update=paused)
+        statement = dialect.upsert(channels, self._dialect, keys=["key"], update=paused)
         async with self._write() as connection:
             await connection.execute(statement, values)
 

@@ -18,7 +18,7 @@ from sqlalchemy import literal, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from bot.store import search
+from bot.store import dialect
 from bot.store.availability import (
     DatabaseFileGone,
     SqliteFile,
@@ -41,10 +41,10 @@ class StoreBase:
     """
 
     def __init__(self, engine: AsyncEngine, file: SqliteFile | None = None) -> None:
-        """Wrap an engine already configured by `search.configure_engine` (see `open_store`);
+        """Wrap an engine already configured by `dialect.configure_engine` (see `open_store`);
         `file` is the SQLite file to watch, if any."""
         self._engine = engine
-        self._writer = engine.execution_options(**{search.WRITE_OPTION: True})
+        self._writer = engine.execution_options(**{dialect.WRITE_OPTION: True})
         self._dialect = engine.dialect.name
         self._file = file
         self._file_gone: str | None = None
@@ -129,6 +129,6 @@ class StoreBase:
         await self._check_file()
         if self._file is not None:
             self._file.check_room()
-        statement = search.upsert(heartbeat, self._dialect, keys=["id"], update=["beat_at"])
+        statement = dialect.upsert(heartbeat, self._dialect, keys=["id"], update=["beat_at"])
         async with self._write() as connection:
             await connection.execute(statement, {"id": 1, "beat_at": utc(at)})

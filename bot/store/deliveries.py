@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Row, select, update
 
 from bot.models import ChannelRef, MessageRole, PostedMessage
-from bot.store import search
+from bot.store import dialect
 from bot.store.connection import StoreBase
 from bot.store.tables import delivered_papers, deliveries, posted_messages
 from bot.store.values import ref_from_key, utc
@@ -74,7 +74,7 @@ class DeliveriesMixin(StoreBase):
 
     async def claim_slot(self, ref: ChannelRef, slot: str, *, at: datetime) -> bool:
         """Claim a channel's slot for this process; False when someone already has."""
-        statement = search.insert_ignore(deliveries, self._dialect).values(
+        statement = dialect.insert_ignore(deliveries, self._dialect).values(
             channel_key=ref.key,
             slot=slot,
             status=SlotStatus.CLAIMED.value,
@@ -108,7 +108,7 @@ class DeliveriesMixin(StoreBase):
                 raise LookupError(f"slot {slot} of {ref.key} is not claimed or already finished")
             if paper_ids:
                 await connection.execute(
-                    search.insert_ignore(delivered_papers, self._dialect),
+                    dialect.insert_ignore(delivered_papers, self._dialect),
                     [
                         {"channel_key": ref.key, "paper_id": paper_id, "slot": slot}
                         for paper_id in dict.fromkeys(paper_ids)
@@ -171,7 +171,7 @@ class DeliveriesMixin(StoreBase):
 
     async def record_post(self, message: PostedMessage, *, key: str) -> bool:
         """Remember a posted message; False when `key` or the platform message is known."""
-        statement = search.insert_ignore(posted_messages, self._dialect).values(
+        statement = dialect.insert_ignore(posted_messages, self._dialect).values(
             key=key,
             platform=message.channel.platform,
             channel_key=message.channel.key,

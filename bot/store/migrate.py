@@ -15,11 +15,25 @@ import structlog
 from alembic import command
 from alembic.config import Config
 
+from bot.store.fulltext import POSTGRES_OBJECTS
+from bot.store.tables import metadata
+
 log = structlog.get_logger(__name__)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 URL_ATTRIBUTE = "papers_bot_url"
 """Key in `Config.attributes` under which `migrations/env.py` finds the database URL."""
+
+
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """What autogenerate compares: the store's own tables only. Others in the same database
+    (slack_sdk's installation and OAuth state tables, SQLite's full-text tables) and the
+    full-text column and index PostgreSQL gets from migration 0004 are left alone."""
+    if reflected and type_ in ("column", "index") and name in POSTGRES_OBJECTS:
+        return False
+    return not (type_ == "table" and reflected and name not in metadata.tables)
 
 
 def alembic_config(url: str) -> Config:

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.models import FollowKind, Paper
 from bot.names import compact_key, name_key, surname_key
-from bot.store import search
+from bot.store import dialect
 from bot.store.connection import StoreBase
 from bot.store.tables import known_names
 
@@ -54,13 +54,13 @@ def name_rows(papers: Iterable[Paper], at: datetime) -> list[dict[str, Any]]:
 
 
 async def remember_names(
-    connection: AsyncConnection, dialect: str, papers: Sequence[Paper], at: datetime
+    connection: AsyncConnection, dialect_name: str, papers: Sequence[Paper], at: datetime
 ) -> None:
     """Add the papers' names to known_names (a name seen again keeps its latest spelling)."""
     rows = name_rows(papers, at)
     if rows:
-        statement = search.upsert(
-            known_names, dialect, keys=["kind", "key"], update=["name", "seen_at"]
+        statement = dialect.upsert(
+            known_names, dialect_name, keys=["kind", "key"], update=["name", "seen_at"]
         )
         await connection.execute(statement, rows)
 

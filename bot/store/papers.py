@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, Row, and_, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.models import Paper, TopEntry, VoteTally
-from bot.store import search
+from bot.store import dialect
 from bot.store.availability import brief
 from bot.store.connection import StoreBase
 from bot.store.names import remember_names
@@ -83,7 +83,8 @@ def _paper_values(paper: Paper, at: datetime) -> dict[str, Any]:
     }
 
 
-def _paper_from_row(row: Row[Any]) -> Paper:
+def paper_from_row(row: Row[Any]) -> Paper:
+    """A paper as stored, from a row of the papers table."""
     return Paper(
         id=row.id,
         title=row.title,
@@ -106,7 +107,7 @@ def _paper_from_row(row: Row[Any]) -> Paper:
     )
 
 
-def _since_window(since: datetime) -> ColumnElement[bool]:
+def since_window(since: datetime) -> ColumnElement[bool]:
     """Featured on or after the day of `since` (UTC), or never featured and published since."""
     since = utc(since)
     return or_(
@@ -151,7 +152,7 @@ class PapersMixin(StoreBase):
         reads the latest snapshot at or before a moment as the value at that moment.
 
         Papers are written in chunks, each in its own transaction. When the database refuses
-        a value in a chunk (see `search.is_data_error`), that chunk is written again paper by
+        a value in a chunk (see `dialect.is_data_error`), that chunk is written again paper by
         paper and only the papers it refuses are left out, counted in one log line; any
         other error is raised. Returns how many distinct papers were written.
         """
@@ -167,13 +168,13 @@ class PapersMixin(StoreBase):
             try:
                 snapshots += await self._upsert_chunk(chunk, incoming, counted, at)
             except Exception as error:
-                if not search.is_data_error(error):
+                if not dialect.is_data_error(error):
                     raise
                 for paper_id in chunk:
                     try:
                         snapshots += await self._upsert_chunk([paper_id], incoming, counted, at)
                     except Exception as row_error:
-                        if not search.is_data_error(row_error):
+                        if not dialect.is_data_error(row_error):
                             raise
                         refused[paper_id] = row_error
         if refused:
@@ -197,13 +198,13 @@ class PapersMixin(StoreBase):
     ) -> int:
         """Merge and write one chunk of papers and their changed snapshots in one transaction;
         returns how many snapshots were written."""
-        write_papers = search.upsert(
+        write_papers = dialect.upsert(
             papers,
             self._dialect,
             keys=["id"],
             update=[column.name for column in papers.columns if column.name != "id"],
         )
-        write_snapshots = search.upsert(
+        write_snapshots = dialect.upsert(
             upvote_snapshots,
             self._dialect,
             keys=["paper_id", "taken_at"],
@@ -213,7 +214,7 @@ class PapersMixin(StoreBase):
             result = await connection.execute(
                 select(papers).where(papers.c.id.in_(chunk)).order_by(papers.c.id).with_for_update()
             )
-            stored = {row.id: _paper_from_row(row) for row in result}
+            stored = {row.id: paper_from_row(row) for row in result}
             merged = [
                 merge_paper(stored[paper_id], incoming[paper_id])
                 if paper_id in stored
@@ -238,7 +239,7 @@ class PapersMixin(StoreBase):
         """One paper by id, or None."""
         async with self._read() as connection:
             row = (await connection.execute(select(papers).where(papers.c.id == paper_id))).first()
-        return None if row is None else _paper_from_row(row)
+        return None if row is None else paper_from_row(row)
 
     async def get_papers(self, ids: Sequence[str]) -> dict[str, Paper]:
         """The stored papers among `ids`, by id; unknown ids are absent."""
@@ -246,7 +247,7 @@ class PapersMixin(StoreBase):
         async with self._read() as connection:
             for chunk in chunks(sorted(set(ids))):
                 result = await connection.execute(select(papers).where(papers.c.id.in_(chunk)))
-                found.update((row.id, _paper_from_row(row)) for row in result)
+                found.update((row.id, paper_from_row(row)) for row in result)
         return found
 
     async def recent_papers(self, since: datetime, *, limit: int | None = None) -> list[Paper]:
@@ -254,11 +255,11 @@ class PapersMixin(StoreBase):
 
         Most upvoted first, so a `limit` keeps the most popular.
         """
-        statement = select(papers).where(_since_window(since)).order_by(*_popular_first())
+        statement = select(papers).where(since_window(since)).order_by(*_popular_first())
         if limit is not None:
             statement = statement.limit(limit)
         async with self._read() as connection:
-            return [_paper_from_row(row) for row in await connection.execute(statement)]
+            return [paper_from_row(row) for row in await connection.execute(statement)]
 
     async def featured_between(self, first: date, last: date) -> list[Paper]:
         """Papers featured on Hugging Face from day `first` to day `last`, both included,
@@ -269,7 +270,7 @@ class PapersMixin(StoreBase):
             .order_by(*_popular_first())
         )
         async with self._read() as connection:
-            return [_paper_from_row(row) for row in await connection.execute(statement)]
+            return [paper_from_row(row) for row in await connection.execute(statement)]
 
     async def momentum(
         self, paper_ids: Sequence[str], *, now: datetime, window: timedelta = timedelta(hours=24)
@@ -311,24 +312,6 @@ class PapersMixin(StoreBase):
                 gains.update((paper_id, last[paper_id] - first[paper_id]) for paper_id in last)
         return gains
 
-    async def search_papers(self, query: str, limit: int) -> list[Paper]:
-        """Papers where every word of `query` appears in the title, abstract or keywords.
-
-        Case-insensitive substring match, most upvoted first; an empty query finds nothing.
-        """
-        words = query.split()
-        if not words:
-            return []
-        columns = [papers.c.title, papers.c.abstract, search.as_text(papers.c.ai_keywords)]
-        statement = (
-            select(papers)
-            .where(search.all_words_match(columns, words, self._dialect))
-            .order_by(*_popular_first())
-            .limit(limit)
-        )
-        async with self._read() as connection:
-            return [_paper_from_row(row) for row in await connection.execute(statement)]
-
     async def top_papers(
         self, since: datetime, *, platform: str | None, workspace: str | None, limit: int
     ) -> list[TopEntry]:
@@ -347,13 +330,13 @@ class PapersMixin(StoreBase):
         statement = (
             select(papers, team_votes.label("team_votes"))
             .select_from(source)
-            .where(_since_window(since))
+            .where(since_window(since))
             .order_by((func.coalesce(papers.c.upvotes, 0) + team_votes).desc(), *_popular_first())
             .limit(limit)
         )
         async with self._read() as connection:
             return [
-                TopEntry(paper=_paper_from_row(row), team_votes=int(row.team_votes))
+                TopEntry(paper=paper_from_row(row), team_votes=int(row.team_votes))
                 for row in await connection.execute(statement)
             ]
 
@@ -372,7 +355,7 @@ class PapersMixin(StoreBase):
         )
         async with self._read() as connection:
             return [
-                (_paper_from_row(row), VoteTally(row.id, int(row.weight), int(row.voters)))
+                (paper_from_row(row), VoteTally(row.id, int(row.weight), int(row.voters)))
                 for row in await connection.execute(statement)
             ]
 

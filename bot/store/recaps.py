@@ -13,7 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import select, update
 
 from bot.models import ChannelRef
-from bot.store import search
+from bot.store import dialect
 from bot.store.connection import StoreBase
 from bot.store.tables import recaps
 from bot.store.values import ref_from_key, utc
@@ -48,7 +48,7 @@ class RecapsMixin(StoreBase):
         self, ref: ChannelRef, week: str, *, last_day: date, at: datetime
     ) -> bool:
         """Claim a channel's recap of `week` for this process; False when it was claimed."""
-        statement = search.insert_ignore(recaps, self._dialect).values(
+        statement = dialect.insert_ignore(recaps, self._dialect).values(
             channel_key=ref.key,
             week=week,
             last_day=last_day,

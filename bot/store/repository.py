@@ -1,7 +1,8 @@
 """The store: every read and write the bot makes, as one async class over SQLAlchemy Core.
 
 `Store` puts together one mixin per table family over `StoreBase` (bot.store.connection):
-papers, upvote snapshots and fetch runs (bot.store.papers), channels (bot.store.channels),
+papers, upvote snapshots and fetch runs (bot.store.papers), their full-text index
+(bot.store.fulltext), channels (bot.store.channels),
 known author and organization names (bot.store.names), digest slots and posted messages
 (bot.store.deliveries), weekly recaps (bot.store.recaps), votes and platform events
 (bot.store.votes), and pruning (bot.store.housekeeping).
@@ -21,10 +22,11 @@ from urllib.parse import quote
 from sqlalchemy import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot.store import search
+from bot.store import dialect
 from bot.store.availability import SqliteFile
 from bot.store.channels import ChannelsMixin
 from bot.store.deliveries import DeliveriesMixin
+from bot.store.fulltext import FulltextMixin
 from bot.store.housekeeping import HousekeepingMixin
 from bot.store.names import NamesMixin
 from bot.store.papers import PapersMixin
@@ -35,6 +37,7 @@ from bot.store.votes import VotesMixin
 
 class Store(
     PapersMixin,
+    FulltextMixin,
     NamesMixin,
     ChannelsMixin,
     DeliveriesMixin,
@@ -70,5 +73,5 @@ async def open_store(url: str) -> Store:
             {"mode": "rw", "uri": "true"}
         )
     engine = create_async_engine(parsed, **options)
-    search.configure_engine(engine)
+    dialect.configure_engine(engine)
     return Store(engine, file)

@@ -15,7 +15,7 @@ from sqlalchemy import Select, case, delete, func, select
 from sqlalchemy.sql.dml import Delete, Insert
 
 from bot.models import ChannelRef, TeamVote, Vote, VoteTally
-from bot.store import search
+from bot.store import dialect
 from bot.store.connection import StoreBase
 from bot.store.tables import processed_events, votes
 from bot.store.values import chunks, utc
@@ -119,7 +119,7 @@ class VotesMixin(StoreBase):
     def _add_vote_statement(
         self, vote: Vote, *, paper_id: str, weight: int, at: datetime
     ) -> Insert:
-        return search.insert_ignore(votes, self._dialect).values(
+        return dialect.insert_ignore(votes, self._dialect).values(
             platform=vote.channel.platform,
             workspace=vote.channel.workspace,
             channel_key=vote.channel.key,
@@ -202,6 +202,6 @@ class VotesMixin(StoreBase):
         return result.rowcount == 1
 
     def _claim_event_statement(self, platform: str, event_id: str, *, at: datetime) -> Insert:
-        return search.insert_ignore(processed_events, self._dialect).values(
+        return dialect.insert_ignore(processed_events, self._dialect).values(
             platform=platform, event_id=event_id, seen_at=utc(at)
         )

@@ -13,6 +13,7 @@ from bot.delivery import Delivery
 from bot.metrics import Metrics
 from bot.models import Command, ReplyKind
 from bot.refresh import Refresher
+from bot.search.query import parse_query
 from bot.sources import make_http_client
 from bot.store import Store
 from config.settings import load_settings
@@ -110,7 +111,7 @@ async def test_search_asks_hugging_face_when_nothing_is_stored(
 
     assert reply.kind is ReplyKind.PAPERS
     assert len(reply.items) == 2
-    assert await store.search_papers("adaptability", 5)
+    assert await store.search_index(parse_query("adaptability"))
 
 
 async def test_while_offline_a_lookup_answers_at_once(

@@ -46,7 +46,11 @@ async def test_digest_search_and_top_print_their_contract(
     assert set(digest["items"][0]) == {"rank", "paper_id", "title", "score", "explanation"}
     assert "upvotes" in digest["items"][0]["explanation"]
     assert search["query"] == "diffusion" and 0 < len(search["results"]) <= 3
-    assert set(search["results"][0]) == {"paper_id", "title", "score"}
+    assert set(search["results"][0]) == {"paper_id", "title", "score", "snippet"}
+    scores = [result["score"] for result in search["results"]]
+    assert scores == sorted(scores, reverse=True) and scores[0] > 0
+    assert "diffusion" in (search["results"][0]["title"] + search["results"][0]["snippet"]).lower()
+    assert (search["corrected"], search["problems"]) == (None, [])
     assert top["period"] == "week"
     upvotes = [item["upvotes"] for item in top["items"]]
     assert upvotes == sorted(upvotes, reverse=True)

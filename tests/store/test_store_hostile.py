@@ -141,7 +141,7 @@ async def test_a_failing_database_is_raised_not_taken_for_bad_data(store: Store)
 
 def test_data_errors_are_told_from_database_failures() -> None:
     # imported here so the rest of the module runs against a store without it
-    from bot.store.search import is_data_error
+    from bot.store.dialect import is_data_error
 
     class PgError(Exception):
         def __init__(self, sqlstate: str) -> None:

@@ -286,41 +286,6 @@ async def test_recent_papers_by_featured_day_else_published_time(store: Store) -
     assert [p.id for p in limited] == ["published-since"]
 
 
-async def test_search_needs_every_word_in_title_abstract_or_keywords(store: Store) -> None:
-    await store.upsert_papers(
-        [
-            paper("title-hit", title="Diffusion Models for Video", upvotes=3),
-            paper("abstract-hit", abstract="We train a video diffusion model.", upvotes=9),
-            paper("keyword-hit", title="Video", ai_keywords=("Diffusion",), upvotes=1),
-            paper("one-word-only", title="Diffusion for images", upvotes=50),
-        ],
-        at=NOW,
-    )
-
-    found = await store.search_papers("DIFFUSION video", limit=10)
-
-    assert [p.id for p in found] == ["abstract-hit", "title-hit", "keyword-hit"]
-    assert [p.id for p in await store.search_papers("diffusion video", limit=2)] == [
-        "abstract-hit",
-        "title-hit",
-    ]
-
-
-async def test_search_treats_wildcards_literally_and_ignores_an_empty_query(store: Store) -> None:
-    await store.upsert_papers(
-        [
-            paper("percent", title="Top 1% accuracy", upvotes=1),
-            paper("underscore", title="The x_1 token"),
-            paper("plain", title="Top 100 accuracy with x11"),
-        ],
-        at=NOW,
-    )
-
-    assert [p.id for p in await store.search_papers("1%", limit=5)] == ["percent"]
-    assert [p.id for p in await store.search_papers("x_1", limit=5)] == ["underscore"]
-    assert await store.search_papers("   ", limit=5) == []
-
-
 async def test_top_papers_add_the_team_votes_of_that_workspace(store: Store) -> None:
     await store.upsert_papers(
         [

@@ -15,15 +15,9 @@ from sqlalchemy import pool
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot.store.migrate import URL_ATTRIBUTE
-from bot.store.search import configure_engine
+from bot.store.dialect import configure_engine
+from bot.store.migrate import URL_ATTRIBUTE, include_object
 from bot.store.tables import metadata
-
-
-def _ours(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
-    """Only the store's own tables: others in the same database (slack_sdk's installation
-    and OAuth state tables) are left alone by autogenerate."""
-    return not (type_ == "table" and reflected and name not in metadata.tables)
 
 
 def _run_migrations(connection: Connection) -> None:
@@ -31,7 +25,7 @@ def _run_migrations(connection: Connection) -> None:
         connection=connection,
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
-        include_object=_ours,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -4,8 +4,6 @@
   transactions that write, so a read-then-write never fails half-way on a stale snapshot);
 - insert-or-ignore and upsert statements (`ON CONFLICT`), which each dialect builds with
   its own `insert` construct;
-- case-insensitive substring matching for search: `ILIKE` on PostgreSQL, `LIKE` on SQLite
-  (whose LIKE already ignores ASCII case);
 - telling a value the database refused (a data error) from a failing database.
 """
 
@@ -14,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, Text, and_, cast, event, exc, or_
+from sqlalchemy import Table, event, exc
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -24,7 +22,6 @@ WRITE_OPTION = "papers_bot_write"
 """Execution option marking a connection whose transaction writes (see `configure_engine`)."""
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
-LIKE_ESCAPE = "\\"
 
 
 def configure_engine(engine: AsyncEngine) -> None:
@@ -80,37 +77,6 @@ def upsert(
         index_elements=list(keys),
         set_={name: statement.excluded[name] for name in update},
     )
-
-
-def _like_pattern(word: str) -> str:
-    escaped = "".join(f"{LIKE_ESCAPE}{char}" if char in "%_\\" else char for char in word)
-    return f"%{escaped}%"
-
-
-def all_words_match(
-    columns: Sequence[ColumnElement[Any]], words: Sequence[str], dialect_name: str
-) -> ColumnElement[bool]:
-    """True where every word (at least one) appears, ignoring case, in one of `columns`.
-
-    `columns` are text expressions; cast JSON columns with `as_text` first. Wildcards in
-    the words are escaped, so `%` and `_` match themselves.
-    """
-    if not words:
-        raise ValueError("all_words_match needs at least one word")
-    clauses = []
-    for word in words:
-        pattern = _like_pattern(word)
-        if dialect_name == "postgresql":
-            matches = [column.ilike(pattern, escape=LIKE_ESCAPE) for column in columns]
-        else:
-            matches = [column.like(pattern, escape=LIKE_ESCAPE) for column in columns]
-        clauses.append(or_(*matches))
-    return and_(*clauses)
-
-
-def as_text(column: ColumnElement[Any]) -> ColumnElement[str]:
-    """A JSON column's stored text, for substring matching."""
-    return cast(column, Text)
 
 
 def is_data_error(error: BaseException) -> bool:

@@ -1,0 +1,1 @@
+"""Search: the query language (query), and finding and ranking papers for it (engine)."""

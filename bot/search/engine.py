@@ -1,0 +1,143 @@
+"""Finding papers for a query: the store's full-text index, spelling corrections from its own
+vocabulary, and a ranking that puts relevance first and lets popularity and recency break
+near-ties.
+
+    score = relevance * (1 + POPULARITY * ln(1 + upvotes)) * (1 + RECENCY * freshness)
+
+where relevance is the index's (BM25 on SQLite, ts_rank_cd on PostgreSQL) and freshness
+falls from 1 (featured today) to 0.5 after FRESH_DAYS. A query that finds fewer than
+CORRECT_BELOW papers has its unknown words corrected to the closest indexed word (rapidfuzz,
+among words sharing their first two letters, the more common first), and the answer says
+"showing results for ..." when that finds more.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from rapidfuzz import fuzz, process
+
+from bot.clock import Clock, utc_now
+from bot.models import Paper
+from bot.ranking import age_days, utc_date
+from bot.search.query import HINT, SearchQuery, parse_query
+from bot.store import Store
+from bot.store.fulltext import SearchHit
+
+POPULARITY = 0.05
+RECENCY = 0.1
+FRESH_DAYS = 30
+CORRECT_BELOW = 3
+CORRECTION_CUTOFF = 75
+"""The least rapidfuzz ratio (0-100) at which an indexed word replaces a misspelt one."""
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """One paper found: its score (relevance blended with popularity and recency) and the
+    part of its abstract that matched."""
+
+    paper: Paper
+    score: float
+    snippet: str
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """What a search found, best first, and what to tell the person who typed it.
+
+    `corrected` is the query as corrected ("showing results for ..."), `problems` the
+    sentences about parts of the query that could not be read, `hint` what to type when
+    nothing in it could be searched for.
+    """
+
+    query: SearchQuery
+    found: tuple[Found, ...]
+    corrected: str | None = None
+    problems: tuple[str, ...] = ()
+    hint: str | None = None
+
+
+class Searcher:
+    """Searches the stored papers (see the module docstring)."""
+
+    def __init__(self, store: Store, *, clock: Clock = utc_now) -> None:
+        self._store = store
+        self._clock = clock
+
+    async def search(self, text: str, *, limit: int, offset: int = 0) -> SearchResult:
+        """The papers for `text`, ranked, from `offset` on, at most `limit` of them."""
+        query = parse_query(text)
+        if query.empty:
+            return SearchResult(query, (), problems=query.problems, hint=HINT)
+        hits = await self._store.search_index(query)
+        corrected = None
+        if len(hits) < CORRECT_BELOW and query.terms:
+            better = await self._corrected(query)
+            if better is not None:
+                more = await self._store.search_index(better)
+                if len(more) > len(hits):
+                    hits, corrected = more, _spelled(better)
+        ranked = rank_hits(hits, self._clock())
+        return SearchResult(
+            query,
+            tuple(ranked[offset : offset + limit]),
+            corrected=corrected,
+            problems=query.problems,
+        )
+
+    async def _corrected(self, query: SearchQuery) -> SearchQuery | None:
+        """The query with each word the index does not hold replaced by the closest one it
+        does, or None when no word needed (or found) a replacement."""
+        known = await self._store.indexed_words(query.words)
+        changed = False
+        terms = []
+        for term in query.terms:
+            words = []
+            for word in term:
+                replacement = None if word in known else await self._closest(word)
+                changed |= replacement is not None
+                words.append(replacement or word)
+            terms.append(tuple(words))
+        return query.with_terms(tuple(terms)) if changed else None
+
+    async def _closest(self, word: str) -> str | None:
+        if len(word) < 4 or not word.isalpha():
+            return None
+        candidates = await self._store.words_like(word)
+        if not candidates:
+            return None
+        counts = dict(candidates)
+        close = process.extract(
+            word, list(counts), scorer=fuzz.ratio, score_cutoff=CORRECTION_CUTOFF, limit=5
+        )
+        if not close:
+            return None
+        best = max(close, key=lambda found: (found[1], counts[found[0]]))
+        return str(best[0])
+
+
+def rank_hits(hits: Sequence[SearchHit], now: datetime) -> list[Found]:
+    """The hits re-ranked by score (see the module docstring), ties to the smaller id."""
+    today = utc_date(now)
+    found = [
+        Found(hit.paper, round(_score(hit.relevance, hit.paper, today), 4), hit.snippet)
+        for hit in hits
+    ]
+    return sorted(found, key=lambda f: (-f.score, f.paper.id))
+
+
+def _score(relevance: float, paper: Paper, today: date) -> float:
+    """A hit's score; a hit of filters alone (relevance 0) is ranked by popularity and age."""
+    popularity = 1 + POPULARITY * math.log1p(max(paper.upvotes or 0, 0))
+    days = age_days(paper, today)
+    freshness = 0.5 if days is None else 1 / (1 + days / FRESH_DAYS)
+    return (max(relevance, 0.0) or 1.0) * popularity * (1 + RECENCY * freshness)
+
+
+def _spelled(query: SearchQuery) -> str:
+    """The corrected query's words, as shown in "showing results for ..."."""
+    return " ".join(" ".join(term) for term in query.terms)

@@ -1,0 +1,189 @@
+"""The search query language, read into a neutral `SearchQuery` that cannot break a database.
+
+    free words             every word must match (the last one also as a prefix)
+    "quoted phrase"        the words next to each other, in order
+    -word, -"phrase"       papers holding it are left out
+    author:"Yann LeCun"    by that author (initials and accents forgiven), or author:LeCun
+    org:NVIDIA             from that Hugging Face organization
+    since:2026-06-01       featured (or published) on or after that day
+    has:code               with a code repository
+    min-upvotes:10         with at least that many Hugging Face upvotes
+
+Words are folded as the index folds them (bot.folding): case, accents and punctuation go,
+so `NEAR(`, `*`, `^`, `"`, SQL and emoji are just characters that are not words. A
+hyphenated or dotted word ("GPT-4", "U-Net") is read as a phrase of its parts. An unknown
+`name:` prefix is read as words. `parse_query` never raises: what cannot be read becomes a
+`problem`, one sentence for the person who typed it.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from bot.folding import folded_words
+
+MAX_TERMS = 12
+"""More words than this are dropped (a pasted abstract is not a query)."""
+MAX_QUERY_CHARS = 500
+HINT = 'Say what to look for, e.g. /papers search diffusion transformers or "sparse attention".'
+
+_TOKEN = re.compile(r'(\w[\w-]*):(?=\s|$)|(-?)(?:(\w[\w-]*):)?(?:"([^"]*)"?|(\S+))')
+_NUMBER = re.compile(r"[0-9]{1,9}")
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
+
+
+@dataclass(frozen=True, slots=True)
+class SearchQuery:
+    """A query, read: terms to match (each a phrase of folded words), terms to leave out, and
+    filters. `prefix` says whether the last term's last word also matches as a prefix."""
+
+    terms: tuple[tuple[str, ...], ...] = ()
+    excluded: tuple[tuple[str, ...], ...] = ()
+    author: tuple[str, ...] = ()
+    org: tuple[str, ...] = ()
+    since: date | None = None
+    has_code: bool = False
+    min_upvotes: int = 0
+    prefix: bool = False
+    problems: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def empty(self) -> bool:
+        """Nothing to look for: no term, no author, no organization and no filter."""
+        return not (
+            self.terms or self.author or self.org or self.since or self.has_code or self.min_upvotes
+        )
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """Every word of the terms, in order (for snippets and corrections)."""
+        return tuple(word for term in self.terms for word in term)
+
+    def with_terms(self, terms: tuple[tuple[str, ...], ...]) -> SearchQuery:
+        """The same query with other terms (a corrected spelling)."""
+        return replace(self, terms=terms)
+
+
+def parse_query(text: str) -> SearchQuery:
+    """Read a query typed after `/papers search`; never raises (see the module docstring)."""
+    text = text[:MAX_QUERY_CHARS].translate(_QUOTES)
+    terms: list[tuple[str, ...]] = []
+    excluded: list[tuple[str, ...]] = []
+    filters: dict[str, object] = {}
+    problems: list[str] = []
+    last_quoted = False
+    initials = ""
+    for match in _TOKEN.finditer(text):
+        bare_filter, minus, name, quoted, bare = match.groups()
+        name = name or bare_filter
+        value = quoted if quoted is not None else bare or ""
+        if initials and name is None and quoted is None and not minus:
+            name, value, initials = "author", f"{initials} {value}", ""
+        elif name is not None and name.lower() == "author" and _only_initials(value):
+            initials = value
+            continue
+        if name is not None and name.lower() in _FILTERS:
+            problem = _FILTERS[name.lower()](value, filters)
+            if problem:
+                problems.append(problem)
+            continue
+        if name is not None:
+            value = f"{name} {value}"
+        words = folded_words(value)
+        if not words:
+            continue
+        (excluded if minus else terms).append(words)
+        if not minus:
+            last_quoted = quoted is not None
+    if initials:
+        _author(initials, filters)
+    kept = tuple(terms[:MAX_TERMS])
+    return SearchQuery(
+        terms=kept,
+        excluded=tuple(excluded[:MAX_TERMS]),
+        prefix=bool(kept) and not last_quoted and len(kept[-1]) == 1,
+        problems=tuple(problems),
+        **filters,  # type: ignore[arg-type]
+    )
+
+
+def _only_initials(value: str) -> bool:
+    """Whether an author value is initials alone ("D." or "J.-P."): the surname follows."""
+    words = folded_words(value)
+    return bool(words) and all(len(word) == 1 for word in words)
+
+
+def _author(value: str, filters: dict[str, object]) -> str | None:
+    words = folded_words(value)
+    if not words:
+        return 'Name the author, e.g. author:"Yann LeCun".'
+    filters["author"] = words
+    return None
+
+
+def _org(value: str, filters: dict[str, object]) -> str | None:
+    words = folded_words(value)
+    if not words:
+        return "Name the organization, e.g. org:NVIDIA."
+    filters["org"] = words
+    return None
+
+
+def _since(value: str, filters: dict[str, object]) -> str | None:
+    if _DAY.fullmatch(value):
+        try:
+            filters["since"] = date.fromisoformat(value)
+            return None
+        except ValueError:
+            pass
+    return "Give since: a date as YYYY-MM-DD, e.g. since:2026-06-01."
+
+
+def _has(value: str, filters: dict[str, object]) -> str | None:
+    if value.lower() == "code":
+        filters["has_code"] = True
+        return None
+    return "The one has: filter is has:code."
+
+
+def _min_upvotes(value: str, filters: dict[str, object]) -> str | None:
+    if _NUMBER.fullmatch(value):
+        filters["min_upvotes"] = int(value)
+        return None
+    return "Give min-upvotes: a whole number, e.g. min-upvotes:10."
+
+
+_FILTERS = {
+    "author": _author,
+    "org": _org,
+    "since": _since,
+    "has": _has,
+    "min-upvotes": _min_upvotes,
+    "min_upvotes": _min_upvotes,
+}
+
+
+MIN_STEM = 4
+"""Stems shorter than this are matched as whole words ("gan" is not a prefix of "gang")."""
+
+
+@functools.cache
+def _stemmer() -> Any:
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def stem(word: str) -> str | None:
+    """The English stem to match `word` by as a prefix ("transformers" -> "transform"), or
+    None when the word is matched as it is (short, or its own stem)."""
+    if not word.isascii() or not word.isalpha():
+        return None
+    stemmed = str(_stemmer().stemWord(word))
+    return stemmed if MIN_STEM <= len(stemmed) < len(word) else None

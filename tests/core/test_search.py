@@ -1,0 +1,91 @@
+"""`/papers search` on the recorded Hugging Face days: a remembered phrase, an author, a
+prefix or a misspelling finds the paper first, and any text at all gets a clear answer."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.models import ReplyKind
+from bot.sources.hf import parse_daily_papers
+from tests.core.conftest import NOW, Harness
+from tests.fakes.upstream import HF_DAILY_AUGUST, HF_DAILY_JUNE, load_hf_fixture
+
+
+@pytest.fixture
+async def recorded(any_harness: Harness) -> Harness:
+    """The core over a store holding both recorded Hugging Face days (60 papers)."""
+    for name in (HF_DAILY_JUNE, HF_DAILY_AUGUST):
+        report = parse_daily_papers(load_hf_fixture(name))
+        await any_harness.store.upsert_papers(report.papers, at=NOW)
+    return any_harness
+
+
+async def first_hit(harness: Harness, text: str) -> str:
+    reply = await harness.run(f"search {text}")
+    assert reply.kind is ReplyKind.PAPERS, reply.text
+    return reply.items[0].paper_id
+
+
+@pytest.mark.parametrize(
+    ("text", "paper_id"),
+    [
+        ("limits of LLM adaptability", "2606.00467"),
+        ('"memory for LLM agents"', "2607.26637"),
+        ("BM25 wins at scale", "2607.26497"),
+        ("pianokontext", "2606.12282"),
+        ("deadpan performance rendering", "2606.12282"),
+        ('author:"Dmitrii Gavrilev"', "2606.12282"),
+        ("author:D. Gavrilev", "2606.12282"),
+        ("omnisco", "2607.23193"),
+    ],
+)
+async def test_a_remembered_phrase_author_or_prefix_finds_the_paper_first(
+    recorded: Harness, text: str, paper_id: str
+) -> None:
+    assert await first_hit(recorded, text) == paper_id
+
+
+async def test_a_misspelt_word_is_corrected_from_the_index(
+    recorded: Harness, database_url: str
+) -> None:
+    if not database_url.startswith("sqlite"):
+        pytest.skip("spelling corrections read SQLite's FTS5 vocabulary")
+    reply = await recorded.run("search pianokontxt")
+
+    assert reply.text == "Nothing matched “pianokontxt”; showing results for “pianokontext”."
+    assert reply.items[0].paper_id == "2606.12282"
+
+
+async def test_each_result_shows_the_matching_part_of_its_abstract(recorded: Harness) -> None:
+    reply = await recorded.run("search deadpan")
+
+    assert "deadpan" in reply.items[0].note.lower()
+
+
+async def test_a_filter_that_cannot_be_read_says_so_beside_the_results(
+    recorded: Harness,
+) -> None:
+    reply = await recorded.run("search agents since:yesterday")
+
+    assert reply.kind is ReplyKind.PAPERS
+    assert reply.lines == ("Give since: a date as YYYY-MM-DD, e.g. since:2026-06-01.",)
+
+
+@pytest.mark.parametrize("text", ["🎉🎉", '""', "-memory", "* ^ ( )", "author:"])
+async def test_a_query_with_nothing_to_look_for_gets_a_hint(recorded: Harness, text: str) -> None:
+    reply = await recorded.run(f"search {text}")
+
+    assert reply.kind is ReplyKind.ERROR
+    assert "e.g. /papers search" in reply.text
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=st.text(min_size=1, max_size=200))
+async def test_any_text_gets_an_answer(recorded: Harness, text: str) -> None:
+    reply = await recorded.run(f"search {text}")
+    assert reply.kind in (ReplyKind.PAPERS, ReplyKind.TEXT, ReplyKind.ERROR)
+    assert reply.text

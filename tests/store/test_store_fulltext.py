@@ -1,0 +1,111 @@
+"""The full-text index, on SQLite (FTS5) and PostgreSQL (tsvector): every word must match,
+titles weigh most, prefixes and word forms match, filters and exclusions hold, and the
+index follows every change to the papers."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from bot.models import Paper
+from bot.search.query import parse_query
+from bot.store import Store
+
+NOW = datetime(2026, 6, 13, 10, tzinfo=UTC)
+
+
+def paper(paper_id: str, **fields: object) -> Paper:
+    """A paper with a title and whatever else the test cares about."""
+    fields.setdefault("title", f"Paper {paper_id}")
+    fields.setdefault("featured_on", date(2026, 6, 12))
+    return Paper(id=paper_id, **fields)  # type: ignore[arg-type]
+
+
+async def found(store: Store, text: str) -> list[str]:
+    """The ids the index returns for a typed query, most relevant first."""
+    return [hit.paper.id for hit in await store.search_index(parse_query(text))]
+
+
+@pytest.fixture
+async def indexed(store: Store) -> Store:
+    """A store holding a handful of papers about diffusion, video and agents."""
+    await store.upsert_papers(
+        [
+            paper("title-hit", title="Diffusion Models for Video", upvotes=3),
+            paper("abstract-hit", abstract="We train a video diffusion model.", upvotes=9),
+            paper(
+                "keyword-hit", title="Clips", ai_keywords=("Diffusion", "clips", "video"), upvotes=1
+            ),
+            paper("one-word", title="Diffusion for images", upvotes=50),
+            paper(
+                "agents",
+                title="Transformer Agents that Browse",
+                abstract="A web agent.",
+                authors=("Xunhao Lai", "Zoë Müller"),
+                organization="MiniMax",
+                github_repo="minimax/agents",
+                upvotes=120,
+                featured_on=date(2026, 6, 1),
+            ),
+        ],
+        at=NOW,
+    )
+    return store
+
+
+async def test_every_word_must_match_and_the_title_weighs_most(indexed: Store) -> None:
+    assert await found(indexed, "DIFFUSION video") == ["title-hit", "keyword-hit", "abstract-hit"]
+
+
+async def test_a_prefix_and_other_word_forms_match(indexed: Store) -> None:
+    assert "title-hit" in await found(indexed, "diffus")
+    assert await found(indexed, "transformers agent") == ["agents"]
+    assert await found(indexed, "browsing") == ["agents"]
+
+
+async def test_a_phrase_needs_its_words_in_order(indexed: Store) -> None:
+    assert await found(indexed, '"video diffusion"') == ["abstract-hit"]
+    assert await found(indexed, '"diffusion video"') == []
+
+
+async def test_authors_match_with_initials_and_without_accents(indexed: Store) -> None:
+    assert await found(indexed, 'author:"X. Lai"') == ["agents"]
+    assert await found(indexed, "author:zoe muller") == ["agents"]
+    assert await found(indexed, 'author:"Y. Lai"') == []
+
+
+async def test_filters_and_exclusions(indexed: Store) -> None:
+    assert await found(indexed, "diffusion -video") == ["one-word"]
+    assert await found(indexed, "org:minimax") == ["agents"]
+    assert await found(indexed, "has:code") == ["agents"]
+    assert set(await found(indexed, "diffusion min-upvotes:5")) == {"abstract-hit", "one-word"}
+    assert "agents" not in await found(indexed, "since:2026-06-10")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['NEAR("zz" "yy")', "zz* OR yy^", "x'); DROP TABLE papers;--", '"unbalanced', "{title}:zz"],
+)
+async def test_query_syntax_of_either_index_is_just_text(indexed: Store, text: str) -> None:
+    assert await found(indexed, text) == []
+
+
+async def test_the_index_follows_changes_and_deletions(indexed: Store, database_url: str) -> None:
+    await indexed.upsert_papers([paper("one-word", title="Speech recognition")], at=NOW)
+
+    assert "one-word" not in await found(indexed, "diffusion")
+    assert await found(indexed, "speech") == ["one-word"]
+
+    async with create_async_engine(database_url).begin() as connection:
+        await connection.execute(text("DELETE FROM papers WHERE id = 'one-word'"))
+    assert await found(indexed, "speech") == []
+
+
+async def test_the_vocabulary_knows_indexed_words(indexed: Store, database_url: str) -> None:
+    if not database_url.startswith("sqlite"):
+        pytest.skip("spelling corrections read SQLite's FTS5 vocabulary")
+    assert await indexed.indexed_words(["diffusion", "difusion"]) == {"diffusion": 4}
+    assert ("diffusion", 4) in await indexed.words_like("difusion")
