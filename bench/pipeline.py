@@ -34,6 +34,7 @@ import resource
 import sys
 import tempfile
 import time
+from array import array
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -160,21 +161,39 @@ def load_vocabulary(paths: Sequence[Path]) -> Vocabulary:
     )
 
 
+def synthetic_id(number: int) -> str:
+    """The arXiv id of the `number`th synthetic paper: 2611.NNNNN for the first 100,000,
+    then 100,000 a month going back (2610.NNNNN, ..., 2512.NNNNN, ...)."""
+    month_back, rest = divmod(number, 100_000)
+    year, month = divmod(26 * 12 + 10 - month_back, 12)
+    return f"{year:02d}{month + 1:02d}.{rest:05d}"
+
+
 class PaperFactory:
     """Makes synthetic papers one at a time from a seeded random generator.
 
-    Ids are the 100,000 ids 2611.00000-2611.99999 in a shuffled order; featured days are
+    Ids are `count` ids in a shuffled order: 2611.00000-2611.99999 for the first 100,000
+    (the default count), then 100,000 a month in the months before; featured days are
     spread over the `FEATURED_DAYS` days up to `now` (about 3,000 in a 4-day window, as
-    with the four default arXiv categories), published a day or two before.
+    with the four default arXiv categories, at the default count), published a day or two
+    before.
     """
 
-    def __init__(self, vocabulary: Vocabulary, rng: random.Random, now: datetime) -> None:
+    def __init__(
+        self,
+        vocabulary: Vocabulary,
+        rng: random.Random,
+        now: datetime,
+        *,
+        count: int = PAPER_COUNT,
+    ) -> None:
         self._vocabulary = vocabulary
         self._rng = rng
         self._today = now.date()
-        numbers = list(range(PAPER_COUNT))
+        numbers = list(range(count))
         rng.shuffle(numbers)
-        self._numbers = numbers
+        # Compact: 8 bytes an id, not an int object each (a million ids cost 8 MB).
+        self._numbers = array("l", numbers)
         self._made = 0
 
     def _sentence_words(self, count: int) -> str:
@@ -195,7 +214,7 @@ class PaperFactory:
         """The next paper."""
         rng = self._rng
         vocabulary = self._vocabulary
-        paper_id = normalize_paper_id(f"2611.{self._numbers[self._made]:05d}")
+        paper_id = normalize_paper_id(synthetic_id(self._numbers[self._made]))
         self._made += 1
         title_words = rng.choices(vocabulary.words, k=rng.randint(6, 14))
         title = " ".join(title_words)

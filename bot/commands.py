@@ -6,6 +6,7 @@ Every answer is a plain sentence or structured items; adapters render it in thei
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import timedelta
@@ -22,6 +23,7 @@ from bot.models import (
     ChannelSettings,
     Command,
     DigestItem,
+    FetchReport,
     Follow,
     FollowKind,
     Paper,
@@ -39,7 +41,7 @@ from bot.schedule_words import describe_recap, describe_schedule
 from bot.search.engine import Searcher
 from bot.sources import UpstreamError
 from bot.store import Store
-from bot.wording import one_line_within
+from bot.wording import one_line, one_line_within
 
 log = structlog.get_logger(__name__)
 
@@ -49,6 +51,11 @@ PERIOD_LENGTHS = {
     "month": timedelta(days=30),
 }
 SEARCH_LIMIT = 5
+FEW_RESULTS = 3
+"""A search finding fewer stored papers than this asks Hugging Face too."""
+LOOKUP_BUDGET_SECONDS = 2.0
+"""How long a command waits for an upstream, so its answer fits Slack's and Discord's windows."""
+FROM_HF = "found on Hugging Face"
 TOP_LIMIT = 10
 TEAM_TOP_LIMIT = 5
 
@@ -124,6 +131,8 @@ class Commands:
                 return settings_reply(settings)
             case grammar.Why():
                 return await self._why(settings, action)
+            case grammar.Similar():
+                return await self._similar(settings, action)
             case grammar.ShowTaste():
                 return await self._taste(settings)
             case grammar.FollowName(follow=True):
@@ -189,16 +198,24 @@ class Commands:
         return Reply(ReplyKind.PAPERS, heading, items=tuple(items))
 
     async def _search(self, settings: ChannelSettings, query: str) -> Reply:
+        """Search the stored papers; with fewer than FEW_RESULTS, ask Hugging Face too
+        within LOOKUP_BUDGET_SECONDS, and add what it knows that is not here yet."""
         result = await self._searcher.search(query, limit=SEARCH_LIMIT)
         if result.hint is not None:
             return error_reply(" ".join((*result.problems, result.hint)))
         found = [(f.paper, shorten_snippet(f.snippet)) for f in result.found]
+        lines = list(result.problems)
         upstreams = self._upstreams()
-        if not found and upstreams:
-            papers = await self._search_upstream(upstreams[0], query)
-            found = [(paper, "found on Hugging Face") for paper in papers]
+        words = " ".join(result.query.words)
+        if len(found) < FEW_RESULTS and words and upstreams:
+            papers, problem = await self._search_upstream(upstreams[0], words)
+            known = {paper.id for paper, _ in found}
+            found += [(paper, FROM_HF) for paper in papers if paper.id not in known]
+            lines += [problem] if problem else []
         if not found:
-            return text_reply(f"No papers found for “{query}”; try fewer or other words.")
+            return text_reply(
+                " ".join((f"No papers found for “{query}”; try fewer or other words.", *lines))
+            )
         items = [
             self._item(paper, settings, rank=rank, note=note)
             for rank, (paper, note) in enumerate(found[:SEARCH_LIMIT], start=1)
@@ -206,21 +223,29 @@ class Commands:
         heading = f"Papers matching “{query}”."
         if result.corrected is not None:
             heading = f"Nothing matched “{query}”; showing results for “{result.corrected}”."
-        return Reply(ReplyKind.PAPERS, heading, lines=result.problems, items=tuple(items))
+        return Reply(ReplyKind.PAPERS, heading, lines=tuple(lines), items=tuple(items))
 
     def _upstreams(self) -> list[PaperSource]:
         """The sources to ask on demand; none while the last fetch reached no upstream, so an
         offline lookup answers at once instead of waiting out every retry."""
         return [] if self._refresher.offline else self._lookups
 
-    async def _search_upstream(self, source: PaperSource, query: str) -> list[Paper]:
+    async def _search_upstream(self, source: PaperSource, words: str) -> tuple[list[Paper], str]:
+        """What the upstream finds for the words (remembered in the store), and a sentence
+        when it could not answer in time or at all."""
         try:
-            report = await source.search(query, SEARCH_LIMIT)
+            async with asyncio.timeout(LOOKUP_BUDGET_SECONDS):
+                report = await source.search(words, SEARCH_LIMIT)
+        except TimeoutError:
+            log.warning("search_upstream_slow", seconds=LOOKUP_BUDGET_SECONDS)
+            return [], f"Hugging Face did not answer within {LOOKUP_BUDGET_SECONDS:g} s."
         except UpstreamError as error:
-            log.warning("search_upstream_failed", error=str(error))
-            return []
+            report = FetchReport(errors=(str(error),))
+        if report.errors and not report.papers:
+            log.warning("search_upstream_failed", error=report.errors[0])
+            return [], "Hugging Face's search failed just now."
         await self._refresher.remember(report.papers)
-        return list(report.papers)
+        return list(report.papers), ""
 
     async def _paper(self, settings: ChannelSettings, paper_id: str) -> Reply:
         paper = await self._store.get_paper(paper_id)
@@ -277,17 +302,9 @@ class Commands:
         )
 
     async def _why(self, settings: ChannelSettings, action: grammar.Why) -> Reply:
-        paper_id = action.paper_id or await self._paper_at_rank(settings, action.rank or 1)
-        if paper_id is None:
-            return error_reply(
-                f"There is no paper {action.rank} in today's digest; use a rank from "
-                "/papers today or a paper id."
-            )
-        paper = await self._store.get_paper(paper_id)
-        if paper is None:
-            return error_reply(
-                f"I don't know paper {paper_id}; /papers paper {paper_id} looks it up."
-            )
+        paper = await self._target(settings, action.rank, action.paper_id)
+        if isinstance(paper, Reply):
+            return paper
         now = self._clock()
         ref = settings.channel
         momentum = await self._store.momentum([paper.id], now=now)
@@ -305,6 +322,39 @@ class Commands:
             explain_in_words(explanation),
             lines=(paper.title,),
         )
+
+    async def _similar(self, settings: ChannelSettings, action: grammar.Similar) -> Reply:
+        paper = await self._target(settings, action.rank, action.paper_id)
+        if isinstance(paper, Reply):
+            return paper
+        found = await self._searcher.similar(paper, limit=SEARCH_LIMIT)
+        if not found:
+            return text_reply(f"No stored paper is close to “{one_line(paper.title)}” yet.")
+        items = [
+            self._item(f.paper, settings, rank=rank, note=shorten_snippet(f.snippet))
+            for rank, f in enumerate(found, start=1)
+        ]
+        return Reply(
+            ReplyKind.PAPERS, f"Papers like “{one_line(paper.title)}”.", items=tuple(items)
+        )
+
+    async def _target(
+        self, settings: ChannelSettings, rank: int | None, paper_id: str | None
+    ) -> Paper | Reply:
+        """The stored paper a rank in today's digest or a paper id names, or the refusal
+        to answer with."""
+        paper_id = paper_id or await self._paper_at_rank(settings, rank or 1)
+        if paper_id is None:
+            return error_reply(
+                f"There is no paper {rank} in today's digest; use a rank from "
+                "/papers today or a paper id."
+            )
+        paper = await self._store.get_paper(paper_id)
+        if paper is None:
+            return error_reply(
+                f"I don't know paper {paper_id}; /papers paper {paper_id} looks it up."
+            )
+        return paper
 
     async def _paper_at_rank(self, settings: ChannelSettings, rank: int) -> str | None:
         slot = await self._store.slot_status(

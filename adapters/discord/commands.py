@@ -168,6 +168,18 @@ def build_papers_group(runner: CommandRunner) -> app_commands.Group:
     ) -> None:
         await runner.run_command(interaction, command_text("why", rank, paper))
 
+    @papers.command(name="similar", description="The stored papers closest to one paper.")
+    @app_commands.describe(
+        rank="Its place in today's digest.", paper="Or an arXiv id from a recent digest."
+    )
+    @app_commands.autocomplete(paper=paper_autocomplete)
+    async def similar(
+        interaction: discord.Interaction,
+        rank: RankOption | None = None,
+        paper: TextOption | None = None,
+    ) -> None:
+        await runner.run_command(interaction, command_text("similar", rank, paper))
+
     @papers.command(name="subscribe", description="Post a digest here on a schedule.")
     @app_commands.describe(
         time="HH:MM, e.g. 09:30 (keeps the current time if not given).",

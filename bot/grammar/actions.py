@@ -152,6 +152,15 @@ class Why:
 
 
 @dataclass(frozen=True, slots=True)
+class Similar:
+    """Show the papers closest in content to one: by rank in the latest digest, or by
+    paper id (exactly one is set)."""
+
+    rank: int | None = None
+    paper_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ShowTaste:
     """Show what the bot has learned from the team's votes for this channel."""
 
@@ -193,6 +202,7 @@ Action: TypeAlias = (
     | ChangeWords
     | ClearWords
     | Why
+    | Similar
     | ShowTaste
     | FollowName
     | ListFollows

@@ -46,6 +46,11 @@ HELP: tuple[HelpEntry, ...] = (
         "Explain in a line or two why a paper ranked where it did.",
     ),
     HelpEntry(
+        "/papers similar <rank or arXiv id>",
+        "/papers similar 2",
+        "Show the stored papers closest in content to one paper.",
+    ),
+    HelpEntry(
         "/papers subscribe [HH:MM] [time zone] [days]",
         "/papers subscribe 09:30 Europe/Berlin weekdays",
         "Post a digest here at that time; days are daily, weekdays, weekends or e.g. mon,wed.",

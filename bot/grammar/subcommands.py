@@ -24,6 +24,7 @@ from bot.grammar.actions import (
     Search,
     ShowPaper,
     ShowTaste,
+    Similar,
     Today,
     Top,
     UsageError,
@@ -51,6 +52,7 @@ SUBCOMMANDS = (
     "search",
     "paper",
     "why",
+    "similar",
     "subscribe",
     "unsubscribe",
     "settings",
@@ -148,19 +150,33 @@ def _parse_paper(rest: str) -> ShowPaper:
     return ShowPaper(_paper_id(rest))
 
 
-def _parse_why(rest: str) -> Why:
-    """`why <rank 1-10 | arXiv id or link>`."""
+def _rank_or_paper(command: str, rest: str) -> tuple[int | None, str | None]:
+    """`<rank 1-10 | arXiv id or link>`: (rank, None) or (None, paper id)."""
     words = rest.split()
     if len(words) == 1:
         target = words[0]
         if _NUMBER.fullmatch(target):
             rank = number_in_range(target, (1, MAX_RANK))
             if rank is None:
-                raise UsageError(f"Rank must be a number from 1 to {MAX_RANK}, e.g. /papers why 2.")
-            return Why(rank=rank)
+                raise UsageError(
+                    f"Rank must be a number from 1 to {MAX_RANK}, e.g. /papers {command} 2."
+                )
+            return rank, None
         with contextlib.suppress(BadPaperId):
-            return Why(paper_id=normalize_paper_id(target))
-    raise UsageError(f"Give a rank from 1 to {MAX_RANK} or an arXiv id, e.g. /papers why 2.")
+            return None, normalize_paper_id(target)
+    raise UsageError(f"Give a rank from 1 to {MAX_RANK} or an arXiv id, e.g. /papers {command} 2.")
+
+
+def _parse_why(rest: str) -> Why:
+    """`why <rank 1-10 | arXiv id or link>`."""
+    rank, paper_id = _rank_or_paper("why", rest)
+    return Why(rank=rank, paper_id=paper_id)
+
+
+def _parse_similar(rest: str) -> Similar:
+    """`similar <rank 1-10 | arXiv id or link>`."""
+    rank, paper_id = _rank_or_paper("similar", rest)
+    return Similar(rank=rank, paper_id=paper_id)
 
 
 def _parse_taste(rest: str) -> ShowTaste:
@@ -183,6 +199,7 @@ _PARSERS: dict[str, Callable[[str], Action]] = {
     "search": _parse_search,
     "paper": _parse_paper,
     "why": _parse_why,
+    "similar": _parse_similar,
     "subscribe": parse_subscribe,
     "unsubscribe": parse_unsubscribe,
     "settings": parse_settings,
@@ -197,7 +214,7 @@ _PARSERS: dict[str, Callable[[str], Action]] = {
 }
 
 
-_SLOW = (Search, ShowPaper, DigestNow, Today)
+_SLOW = (Search, Similar, ShowPaper, DigestNow, Today)
 
 
 class CommandTraits(NamedTuple):

@@ -21,6 +21,7 @@ from datetime import date, datetime
 from rapidfuzz import fuzz, process
 
 from bot.clock import Clock, utc_now
+from bot.folding import folded_words
 from bot.models import Paper
 from bot.ranking import age_days, utc_date
 from bot.search.query import HINT, SearchQuery, parse_query
@@ -89,6 +90,18 @@ class Searcher:
             problems=query.problems,
         )
 
+    async def similar(self, paper: Paper, *, limit: int) -> tuple[Found, ...]:
+        """The stored papers closest in content to `paper` (itself left out): those sharing
+        its most distinctive words (see `distinctive_words`), ranked like a search."""
+        candidates = like_words(paper)
+        counts = await self._store.indexed_words(candidates)
+        words = distinctive_words(candidates, counts)
+        if not words:
+            return ()
+        query = SearchQuery(terms=tuple((word,) for word in words), match_any=True)
+        hits = [hit for hit in await self._store.search_index(query) if hit.paper.id != paper.id]
+        return tuple(rank_hits(hits, self._clock())[:limit])
+
     async def _corrected(self, query: SearchQuery) -> SearchQuery | None:
         """The query with each word the index does not hold replaced by the closest one it
         does, or None when no word needed (or found) a replacement."""
@@ -118,6 +131,33 @@ class Searcher:
             return None
         best = max(close, key=lambda found: (found[1], counts[found[0]]))
         return str(best[0])
+
+
+LIKE_WORDS = 12
+"""How many of a paper's words a "more like this" query asks for."""
+MIN_LIKE_WORD = 4
+
+
+def like_words(paper: Paper) -> list[str]:
+    """The words a paper could be found alike by, in order: its title's, its keywords', then
+    its abstract's (short words and numbers left out)."""
+    text = " ".join((paper.title, *paper.ai_keywords, paper.abstract))
+    seen: dict[str, None] = {}
+    for word in folded_words(text):
+        if len(word) >= MIN_LIKE_WORD and word.isalpha():
+            seen.setdefault(word, None)
+    return list(seen)
+
+
+def distinctive_words(candidates: Sequence[str], counts: dict[str, int]) -> list[str]:
+    """The words to look for alike papers by: with the index's word counts (SQLite), the
+    rarest words other papers share (in 2 or more papers); without them (PostgreSQL, whose
+    English configuration drops common words itself), the first ones."""
+    if not counts:
+        return list(candidates[:LIKE_WORDS])
+    order = {word: index for index, word in enumerate(candidates)}
+    shared = [word for word in candidates if counts.get(word, 0) >= 2]
+    return sorted(shared, key=lambda word: (counts[word], order[word]))[:LIKE_WORDS]
 
 
 def rank_hits(hits: Sequence[SearchHit], now: datetime) -> list[Found]:

@@ -40,7 +40,8 @@ _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"
 @dataclass(frozen=True, slots=True)
 class SearchQuery:
     """A query, read: terms to match (each a phrase of folded words), terms to leave out, and
-    filters. `prefix` says whether the last term's last word also matches as a prefix."""
+    filters. `prefix` says whether the last term's last word also matches as a prefix;
+    `match_any` that a paper needs one of the terms, not all (for "more like this")."""
 
     terms: tuple[tuple[str, ...], ...] = ()
     excluded: tuple[tuple[str, ...], ...] = ()
@@ -50,6 +51,7 @@ class SearchQuery:
     has_code: bool = False
     min_upvotes: int = 0
     prefix: bool = False
+    match_any: bool = False
     problems: tuple[str, ...] = field(default=(), compare=False)
 
     @property

@@ -86,7 +86,7 @@ def fts5_match(query: SearchQuery) -> str | None:
         parts.append("organization : (" + " AND ".join(f'"{word}"' for word in query.org) + ")")
     if not parts:
         return None
-    expression = " AND ".join(parts)
+    expression = (" OR " if query.match_any else " AND ").join(parts)
     for term in query.excluded:
         expression = f"({expression}) NOT {_fts5_term(term)}"
     return expression
@@ -116,7 +116,7 @@ def tsquery(query: SearchQuery) -> str | None:
     parts.extend(_tsquery_word(word, prefix=False, weight="B") for word in query.org)
     if not parts:
         return None
-    expression = " & ".join(parts)
+    expression = (" | " if query.match_any else " & ").join(parts)
     for term in query.excluded:
         expression = f"({expression}) & !{_tsquery_term(term)}"
     return expression

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 
 import pytest
@@ -15,10 +16,17 @@ from bot.models import Command, ReplyKind
 from bot.refresh import Refresher
 from bot.search.query import parse_query
 from bot.sources import make_http_client
+from bot.sources.hf import parse_entry
 from bot.store import Store
 from config.settings import load_settings
 from tests.core.conftest import GENERAL, NOW
-from tests.fakes.upstream import FakeUpstream, atom_entry, load_hf_fixture, server_error
+from tests.fakes.upstream import (
+    FakeUpstream,
+    atom_entry,
+    load_hf_fixture,
+    server_error,
+    slow,
+)
 
 
 @pytest.fixture
@@ -127,3 +135,48 @@ async def test_while_offline_a_lookup_answers_at_once(
 
     assert "can't be reached right now" in reply.text
     assert len(upstream.requests) == asked_before
+
+
+async def test_a_search_with_few_stored_results_adds_what_hugging_face_knows(
+    commands: tuple[Commands, FakeUpstream, Refresher], store: Store
+) -> None:
+    runner, upstream, _ = commands
+    entries = load_hf_fixture("hf_daily_papers_limit30_2026-06-13.json")
+    stored = parse_entry(entries[0])  # "On the Limits of LLM Adaptability"
+    assert stored is not None
+    await store.upsert_papers([stored], at=NOW)
+    upstream.search_results = entries[:3]
+
+    reply = await run(runner, "search limits of adaptability")
+
+    assert reply.items[0].paper_id == "2606.00467"
+    assert len(reply.items) == 3
+    assert [item.note for item in reply.items[1:]] == ["found on Hugging Face"] * 2
+    assert reply.lines == ()
+
+
+async def test_a_slow_hugging_face_costs_a_search_two_seconds_and_is_named(
+    commands: tuple[Commands, FakeUpstream, Refresher],
+) -> None:
+    runner, upstream, _ = commands
+    upstream.add_fault(slow(10, path_prefix="/api/papers/search"))
+    started = time.perf_counter()
+
+    reply = await run(runner, "search limits of adaptability")
+
+    assert time.perf_counter() - started < 3.0
+    assert reply.text == (
+        "No papers found for “limits of adaptability”; try fewer or other words. "
+        "Hugging Face did not answer within 2 s."
+    )
+
+
+async def test_a_failing_hugging_face_is_named_in_the_answer(
+    commands: tuple[Commands, FakeUpstream, Refresher],
+) -> None:
+    runner, upstream, _ = commands
+    upstream.add_fault(server_error(path_prefix="/api/papers/search"))
+
+    reply = await run(runner, "search limits of adaptability")
+
+    assert reply.text.endswith("Hugging Face's search failed just now.")

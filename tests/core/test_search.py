@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from bot.models import ReplyKind
 from bot.sources.hf import parse_daily_papers
 from tests.core.conftest import NOW, Harness
+from tests.fakes.papers import make_paper
 from tests.fakes.upstream import HF_DAILY_AUGUST, HF_DAILY_JUNE, load_hf_fixture
 
 
@@ -89,3 +90,36 @@ async def test_any_text_gets_an_answer(recorded: Harness, text: str) -> None:
     reply = await recorded.run(f"search {text}")
     assert reply.kind in (ReplyKind.PAPERS, ReplyKind.TEXT, ReplyKind.ERROR)
     assert reply.text
+
+
+async def test_similar_finds_papers_on_the_same_subject(recorded: Harness) -> None:
+    await recorded.store.upsert_papers(
+        [
+            make_paper(
+                id="2606.90001",
+                title="Expressive Piano Performance Rendering",
+                abstract="We render expressive piano performances from deadpan scores.",
+                ai_keywords=("piano", "performance rendering"),
+                featured_on=None,
+            )
+        ],
+        at=NOW,
+    )
+
+    reply = await recorded.run("similar 2606.12282")
+
+    assert reply.kind is ReplyKind.PAPERS
+    assert (
+        reply.text
+        == "Papers like “PianoKontext: Expressive Performance Rendering from Deadpan Context”."
+    )
+    ids = [item.paper_id for item in reply.items]
+    assert ids[0] == "2606.90001"
+    assert "2606.12282" not in ids
+
+
+async def test_similar_for_an_unknown_paper_says_how_to_look_it_up(recorded: Harness) -> None:
+    reply = await recorded.run("similar 2611.09999")
+
+    assert reply.kind is ReplyKind.ERROR
+    assert reply.text == "I don't know paper 2611.09999; /papers paper 2611.09999 looks it up."

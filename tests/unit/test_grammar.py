@@ -38,6 +38,7 @@ from bot.grammar import (
     ShowPaper,
     ShowSettings,
     ShowTaste,
+    Similar,
     Subscribe,
     Today,
     Top,
@@ -166,6 +167,8 @@ VALID: list[tuple[str, Action]] = [
     ("why 2606.00467v2", Why(paper_id="2606.00467")),
     ("why https://huggingface.co/papers/2606.00467", Why(paper_id="2606.00467")),
     ("taste", ShowTaste()),
+    ("similar 2", Similar(rank=2)),
+    ("similar https://arxiv.org/abs/2606.13392v2", Similar(paper_id="2606.13392")),
     # follows
     ('follow author "Yann LeCun"', FollowName(FollowKind.AUTHOR, "Yann LeCun")),
     ("follow author  Y.   LeCun ", FollowName(FollowKind.AUTHOR, "Y. LeCun")),
@@ -307,6 +310,8 @@ ERRORS: list[tuple[str, str]] = [
     ("why 0", "Rank must be a number from 1 to 10, e.g. /papers why 2."),
     ("why 11", "Rank must be a number from 1 to 10"),
     ("why -1", "Rank must be a number from 1 to 10"),
+    ("similar", "Give a rank from 1 to 10 or an arXiv id, e.g. /papers similar 2."),
+    ("similar 11", "Rank must be a number from 1 to 10, e.g. /papers similar 2."),
     ("digest", "Use /papers digest now to post today's digest in this channel."),
     ("digest later", "Use /papers digest now"),
 ]

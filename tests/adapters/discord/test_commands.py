@@ -36,6 +36,8 @@ TRANSLATIONS: list[tuple[tuple[str, ...], dict[str, Any], str]] = [
     (("paper",), {"id": "2606.00467"}, "paper 2606.00467"),
     (("why",), {"rank": 2}, "why 2"),
     (("why",), {"paper": "2606.13392"}, "why 2606.13392"),
+    (("similar",), {"rank": 3}, "similar 3"),
+    (("similar",), {"paper": "2606.13392"}, "similar 2606.13392"),
     (
         ("subscribe",),
         {"time": "09:30", "timezone": "Europe/Berlin", "days": "weekdays"},
