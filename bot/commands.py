@@ -107,9 +107,11 @@ class Commands:
         settings = await self._store.get_channel(command.channel) or ChannelSettings(
             command.channel
         )
-        return await self._dispatch(action, settings)
+        return await self._dispatch(action, settings, command.user_id)
 
-    async def _dispatch(self, action: grammar.Action, settings: ChannelSettings) -> Reply:
+    async def _dispatch(
+        self, action: grammar.Action, settings: ChannelSettings, user_id: str
+    ) -> Reply:
         match action:
             case grammar.Help(topic=topic):
                 return help_reply(topic)
@@ -120,7 +122,9 @@ class Commands:
             case grammar.Top(period=period):
                 return await self._top(settings, period)
             case grammar.Search(query=query):
-                return await self._search(settings, query)
+                return await self._search(settings, user_id, query)
+            case grammar.More():
+                return await self._more(settings, user_id, action)
             case grammar.ShowPaper(paper_id=paper_id):
                 return await self._paper(settings, paper_id)
             case grammar.Subscribe():
@@ -197,33 +201,83 @@ class Commands:
             )
         return Reply(ReplyKind.PAPERS, heading, items=tuple(items))
 
-    async def _search(self, settings: ChannelSettings, query: str) -> Reply:
-        """Search the stored papers; with fewer than FEW_RESULTS, ask Hugging Face too
-        within LOOKUP_BUDGET_SECONDS, and add what it knows that is not here yet."""
-        result = await self._searcher.search(query, limit=SEARCH_LIMIT)
+    async def _search(
+        self,
+        settings: ChannelSettings,
+        user_id: str,
+        query: str,
+        *,
+        offset: int = 0,
+        saved_id: str | None = None,
+    ) -> Reply:
+        """One page of a search of the stored papers. The first page, with fewer than
+        FEW_RESULTS, asks Hugging Face too (LOOKUP_BUDGET_SECONDS at most) and adds what it
+        knows; a search with more results is saved, and the reply offers the next page."""
+        result = await self._searcher.search(query, limit=SEARCH_LIMIT, offset=offset)
         if result.hint is not None:
             return error_reply(" ".join((*result.problems, result.hint)))
         found = [(f.paper, shorten_snippet(f.snippet)) for f in result.found]
         lines = list(result.problems)
         upstreams = self._upstreams()
         words = " ".join(result.query.words)
-        if len(found) < FEW_RESULTS and words and upstreams:
+        if offset == 0 and len(found) < FEW_RESULTS and words and upstreams:
             papers, problem = await self._search_upstream(upstreams[0], words)
             known = {paper.id for paper, _ in found}
             found += [(paper, FROM_HF) for paper in papers if paper.id not in known]
             lines += [problem] if problem else []
         if not found:
+            if offset:
+                return text_reply(f"No more results for “{query}”.")
             return text_reply(
                 " ".join((f"No papers found for “{query}”; try fewer or other words.", *lines))
             )
         items = [
             self._item(paper, settings, rank=rank, note=note)
-            for rank, (paper, note) in enumerate(found[:SEARCH_LIMIT], start=1)
+            for rank, (paper, note) in enumerate(found[:SEARCH_LIMIT], start=offset + 1)
         ]
         heading = f"Papers matching “{query}”."
         if result.corrected is not None:
             heading = f"Nothing matched “{query}”; showing results for “{result.corrected}”."
-        return Reply(ReplyKind.PAPERS, heading, lines=tuple(lines), items=tuple(items))
+        more = await self._next_page(settings, user_id, query, result.total, offset, saved_id)
+        return Reply(ReplyKind.PAPERS, heading, lines=tuple(lines), items=tuple(items), more=more)
+
+    async def _next_page(
+        self,
+        settings: ChannelSettings,
+        user_id: str,
+        query: str,
+        total: int,
+        offset: int,
+        saved_id: str | None,
+    ) -> str | None:
+        """The command that shows the next page, saving the search the first time; None
+        when this page was the last."""
+        shown = min(total, offset + SEARCH_LIMIT)
+        if saved_id is not None:
+            await self._store.mark_search_shown(saved_id, shown)
+        if shown >= total:
+            return None
+        if saved_id is None:
+            saved_id = await self._store.save_search(
+                settings.channel, user_id, query, shown=shown, at=self._clock()
+            )
+        return f"more {saved_id}:{shown}"
+
+    async def _more(self, settings: ChannelSettings, user_id: str, action: grammar.More) -> Reply:
+        """The next page of a saved search of this channel: the one a button names, or the
+        caller's last one."""
+        if action.search_id is None:
+            saved = await self._store.latest_search(settings.channel, user_id)
+        else:
+            saved = await self._store.saved_search(action.search_id)
+        if saved is None or saved.channel != settings.channel:
+            if action.search_id is None:
+                return error_reply(
+                    "There is no search of yours here to go on with; use /papers search."
+                )
+            return error_reply("That search is no longer kept; run /papers search again.")
+        offset = saved.shown if action.offset is None else action.offset
+        return await self._search(settings, user_id, saved.query, offset=offset, saved_id=saved.id)
 
     def _upstreams(self) -> list[PaperSource]:
         """The sources to ask on demand; none while the last fetch reached no upstream, so an

@@ -229,6 +229,9 @@ class Reply:
     items: tuple[DigestItem, ...] = ()
     digest: Digest | None = None
     ephemeral: bool = True
+    more: str | None = None
+    """The command text that shows the next page ("more k3J9xQ:5"), when there is one:
+    adapters offer it as a "More" button, the console as a hint."""
 
 
 @dataclass(frozen=True, slots=True)

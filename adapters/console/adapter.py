@@ -51,6 +51,9 @@ from bot.wording import headline
 
 log = structlog.get_logger(__name__)
 
+MORE = "more"
+"""Typed alone, the next results of the last search (`/papers more`)."""
+
 USER_ID: Final = "local"
 HINT: Final = "Type /papers help, or +1 N to vote on item N."
 COMMAND_FAILED: Final = "Something went wrong running that command."
@@ -173,7 +176,9 @@ class ConsoleAdapter:
             return True
         if line.lower() in _QUIT:
             return False
-        if command := _COMMAND.fullmatch(line):
+        if line.lower() == MORE:
+            await self._run_command(core, MORE)
+        elif command := _COMMAND.fullmatch(line):
             await self._run_command(core, (command.group("rest") or "").strip())
         elif vote := _VOTE.fullmatch(line):
             await self._vote(core, vote.group("emoji").lower(), int(vote.group("rank")))

@@ -30,6 +30,7 @@ from bot.wording import (
 )
 
 VOTE_HINT = "Vote with +1 N, -1 N or fire N."
+MORE_HINT = "Type more for the next results."
 MAX_TITLE_CHARS = 300
 MAX_LINE_CHARS = 300
 MAX_TEXT_CHARS = 2000
@@ -190,7 +191,8 @@ def _render_papers(reply: Reply) -> RenderableType:
         if url:
             entry.append(f"\n   {url}", style=Style(link=url, color=_LINK_COLOR))
         entries.append(entry)
-    return Group(*_text(reply), *entries, *_lines(reply.lines, "dim"))
+    more = [MORE_HINT] if reply.more else []
+    return Group(*_text(reply), *entries, *_lines([*reply.lines, *more], "dim"))
 
 
 def _render_paper(reply: Reply) -> RenderableType:

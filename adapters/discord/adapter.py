@@ -40,6 +40,7 @@ from adapters.discord.emoji import VoteEmoji
 from adapters.discord.ordering import KeyedLocks
 from adapters.discord.render import (
     DEFAULT_VOTE_EMOJI,
+    MORE_PREFIX,
     DiscordMessage,
     choice_name,
     render_header,
@@ -211,6 +212,7 @@ class DiscordAdapter:
             "on_raw_reaction_clear": self._on_reaction_clear,
             "on_raw_reaction_clear_emoji": self._on_reaction_clear_emoji,
             "on_guild_remove": self._on_guild_remove,
+            "on_interaction": self._on_interaction,
         }
         for event, handler in handlers.items():
             setattr(client, event, handler)
@@ -332,6 +334,21 @@ class DiscordAdapter:
         command = Command(channel, str(interaction.user.id), text, can_manage=can_manage)
         reply = await _deferring_if_slow(interaction, core.handle_command(command))
         await _answer(interaction, render_reply(reply), ephemeral=reply.ephemeral)
+
+    async def _on_interaction(self, interaction: discord.Interaction) -> None:
+        """A press on one of our "More" buttons: run the command its custom id carries
+        (only `more ...`), and answer only the person who pressed it."""
+        if interaction.type is not discord.InteractionType.component:
+            return
+        data = interaction.data or {}
+        custom_id = data.get("custom_id") if isinstance(data, dict) else None
+        if not isinstance(custom_id, str) or not custom_id.startswith(MORE_PREFIX):
+            return
+        command = custom_id.removeprefix(MORE_PREFIX)
+        if not command.startswith("more "):
+            log.warning("discord_button_unreadable", custom_id=custom_id[:100])
+            return
+        await self.run_command(interaction, command)
 
     async def paper_choices(
         self, interaction: discord.Interaction, current: str

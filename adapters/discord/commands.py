@@ -150,6 +150,10 @@ def build_papers_group(runner: CommandRunner) -> app_commands.Group:
     ) -> None:
         await runner.run_command(interaction, command_text("search", query))
 
+    @papers.command(name="more", description="The next results of your last search here.")
+    async def more(interaction: discord.Interaction) -> None:
+        await runner.run_command(interaction, "more")
+
     @papers.command(name="paper", description="One paper in detail, with its links.")
     @app_commands.describe(id="An arXiv id or link, e.g. 2606.00467.")
     @app_commands.autocomplete(id=paper_autocomplete)

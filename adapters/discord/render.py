@@ -12,6 +12,7 @@ which is never less than the characters Discord counts, so an emoji-heavy title 
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -48,6 +49,11 @@ EMBED_URL_LIMIT: Final = 2048
 THREAD_NAME_LIMIT: Final = 100
 CHOICE_NAME_LIMIT: Final = 100
 ALT_TEXT_LIMIT: Final = 1024
+MORE_PREFIX: Final = "papers:"
+"""The custom id of a "More" button starts so; the rest is the command it runs."""
+MORE_VIEW_SECONDS: Final = 15 * 60
+"""How long discord.py keeps the button's view; a later click is still answered (see the
+adapter's `on_interaction`)."""
 
 SUMMARY_LIMIT: Final = 1500
 LISTED_TITLE_LIMIT: Final = 200
@@ -454,9 +460,24 @@ def _render_explanation(reply: Reply) -> DiscordMessage:
 
 
 def _render_papers(reply: Reply) -> DiscordMessage:
-    return _embed_reply(
+    message = _embed_reply(
         reply.text, [*_spaced(_listed(item) for item in reply.items), *_lines(reply.lines)]
     )
+    return dataclasses.replace(message, view=more_view(reply.more))
+
+
+def more_view(command: str | None) -> discord.ui.View | None:
+    """A "More" button whose custom id carries the core's command for the next page
+    (MORE_PREFIX + "more ID:OFFSET"), or None without a next page."""
+    if command is None:
+        return None
+    view = discord.ui.View(timeout=MORE_VIEW_SECONDS)
+    view.add_item(
+        discord.ui.Button(
+            label="More", style=discord.ButtonStyle.secondary, custom_id=MORE_PREFIX + command
+        )
+    )
+    return view
 
 
 def _render_digest(reply: Reply) -> DiscordMessage:

@@ -78,7 +78,13 @@ from adapters.slack.errors import (
 )
 from adapters.slack.oauth import INSTALL_PATH, REDIRECT_PATH, Installations
 from adapters.slack.pacing import ChannelPacer
-from adapters.slack.payloads import PLATFORM, command_from_body, slack_id, vote_from_event
+from adapters.slack.payloads import (
+    PLATFORM,
+    command_from_action,
+    command_from_body,
+    slack_id,
+    vote_from_event,
+)
 from bot import grammar
 from bot.models import (
     ChannelRef,
@@ -518,6 +524,7 @@ class SlackAdapter:
         app.event("app_uninstalled")(self._on_app_uninstalled)
         app.event("tokens_revoked")(self._on_tokens_revoked)
         app.action(re.compile(f"^{render.LINK_ACTION_PREFIX}"))(self._on_link_click)
+        app.action(render.MORE_ACTION)(self._on_more_click)
         return app
 
     async def _authorize(self) -> AuthorizeResult:
@@ -614,13 +621,33 @@ class SlackAdapter:
         """A link button opens its URL in the browser; Slack still wants the click acked."""
         await ack()
 
+    async def _on_more_click(
+        self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond
+    ) -> None:
+        """A "More" button: acknowledge now; answer with the next page through response_url."""
+        await ack()
+        self._later(self._run_click, body, respond)
+
     # ------------------------------------------------------------------ the work
+
+    async def _run_click(self, body: Mapping[str, Any], respond: AsyncRespond) -> None:
+        await self._run(body, respond, self._click_command(body))
 
     async def _run_command(
         self, body: Mapping[str, Any], respond: AsyncRespond, client: AsyncWebClient
     ) -> None:
+        await self._run(body, respond, self._command(body, client))
+
+    async def _run(
+        self,
+        body: Mapping[str, Any],
+        respond: AsyncRespond,
+        reading: Awaitable[Command | None],
+    ) -> None:
+        """Run the command a payload carries and answer it through response_url; one that
+        cannot be read is one log line, one that fails an apology."""
         try:
-            command = await self._command(body, client)
+            command = await reading
             if command is None:
                 log.warning("slack_command_unreadable", fields=sorted(body)[:20])
                 return
@@ -662,6 +689,10 @@ class SlackAdapter:
         except (aiohttp.ClientError, TimeoutError, ValueError) as error:
             log.warning("slack_respond_failed", error=type(error).__name__)
             return None
+
+    async def _click_command(self, body: Mapping[str, Any]) -> Command | None:
+        """The command a button of ours carries (see `command_from_action`)."""
+        return command_from_action(body)
 
     async def _command(self, body: Mapping[str, Any], client: AsyncWebClient) -> Command | None:
         can_manage = True

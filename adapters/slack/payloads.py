@@ -1,5 +1,6 @@
-"""Slack payloads to the core's neutral values: a slash command to a Command, a reaction
-event to a Vote. Pure functions; anything malformed or not meant for the core becomes None.
+"""Slack payloads to the core's neutral values: a slash command or a button click to a
+Command, a reaction event to a Vote. Pure functions; anything malformed or not meant for
+the core becomes None.
 """
 
 from __future__ import annotations
@@ -35,6 +36,32 @@ def command_from_body(body: Mapping[str, Any], *, can_manage: bool) -> Command |
         text=text if isinstance(text, str) else "",
         can_manage=can_manage,
     )
+
+
+ACTION_COMMANDS = ("more ",)
+"""The commands a button may send: its value is the command text, so only these are run."""
+
+
+def command_from_action(body: Mapping[str, Any]) -> Command | None:
+    """The command a button click sends (its value, e.g. "more k3J9xQ:5"), or None when the
+    payload lacks its ids or the value is not one a button of ours carries."""
+    team = _nested_id(body, "team")
+    channel = _nested_id(body, "channel")
+    user = _nested_id(body, "user")
+    actions = body.get("actions")
+    action = actions[0] if isinstance(actions, list) and actions else None
+    value = action.get("value") if isinstance(action, Mapping) else None
+    if team is None or channel is None or user is None or not isinstance(value, str):
+        return None
+    if not value.startswith(ACTION_COMMANDS):
+        return None
+    return Command(ChannelRef(PLATFORM, team, channel), user, value, can_manage=False)
+
+
+def _nested_id(body: Mapping[str, Any], name: str) -> str | None:
+    """`body[name]["id"]` when it reads like a Slack id."""
+    inner = body.get(name)
+    return slack_id(inner.get("id")) if isinstance(inner, Mapping) else None
 
 
 def vote_from_event(

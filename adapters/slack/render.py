@@ -68,6 +68,9 @@ LISTED_TITLE_ROOM = 2400
 
 METADATA_EVENT_TYPE = "papers_digest"
 LINK_ACTION_PREFIX = "papers_link"
+MORE_ACTION = "papers_more"
+"""The "More" button under search results; its value is the core's command for the next
+page ("more ID:OFFSET"), a short id, never the query."""
 """Every link button's action_id starts with this; the adapter acknowledges those clicks."""
 
 ELLIPSIS = "…"
@@ -476,7 +479,20 @@ def _papers_blocks(reply: Reply, _vote_emoji: Sequence[str]) -> list[Block]:
         if facts:
             lines.append(" · ".join(facts))
         blocks.append(section("\n".join(lines)))
-    return [*blocks, *_line_blocks(reply.lines)]
+    return [*blocks, *_line_blocks(reply.lines), *_more_button(reply)]
+
+
+def _more_button(reply: Reply) -> list[Block]:
+    """The "More" button, when there is a next page."""
+    if reply.more is None:
+        return []
+    button = {
+        "type": "button",
+        "action_id": MORE_ACTION,
+        "text": {"type": "plain_text", "text": "More"},
+        "value": reply.more,
+    }
+    return [{"type": "actions", "elements": [button]}]
 
 
 def _paper_blocks(reply: Reply, _vote_emoji: Sequence[str]) -> list[Block]:

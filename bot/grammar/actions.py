@@ -152,6 +152,15 @@ class Why:
 
 
 @dataclass(frozen=True, slots=True)
+class More:
+    """Show the next page of a search: one saved under `search_id` from `offset` (a "More"
+    button), or the caller's last search in this channel (both None)."""
+
+    search_id: str | None = None
+    offset: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Similar:
     """Show the papers closest in content to one: by rank in the latest digest, or by
     paper id (exactly one is set)."""
@@ -189,6 +198,7 @@ Action: TypeAlias = (
     | Today
     | Top
     | Search
+    | More
     | ShowPaper
     | Subscribe
     | Unsubscribe

@@ -36,6 +36,11 @@ HELP: tuple[HelpEntry, ...] = (
         "Find papers whose title, abstract or keywords hold every word.",
     ),
     HelpEntry(
+        "/papers more",
+        "/papers more",
+        "Show the next results of your last search here.",
+    ),
+    HelpEntry(
         "/papers paper <arXiv id or link>",
         "/papers paper 2606.00467",
         "Show one paper with its summary and links.",

@@ -20,6 +20,7 @@ from bot.grammar.actions import (
     Action,
     DigestNow,
     Help,
+    More,
     Period,
     Search,
     ShowPaper,
@@ -50,6 +51,7 @@ SUBCOMMANDS = (
     "today",
     "top",
     "search",
+    "more",
     "paper",
     "why",
     "similar",
@@ -150,6 +152,20 @@ def _parse_paper(rest: str) -> ShowPaper:
     return ShowPaper(_paper_id(rest))
 
 
+_MORE_TOKEN = re.compile(r"(?P<id>[A-Za-z0-9_-]{1,16})(?::(?P<offset>[0-9]{1,4}))?")
+
+
+def _parse_more(rest: str) -> More:
+    """`more`, or `more ID[:OFFSET]` as a "More" button sends it."""
+    if not rest:
+        return More()
+    token = _MORE_TOKEN.fullmatch(rest)
+    if token is None:
+        raise UsageError("Use /papers more after a search to see its next results.")
+    offset = token["offset"]
+    return More(token["id"], int(offset) if offset is not None else None)
+
+
 def _rank_or_paper(command: str, rest: str) -> tuple[int | None, str | None]:
     """`<rank 1-10 | arXiv id or link>`: (rank, None) or (None, paper id)."""
     words = rest.split()
@@ -197,6 +213,7 @@ _PARSERS: dict[str, Callable[[str], Action]] = {
     "today": _parse_today,
     "top": _parse_top,
     "search": _parse_search,
+    "more": _parse_more,
     "paper": _parse_paper,
     "why": _parse_why,
     "similar": _parse_similar,
@@ -214,7 +231,7 @@ _PARSERS: dict[str, Callable[[str], Action]] = {
 }
 
 
-_SLOW = (Search, Similar, ShowPaper, DigestNow, Today)
+_SLOW = (Search, More, Similar, ShowPaper, DigestNow, Today)
 
 
 class CommandTraits(NamedTuple):

@@ -50,6 +50,7 @@ class Found:
 class SearchResult:
     """What a search found, best first, and what to tell the person who typed it.
 
+    `total` is how many papers were found in all (`found` is one page of them);
     `corrected` is the query as corrected ("showing results for ..."), `problems` the
     sentences about parts of the query that could not be read, `hint` what to type when
     nothing in it could be searched for.
@@ -57,6 +58,7 @@ class SearchResult:
 
     query: SearchQuery
     found: tuple[Found, ...]
+    total: int = 0
     corrected: str | None = None
     problems: tuple[str, ...] = ()
     hint: str | None = None
@@ -86,6 +88,7 @@ class Searcher:
         return SearchResult(
             query,
             tuple(ranked[offset : offset + limit]),
+            total=len(ranked),
             corrected=corrected,
             problems=query.problems,
         )

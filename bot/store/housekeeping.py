@@ -9,7 +9,7 @@ import structlog
 from sqlalchemy import and_, delete, func, or_, select
 
 from bot.store.connection import StoreBase
-from bot.store.tables import fetch_runs, processed_events, upvote_snapshots
+from bot.store.tables import fetch_runs, processed_events, searches, upvote_snapshots
 from bot.store.values import utc
 
 log = structlog.get_logger(__name__)
@@ -23,6 +23,9 @@ EVENT_RETENTION = timedelta(days=7)
 FETCH_RUN_RETENTION = timedelta(days=30)
 """Fetch runs older than this are pruned."""
 
+SEARCH_RETENTION = timedelta(days=7)
+"""Saved searches older than this are pruned (their "More" buttons say so)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Pruned:
@@ -31,15 +34,16 @@ class Pruned:
     snapshots: int
     events: int
     fetch_runs: int
+    searches: int = 0
 
     @property
     def total(self) -> int:
         """All rows deleted."""
-        return self.snapshots + self.events + self.fetch_runs
+        return self.snapshots + self.events + self.fetch_runs + self.searches
 
 
 class HousekeepingMixin(StoreBase):
-    """Deleting the snapshots, event ids and fetch runs the bot no longer needs."""
+    """Deleting the snapshots, event ids, fetch runs and searches the bot no longer needs."""
 
     async def prune(self, now: datetime) -> Pruned:
         """Delete what the bot no longer needs, in one transaction; returns the counts.
@@ -50,7 +54,8 @@ class HousekeepingMixin(StoreBase):
         - platform event ids claimed more than EVENT_RETENTION ago (platforms redeliver
           within minutes or hours, never days);
         - fetch runs older than FETCH_RUN_RETENTION, except the latest successful one, so
-          health checks still know when the last good fetch was.
+          health checks still know when the last good fetch was;
+        - saved searches older than SEARCH_RETENTION.
         """
         now = utc(now)
         snapshot_cutoff = now - SNAPSHOT_RETENTION
@@ -81,12 +86,16 @@ class HousekeepingMixin(StoreBase):
                     old_runs, or_(fetch_runs.c.ok.is_(False), fetch_runs.c.at < latest_ok)
                 )
             runs = await connection.execute(delete(fetch_runs).where(old_runs))
-        pruned = Pruned(snapshots.rowcount, events.rowcount, runs.rowcount)
+            saved = await connection.execute(
+                delete(searches).where(searches.c.created_at < now - SEARCH_RETENTION)
+            )
+        pruned = Pruned(snapshots.rowcount, events.rowcount, runs.rowcount, saved.rowcount)
         if pruned.total:
             log.info(
                 "store_pruned",
                 snapshots=pruned.snapshots,
                 events=pruned.events,
                 fetch_runs=pruned.fetch_runs,
+                searches=pruned.searches,
             )
         return pruned

@@ -2,7 +2,7 @@
 
 `Store` puts together one mixin per table family over `StoreBase` (bot.store.connection):
 papers, upvote snapshots and fetch runs (bot.store.papers), their full-text index
-(bot.store.fulltext), channels (bot.store.channels),
+(bot.store.fulltext) and saved searches (bot.store.searches), channels (bot.store.channels),
 known author and organization names (bot.store.names), digest slots and posted messages
 (bot.store.deliveries), weekly recaps (bot.store.recaps), votes and platform events
 (bot.store.votes), and pruning (bot.store.housekeeping).
@@ -31,6 +31,7 @@ from bot.store.housekeeping import HousekeepingMixin
 from bot.store.names import NamesMixin
 from bot.store.papers import PapersMixin
 from bot.store.recaps import RecapsMixin
+from bot.store.searches import SearchesMixin
 from bot.store.values import json_dumps
 from bot.store.votes import VotesMixin
 
@@ -38,6 +39,7 @@ from bot.store.votes import VotesMixin
 class Store(
     PapersMixin,
     FulltextMixin,
+    SearchesMixin,
     NamesMixin,
     ChannelsMixin,
     DeliveriesMixin,

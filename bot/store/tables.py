@@ -246,3 +246,16 @@ heartbeat = Table(
     Column("beat_at", UtcDateTime, nullable=False),
 )
 """One row the health check rewrites, to prove the database takes a write."""
+
+searches = Table(
+    "searches",
+    metadata,
+    Column("id", String(16), primary_key=True),
+    Column("channel_key", String, nullable=False),
+    Column("user_id", String, nullable=False),
+    Column("query", Text, nullable=False),
+    Column("shown", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index(None, "channel_key", "user_id", "created_at"),
+)
+"""Searches with more results than one page: a "More" button carries the id, not the text."""

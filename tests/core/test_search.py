@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.models import ReplyKind
+from bot.models import ChannelRef, ReplyKind
 from bot.sources.hf import parse_daily_papers
 from tests.core.conftest import NOW, Harness
 from tests.fakes.papers import make_paper
@@ -123,3 +123,37 @@ async def test_similar_for_an_unknown_paper_says_how_to_look_it_up(recorded: Har
 
     assert reply.kind is ReplyKind.ERROR
     assert reply.text == "I don't know paper 2611.09999; /papers paper 2611.09999 looks it up."
+
+
+async def test_more_shows_the_next_page_and_the_button_carries_an_id_not_the_query(
+    recorded: Harness,
+) -> None:
+    first = await recorded.run("search model")
+    assert first.more is not None and first.more.startswith("more ")
+    assert "model" not in first.more
+
+    typed = await recorded.run("more")
+    clicked = await recorded.run(first.more)
+
+    assert [item.rank for item in first.items] == [1, 2, 3, 4, 5]
+    assert [item.rank for item in typed.items] == [6, 7, 8, 9, 10]
+    assert [i.paper_id for i in clicked.items] == [i.paper_id for i in typed.items]
+    shown = {i.paper_id for i in first.items}
+    assert not shown & {i.paper_id for i in typed.items}
+
+
+async def test_the_last_page_offers_no_more(recorded: Harness) -> None:
+    reply = await recorded.run("search pianokontext")
+
+    assert reply.more is None
+    assert (await recorded.run("more")).text.startswith("There is no search of yours here")
+
+
+async def test_a_search_of_another_channel_cannot_be_paged_here(recorded: Harness) -> None:
+    first = await recorded.run("search model")
+    assert first.more is not None
+
+    elsewhere = await recorded.run(first.more, channel=ChannelRef("console", "local", "other"))
+
+    assert elsewhere.kind is ReplyKind.ERROR
+    assert elsewhere.text == "That search is no longer kept; run /papers search again."

@@ -57,6 +57,7 @@ MANAGER_PERMISSIONS = MEMBER_PERMISSIONS | MANAGE_CHANNELS
 
 INTERACTION_APPLICATION_COMMAND = 2
 INTERACTION_AUTOCOMPLETE = 4
+INTERACTION_COMPONENT = 3
 CALLBACK_MESSAGE = 4
 CALLBACK_DEFERRED = 5
 CALLBACK_AUTOCOMPLETE = 8
@@ -583,6 +584,35 @@ def _json(data: Any, status: int = 200, headers: Mapping[str, str] | None = None
 
 
 # -- gateway events, as Discord sends them ---------------------------------------------------
+
+
+def button_press(custom_id: str, *, user_id: int = USER_ID) -> dict[str, Any]:
+    """An INTERACTION_CREATE for a press on a button (custom id `custom_id`) of a message
+    the bot sent in the fake's #papers channel."""
+    interaction = slash("today", user_id=user_id)
+    message = {
+        "id": str(snowflake(None)),
+        "channel_id": str(CHANNEL_ID),
+        "author": BOT_USER,
+        "content": "",
+        "timestamp": TIMESTAMP,
+        "edited_timestamp": None,
+        "tts": False,
+        "mention_everyone": False,
+        "mentions": [],
+        "mention_roles": [],
+        "attachments": [],
+        "embeds": [],
+        "pinned": False,
+        "type": 0,
+        "flags": 64,
+    }
+    return {
+        **interaction,
+        "type": INTERACTION_COMPONENT,
+        "message": message,
+        "data": {"custom_id": custom_id, "component_type": 2},
+    }
 
 
 def slash(

@@ -504,6 +504,28 @@ def reaction(
 
 def link_click(*, team_id: str = "T1", response_url: str) -> str:
     """A `block_actions` payload for a click on a digest's "Paper page" link button."""
+    return button_click(
+        {"action_id": "papers_link_hf", "text": {"type": "plain_text", "text": "Paper page"}},
+        team_id=team_id,
+        response_url=response_url,
+    )
+
+
+def more_click(value: str, *, team_id: str = "T1", response_url: str) -> str:
+    """A `block_actions` payload for a click on the "More" button under search results."""
+    return button_click(
+        {
+            "action_id": "papers_more",
+            "text": {"type": "plain_text", "text": "More"},
+            "value": value,
+        },
+        team_id=team_id,
+        response_url=response_url,
+    )
+
+
+def button_click(action: Mapping[str, Any], *, team_id: str, response_url: str) -> str:
+    """A `block_actions` payload for a click on one button, form-encoded as Slack sends it."""
     payload = {
         "type": "block_actions",
         "team": {"id": team_id, "domain": "test"},
@@ -514,13 +536,7 @@ def link_click(*, team_id: str = "T1", response_url: str) -> str:
         "trigger_id": "1.2.3",
         "response_url": response_url,
         "actions": [
-            {
-                "type": "button",
-                "action_id": "papers_link_hf",
-                "block_id": "b1",
-                "text": {"type": "plain_text", "text": "Paper page"},
-                "action_ts": "1700000002.000002",
-            }
+            {"type": "button", "block_id": "b1", "action_ts": "1700000002.000002", **action}
         ],
     }
     return urlencode({"payload": json.dumps(payload)})

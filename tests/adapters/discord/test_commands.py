@@ -13,6 +13,7 @@ from adapters.discord.adapter import DiscordAdapter
 from bot import grammar
 from bot.models import Reply, ReplyKind
 from tests.adapters.discord.conftest import CHANNEL, RecordingCore, make_item
+from tests.fakes import eventually
 from tests.fakes.discord import (
     CALLBACK_AUTOCOMPLETE,
     CALLBACK_DEFERRED,
@@ -22,6 +23,7 @@ from tests.fakes.discord import (
     MEMBER_PERMISSIONS,
     USER_ID,
     FakeDiscord,
+    button_press,
     slash,
     thread_channel,
 )
@@ -33,6 +35,7 @@ TRANSLATIONS: list[tuple[tuple[str, ...], dict[str, Any], str]] = [
     (("top",), {}, "top"),
     (("top",), {"period": "week"}, "top week"),
     (("search",), {"query": "diffusion transformers"}, "search diffusion transformers"),
+    (("more",), {}, "more"),
     (("paper",), {"id": "2606.00467"}, "paper 2606.00467"),
     (("why",), {"rank": 2}, "why 2"),
     (("why",), {"paper": "2606.13392"}, "why 2606.13392"),
@@ -99,6 +102,28 @@ async def test_each_subcommand_reaches_the_core_as_grammar_text(
     assert answer["content"] == "Done."
     assert answer["flags"] & EPHEMERAL
     assert answer["allowed_mentions"] == {"parse": []}
+
+
+async def test_a_more_button_runs_its_command_and_answers_only_the_presser(
+    adapter: DiscordAdapter, fake: FakeDiscord, core: RecordingCore
+) -> None:
+    press = button_press("papers:more k3J9xQ:5")
+    await fake.dispatch("INTERACTION_CREATE", press)
+    answer = await fake.answer_to(press)
+
+    assert core.texts == ["more k3J9xQ:5"]
+    assert answer["flags"] & EPHEMERAL
+
+
+@pytest.mark.parametrize("custom_id", ["papers:unsubscribe", "papers:set size 1", "other:more x"])
+async def test_a_button_that_is_not_a_more_button_runs_nothing(
+    adapter: DiscordAdapter, fake: FakeDiscord, core: RecordingCore, custom_id: str
+) -> None:
+    await fake.dispatch("INTERACTION_CREATE", button_press(custom_id))
+    await fake.dispatch("INTERACTION_CREATE", button_press("papers:more last:5"))
+
+    await eventually(lambda: bool(core.texts))
+    assert core.texts == ["more last:5"]
 
 
 def test_the_table_covers_every_subcommand_of_the_grammar() -> None:

@@ -67,7 +67,8 @@ async def test_the_papers_group_is_synced_globally_with_every_subcommand(
     assert papers["name"] == "papers"
     assert papers["contexts"] == [0], "guild channels only"
     assert set(subcommands(papers)) == {
-        "help", "today", "top", "search", "paper", "why", "similar", "subscribe", "unsubscribe",
+        "help", "today", "top", "search", "more", "paper", "why", "similar", "subscribe",
+        "unsubscribe",
         "settings", "taste", "set", "topics", "exclude", "follow", "unfollow", "following",
         "digest",
     }  # fmt: skip

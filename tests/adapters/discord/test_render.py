@@ -313,3 +313,15 @@ def test_a_header_of_papers_without_links_must_match_word_for_word() -> None:
     other = render_header(make_digest(dataclasses.replace(unlinked, title="Another paper")))
     assert shows_the_same(posted(header), header)
     assert not shows_the_same(posted(other), header)
+
+
+def test_search_results_with_a_next_page_carry_a_more_button() -> None:
+    reply = Reply(ReplyKind.PAPERS, "Papers.", items=(make_item(1),), more="more k3J9xQ:5")
+
+    view = render_reply(reply).view
+
+    assert view is not None
+    (button,) = view.children
+    assert isinstance(button, discord.ui.Button)
+    assert (button.label, button.custom_id) == ("More", "papers:more k3J9xQ:5")
+    assert render_reply(Reply(ReplyKind.PAPERS, "Papers.", items=(make_item(1),))).view is None

@@ -26,6 +26,7 @@ from tests.fakes.slack import (
     FakeSlack,
     event_callback,
     link_click,
+    more_click,
     reaction,
     signed_headers,
     slash_command,
@@ -256,6 +257,35 @@ async def test_reactions_that_are_not_votes_never_reach_the_core(served: Served)
 
 async def test_a_link_button_click_is_acknowledged(served: Served) -> None:
     response = await served.send(link_click(response_url=served.fake.response_url()), FORM)
+
+    assert response.status_code == 200
+    assert served.core.commands == []
+
+
+async def test_a_more_button_runs_its_command_and_answers_with_the_next_page(
+    served: Served,
+) -> None:
+    response = await served.send(
+        more_click("more k3J9xQ:5", response_url=served.fake.response_url("more")), FORM
+    )
+
+    assert response.status_code == 200
+    await served.fake.wait_until(lambda: bool(served.fake.responses_to("more")))
+    assert served.core.commands == [
+        Command(ChannelRef("slack", "T1", "C1"), "U1", "more k3J9xQ:5", can_manage=False)
+    ]
+    assert served.fake.responses_to("more")[0]["text"] == "Done."
+
+
+@pytest.mark.parametrize("value", ["unsubscribe", "set size 1", "", "x" * 3000])
+async def test_a_button_value_that_is_not_a_more_command_runs_nothing(
+    served: Served, value: str
+) -> None:
+    with capture_logs() as logs:
+        response = await served.send(
+            more_click(value, response_url=served.fake.response_url()), FORM
+        )
+        await eventually(lambda: any(e["event"] == "slack_command_unreadable" for e in logs))
 
     assert response.status_code == 200
     assert served.core.commands == []

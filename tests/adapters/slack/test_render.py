@@ -312,6 +312,24 @@ def test_search_results_say_why_each_paper_matched() -> None:
     assert len(blocks) == 3
 
 
+def test_search_results_with_a_next_page_end_in_a_more_button() -> None:
+    reply = Reply(ReplyKind.PAPERS, "Papers.", items=(make_item(1),), more="more k3J9xQ:5")
+
+    blocks = render.reply_message(reply, VOTES)["blocks"]
+
+    assert blocks[-1] == {
+        "type": "actions",
+        "elements": [
+            {
+                "type": "button",
+                "action_id": render.MORE_ACTION,
+                "text": {"type": "plain_text", "text": "More"},
+                "value": "more k3J9xQ:5",
+            }
+        ],
+    }
+
+
 def test_settings_and_explanations_keep_their_lines() -> None:
     settings_reply = Reply(ReplyKind.SETTINGS, "Settings for this channel", lines=("Size: 5",))
     why = Reply(ReplyKind.EXPLANATION, "Ranked by 103 upvotes.", lines=("MiniMax Sparse",))
