@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.models import Paper
+from bot.models import ChannelRef, Paper
 from bot.store import Pruned, Store
 from tests.store.faults import row_count
 
@@ -91,3 +91,16 @@ async def test_pruning_again_deletes_nothing(store: Store) -> None:
 
     assert first == Pruned(snapshots=1, events=1, fetch_runs=0)
     assert second == Pruned(snapshots=0, events=0, fetch_runs=0) and second.total == 0
+
+
+async def test_saved_searches_are_kept_a_week(store: Store) -> None:
+    general = ChannelRef("slack", "T1", "C1")
+    old = await store.save_search(general, "U1", "sparse attention", shown=5, at=NOW - 8 * DAYS)
+    new = await store.save_search(general, "U1", "world models", shown=5, at=NOW - DAYS)
+
+    pruned = await store.prune(NOW)
+
+    assert pruned.searches == 1
+    assert await store.saved_search(old) is None
+    latest = await store.latest_search(general, "U1")
+    assert latest is not None and (latest.id, latest.query) == (new, "world models")
