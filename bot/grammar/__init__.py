@@ -1,6 +1,6 @@
 """The `/papers ...` grammar, one for every platform: text in, a neutral Action out.
 
-Parsing is pure and separate from running (bot/commands.py), so every platform reads a
+Parsing is pure and separate from running (bot/commands/), so every platform reads a
 command the same way and the grammar can be tested on its own. `parse` either returns an
 Action or raises UsageError whose message is one short sentence, in the product's voice,
 that says what to type instead; it raises nothing else for any string.

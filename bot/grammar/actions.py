@@ -1,6 +1,6 @@
 """What a `/papers ...` command asks for: one frozen dataclass per action, and the limits.
 
-`parse` turns text into one of these Actions, or raises UsageError; bot/commands.py runs
+`parse` turns text into one of these Actions, or raises UsageError; bot/commands/ runs
 them. `is_change` tells the actions that change a channel from those that only read.
 """
 
