@@ -68,6 +68,9 @@ from config.settings import Settings, parse_emoji_map
 
 log = structlog.get_logger(__name__)
 
+BUTTON_COMMANDS: Final = ("more ", "similar ")
+"""The commands a button may run: its custom id carries the command text, so only these."""
+
 DEFAULT_API_URL: Final = "https://discord.com/api/v10"
 DEFAULT_VOTE_NAMES: Final = {"👍": "+1", "🔥": "fire", "👎": "-1"}
 GUILD_REMOVED_REASON: Final = "the bot was removed from this server"
@@ -336,8 +339,8 @@ class DiscordAdapter:
         await _answer(interaction, render_reply(reply), ephemeral=reply.ephemeral)
 
     async def _on_interaction(self, interaction: discord.Interaction) -> None:
-        """A press on one of our "More" buttons: run the command its custom id carries
-        (only `more ...`), and answer only the person who pressed it."""
+        """A press on one of our "More" or "Similar" buttons: run the command its custom id
+        carries (only `more ...` or `similar ...`), and answer only the person who pressed it."""
         if interaction.type is not discord.InteractionType.component:
             return
         data = interaction.data or {}
@@ -345,7 +348,7 @@ class DiscordAdapter:
         if not isinstance(custom_id, str) or not custom_id.startswith(MORE_PREFIX):
             return
         command = custom_id.removeprefix(MORE_PREFIX)
-        if not command.startswith("more "):
+        if not command.startswith(BUTTON_COMMANDS):
             log.warning("discord_button_unreadable", custom_id=custom_id[:100])
             return
         await self.run_command(interaction, command)

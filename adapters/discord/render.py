@@ -50,10 +50,10 @@ THREAD_NAME_LIMIT: Final = 100
 CHOICE_NAME_LIMIT: Final = 100
 ALT_TEXT_LIMIT: Final = 1024
 MORE_PREFIX: Final = "papers:"
-"""The custom id of a "More" button starts so; the rest is the command it runs."""
-MORE_VIEW_SECONDS: Final = 15 * 60
-"""How long discord.py keeps the button's view; a later click is still answered (see the
-adapter's `on_interaction`)."""
+"""The custom id of a "More" or "Similar" button starts so; the rest is the command it runs."""
+COMMAND_VIEW_SECONDS: Final = 15 * 60
+"""How long discord.py keeps a view with such a button; a later click is still answered
+(see the adapter's `on_interaction`)."""
 
 SUMMARY_LIMIT: Final = 1500
 LISTED_TITLE_LIMIT: Final = 200
@@ -240,7 +240,7 @@ def item_embed(item: DigestItem, *, numbered: bool = True) -> discord.Embed:
 
 
 def link_view(item: DigestItem) -> discord.ui.View | None:
-    """Link buttons to the paper's pages; only safe URLs become buttons."""
+    """Link buttons to the paper's pages (only safe URLs become buttons), then "Similar"."""
     links = item.links
     labelled = (
         ("Paper page", links.hf),
@@ -249,12 +249,13 @@ def link_view(item: DigestItem) -> discord.ui.View | None:
         ("Code", links.code),
         ("Project", links.project),
     )
-    view = discord.ui.View(timeout=None)
+    view = discord.ui.View(timeout=COMMAND_VIEW_SECONDS)
     for label, url in labelled:
         target = safe_url(url, BUTTON_URL_LIMIT)
         if target is not None:
             view.add_item(discord.ui.Button(label=label, url=target))
-    return view if view.children else None
+    view.add_item(command_button("Similar", f"similar {item.paper_id}"))
+    return view
 
 
 def shows_the_same(embeds: Sequence[discord.Embed], rendered: DiscordMessage) -> bool:
@@ -471,13 +472,17 @@ def more_view(command: str | None) -> discord.ui.View | None:
     (MORE_PREFIX + "more ID:OFFSET"), or None without a next page."""
     if command is None:
         return None
-    view = discord.ui.View(timeout=MORE_VIEW_SECONDS)
-    view.add_item(
-        discord.ui.Button(
-            label="More", style=discord.ButtonStyle.secondary, custom_id=MORE_PREFIX + command
-        )
-    )
+    view = discord.ui.View(timeout=COMMAND_VIEW_SECONDS)
+    view.add_item(command_button("More", command))
     return view
+
+
+def command_button(label: str, command: str) -> discord.ui.Button[discord.ui.View]:
+    """A button that runs one of the core's commands (MORE_PREFIX + the command text in its
+    custom id; the adapter's `on_interaction` answers it, also after a restart)."""
+    return discord.ui.Button(
+        label=label, style=discord.ButtonStyle.secondary, custom_id=MORE_PREFIX + command
+    )
 
 
 def _render_digest(reply: Reply) -> DiscordMessage:

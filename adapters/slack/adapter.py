@@ -524,7 +524,8 @@ class SlackAdapter:
         app.event("app_uninstalled")(self._on_app_uninstalled)
         app.event("tokens_revoked")(self._on_tokens_revoked)
         app.action(re.compile(f"^{render.LINK_ACTION_PREFIX}"))(self._on_link_click)
-        app.action(render.MORE_ACTION)(self._on_more_click)
+        app.action(render.MORE_ACTION)(self._on_command_button)
+        app.action(render.SIMILAR_ACTION)(self._on_command_button)
         return app
 
     async def _authorize(self) -> AuthorizeResult:
@@ -621,10 +622,11 @@ class SlackAdapter:
         """A link button opens its URL in the browser; Slack still wants the click acked."""
         await ack()
 
-    async def _on_more_click(
+    async def _on_command_button(
         self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond
     ) -> None:
-        """A "More" button: acknowledge now; answer with the next page through response_url."""
+        """A "More" or "Similar" button: acknowledge now; answer the person who clicked
+        through response_url (the next page, or the papers like one)."""
         await ack()
         self._later(self._run_click, body, respond)
 

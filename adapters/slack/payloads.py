@@ -38,7 +38,7 @@ def command_from_body(body: Mapping[str, Any], *, can_manage: bool) -> Command |
     )
 
 
-ACTION_COMMANDS = ("more ",)
+ACTION_COMMANDS = ("more ", "similar ")
 """The commands a button may send: its value is the command text, so only these are run."""
 
 

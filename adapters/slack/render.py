@@ -68,6 +68,8 @@ LISTED_TITLE_ROOM = 2400
 
 METADATA_EVENT_TYPE = "papers_digest"
 LINK_ACTION_PREFIX = "papers_link"
+SIMILAR_ACTION = "papers_similar"
+"""The "Similar" button of each digest paper; its value is "similar PAPER_ID"."""
 MORE_ACTION = "papers_more"
 """The "More" button under search results; its value is the core's command for the next
 page ("more ID:OFFSET"), a short id, never the query."""
@@ -313,7 +315,8 @@ def facts_line(item: DigestItem) -> str:
 
 
 def link_buttons(item: DigestItem) -> list[Block]:
-    """Link buttons for the paper page, arXiv, PDF, code and project page (safe URLs only)."""
+    """Link buttons for the paper page, arXiv, PDF, code and project page (safe URLs only),
+    then "Similar", which answers with the papers closest to this one."""
     links = item.links
     labelled = (
         ("hf", "Paper page", links.hf),
@@ -335,6 +338,14 @@ def link_buttons(item: DigestItem) -> list[Block]:
                 "url": target,
             }
         )
+    buttons.append(
+        {
+            "type": "button",
+            "action_id": SIMILAR_ACTION,
+            "text": {"type": "plain_text", "text": "Similar"},
+            "value": f"similar {item.paper_id}",
+        }
+    )
     return buttons
 
 

@@ -511,11 +511,15 @@ def link_click(*, team_id: str = "T1", response_url: str) -> str:
     )
 
 
-def more_click(value: str, *, team_id: str = "T1", response_url: str) -> str:
-    """A `block_actions` payload for a click on the "More" button under search results."""
+def more_click(
+    value: str, *, team_id: str = "T1", response_url: str, action_id: str = "papers_more"
+) -> str:
+    """A `block_actions` payload for a click on a button that runs a command ("More" under
+    search results, or "Similar" on a digest paper with `action_id="papers_similar"`);
+    `value` is the command it carries."""
     return button_click(
         {
-            "action_id": "papers_more",
+            "action_id": action_id,
             "text": {"type": "plain_text", "text": "More"},
             "value": value,
         },

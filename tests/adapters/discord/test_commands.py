@@ -115,6 +115,16 @@ async def test_a_more_button_runs_its_command_and_answers_only_the_presser(
     assert answer["flags"] & EPHEMERAL
 
 
+async def test_a_similar_button_asks_for_the_papers_like_its_paper(
+    adapter: DiscordAdapter, fake: FakeDiscord, core: RecordingCore
+) -> None:
+    press = button_press("papers:similar 2606.13392")
+    await fake.dispatch("INTERACTION_CREATE", press)
+    await fake.answer_to(press)
+
+    assert core.texts == ["similar 2606.13392"]
+
+
 @pytest.mark.parametrize("custom_id", ["papers:unsubscribe", "papers:set size 1", "other:more x"])
 async def test_a_button_that_is_not_a_more_button_runs_nothing(
     adapter: DiscordAdapter, fake: FakeDiscord, core: RecordingCore, custom_id: str
@@ -266,6 +276,7 @@ async def test_a_paper_answer_is_an_embed_with_link_buttons(
         "arXiv",
         "PDF",
         "Code",
+        "Similar",
     ]
 
 

@@ -112,12 +112,14 @@ async def test_a_paper_message_is_an_embed_with_link_buttons(
     }
     assert embed["thumbnail"]["url"].endswith("/2606.10001.png")
     (row,) = body["components"]
-    assert [(b["label"], b["style"], b["url"]) for b in row["components"]] == [
+    *links, similar = row["components"]
+    assert [(b["label"], b["style"], b["url"]) for b in links] == [
         ("Paper page", 5, "https://huggingface.co/papers/2606.10001"),
         ("arXiv", 5, "https://arxiv.org/abs/2606.10001"),
         ("PDF", 5, "https://arxiv.org/pdf/2606.10001"),
         ("Code", 5, "https://github.com/example/repo"),
     ]
+    assert (similar["label"], similar["custom_id"]) == ("Similar", "papers:similar 2606.10001")
 
 
 async def test_every_message_carries_a_nonce_from_its_key_and_no_mentions(

@@ -150,7 +150,7 @@ def test_odd_links_become_no_link_and_no_button() -> None:
     assert embed.url is None
     assert embed.thumbnail.url is None
     assert message.view is not None
-    assert [button.label for button in message.view.children] == ["arXiv"]  # type: ignore[attr-defined]
+    assert [button.label for button in message.view.children] == ["arXiv", "Similar"]  # type: ignore[attr-defined]
     assert "[" not in (render_header(make_digest(item)).embeds[0].description or "")
 
 

@@ -277,6 +277,20 @@ async def test_a_more_button_runs_its_command_and_answers_with_the_next_page(
     assert served.fake.responses_to("more")[0]["text"] == "Done."
 
 
+async def test_a_similar_button_asks_for_the_papers_like_its_paper(served: Served) -> None:
+    await served.send(
+        more_click(
+            "similar 2606.13392",
+            response_url=served.fake.response_url("like"),
+            action_id="papers_similar",
+        ),
+        FORM,
+    )
+
+    await served.fake.wait_until(lambda: bool(served.fake.responses_to("like")))
+    assert [command.text for command in served.core.commands] == ["similar 2606.13392"]
+
+
 @pytest.mark.parametrize("value", ["unsubscribe", "set size 1", "", "x" * 3000])
 async def test_a_button_value_that_is_not_a_more_command_runs_nothing(
     served: Served, value: str

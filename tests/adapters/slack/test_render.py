@@ -121,8 +121,11 @@ def assert_within_limits(message: dict[str, Any]) -> None:
             assert len(ids) == len(set(ids))
             for button in block["elements"]:
                 assert 0 < units(button["text"]["text"]) <= 75
-                assert len(button["url"]) <= 3000
-                assert button["url"].startswith(("http://", "https://"))
+                if "url" in button:
+                    assert len(button["url"]) <= 3000
+                    assert button["url"].startswith(("http://", "https://"))
+                else:
+                    assert button["value"].startswith(("more ", "similar "))
         else:
             assert kind == "divider"
 
@@ -194,13 +197,18 @@ def test_a_paper_message_has_its_title_byline_summary_facts_thumbnail_and_links(
         "312 upvotes on Hugging Face · 45 GitHub stars · 📈 climbing · team votes +3 · "
         "keywords: sparse attention, GQA"
     )
-    assert [(b["text"]["text"], b["url"]) for b in actions["elements"]] == [
+    *links, similar = actions["elements"]
+    assert [(b["text"]["text"], b["url"]) for b in links] == [
         ("Paper page", "https://huggingface.co/papers/2606.10002"),
         ("arXiv", "https://arxiv.org/abs/2606.10002"),
         ("PDF", "https://arxiv.org/pdf/2606.10002"),
         ("Code", "https://github.com/example/repo"),
     ]
-    assert all(b["action_id"].startswith(render.LINK_ACTION_PREFIX) for b in actions["elements"])
+    assert all(b["action_id"].startswith(render.LINK_ACTION_PREFIX) for b in links)
+    assert (similar["action_id"], similar["value"]) == (
+        render.SIMILAR_ACTION,
+        "similar 2606.10002",
+    )
 
 
 def test_a_paper_without_summary_facts_or_thumbnail_leaves_those_blocks_out() -> None:
@@ -272,8 +280,9 @@ def test_only_plain_web_addresses_become_links_and_buttons() -> None:
     title = message["blocks"][0]
     assert title["text"]["text"].startswith("*1. Sparse attention, part 1*")
     assert "accessory" not in title
-    [button] = message["blocks"][-1]["elements"]
+    [button, similar] = message["blocks"][-1]["elements"]
     assert button["url"] == "https://arxiv.org/abs/2606.10001%7C%3C!channel%3E"
+    assert similar["value"] == "similar 2606.10001"
     assert_inert(message)
 
 
