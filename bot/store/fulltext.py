@@ -156,10 +156,8 @@ class FulltextMixin(StoreBase):
             )
         statement = statement.where(*conditions) if conditions else statement
         async with self._read() as connection:
-            rows = (await connection.execute(statement)).all()
-        return [SearchHit(paper_from_row(row), float(row.score), row.snip or "") for row in rows][
-            :CANDIDATES
-        ]
+            rows = (await connection.execute(statement.limit(CANDIDATES))).all()
+        return [SearchHit(paper_from_row(row), float(row.score), row.snip or "") for row in rows]
 
     def _sqlite_search(self, query: SearchQuery, limit: int) -> Select[Any] | None:
         match = fts5_match(query)
