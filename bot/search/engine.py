@@ -24,13 +24,14 @@ from bot.clock import Clock, utc_now
 from bot.folding import folded_words
 from bot.models import Paper
 from bot.ranking import age_days, utc_date
-from bot.search.query import HINT, SearchQuery, parse_query
+from bot.search.query import HINT, SearchQuery, parse_query, stem
 from bot.store import Store
 from bot.store.fulltext import SearchHit
 
-POPULARITY = 0.05
+POPULARITY = 0.02
 RECENCY = 0.1
 FRESH_DAYS = 30
+TITLE_BONUS = 0.5
 CORRECT_BELOW = 3
 CORRECTION_CUTOFF = 75
 """The least rapidfuzz ratio (0-100) at which an indexed word replaces a misspelt one."""
@@ -84,7 +85,9 @@ class Searcher:
                 more = await self._store.search_index(better)
                 if len(more) > len(hits):
                     hits, corrected = more, _spelled(better)
-        ranked = rank_hits(hits, self._clock())
+        ranked = rank_hits(hits, self._clock(), query)
+        if len(hits) < CORRECT_BELOW and len(query.terms) > 1:
+            ranked.extend(await self._loosely(query, {hit.paper.id for hit in hits}))
         return SearchResult(
             query,
             tuple(ranked[offset : offset + limit]),
@@ -92,6 +95,15 @@ class Searcher:
             corrected=corrected,
             problems=query.problems,
         )
+
+    async def _loosely(self, query: SearchQuery, found: set[str]) -> list[Found]:
+        """The papers holding some of the query's words, not only all of them (a paper
+        described in other words than its own), ranked, those already `found` left out."""
+        loose = query.loosened()
+        if loose is None:
+            return []
+        hits = [hit for hit in await self._store.search_index(loose) if hit.paper.id not in found]
+        return rank_hits(hits, self._clock(), query)
 
     async def similar(self, paper: Paper, *, limit: int) -> tuple[Found, ...]:
         """The stored papers closest in content to `paper` (itself left out): those sharing
@@ -163,14 +175,46 @@ def distinctive_words(candidates: Sequence[str], counts: dict[str, int]) -> list
     return sorted(shared, key=lambda word: (counts[word], order[word]))[:LIKE_WORDS]
 
 
-def rank_hits(hits: Sequence[SearchHit], now: datetime) -> list[Found]:
+def rank_hits(
+    hits: Sequence[SearchHit], now: datetime, query: SearchQuery | None = None
+) -> list[Found]:
     """The hits re-ranked by score (see the module docstring), ties to the smaller id."""
     today = utc_date(now)
-    found = [
-        Found(hit.paper, round(_score(hit.relevance, hit.paper, today), 4), hit.snippet)
-        for hit in hits
-    ]
+    found = []
+    for hit in hits:
+        score = _score(hit.relevance, hit.paper, today)
+        if query is not None:
+            score *= 1 + TITLE_BONUS * title_coverage(query, hit.paper.title)
+        found.append(Found(hit.paper, round(score, 4), hit.snippet))
     return sorted(found, key=lambda f: (-f.score, f.paper.id))
+
+
+def title_coverage(query: SearchQuery, title: str) -> float:
+    """The share (0-1) of the query's terms found in `title`: a word as itself or by its
+    stem, a phrase as its words in a row. A person remembering a paper remembers its title
+    first, so a paper whose title holds every word is the likely one."""
+    if not query.terms:
+        return 0.0
+    words = folded_words(title)
+    found = sum(_in_title(term, words) for term in query.terms)
+    return found / len(query.terms)
+
+
+def _in_title(term: Sequence[str], words: Sequence[str]) -> bool:
+    size = len(term)
+    return any(
+        all(
+            _same_word(wanted, had) for wanted, had in zip(term, words[at : at + size], strict=True)
+        )
+        for at in range(len(words) - size + 1)
+    )
+
+
+def _same_word(wanted: str, had: str) -> bool:
+    if wanted == had:
+        return True
+    stemmed = stem(wanted)
+    return stemmed is not None and had.startswith(stemmed)
 
 
 def _score(relevance: float, paper: Paper, today: date) -> float:

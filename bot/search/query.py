@@ -24,9 +24,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
 from bot.folding import folded_words
 
-MAX_TERMS = 12
+MAX_TERMS = 32
 """More words than this are dropped (a pasted abstract is not a query)."""
 MAX_QUERY_CHARS = 500
 HINT = 'Say what to look for, e.g. /papers search diffusion transformers or "sparse attention".'
@@ -34,6 +36,7 @@ HINT = 'Say what to look for, e.g. /papers search diffusion transformers or "spa
 _TOKEN = re.compile(r'(\w[\w-]*):(?=\s|$)|(-?)(?:(\w[\w-]*):)?(?:"([^"]*)"?|(\S+))')
 _NUMBER = re.compile(r"[0-9]{1,9}")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_COMMON = ENGLISH_STOP_WORDS
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
 
 
@@ -65,6 +68,14 @@ class SearchQuery:
     def words(self) -> tuple[str, ...]:
         """Every word of the terms, in order (for snippets and corrections)."""
         return tuple(word for term in self.terms for word in term)
+
+    def loosened(self) -> SearchQuery | None:
+        """The query matching papers with any of its terms (common English words left out),
+        for a description in other words than the paper's; None when nothing is left."""
+        terms = tuple(term for term in self.terms if len(term) > 1 or term[0] not in _COMMON)
+        if not terms:
+            return None
+        return replace(self, terms=terms, match_any=True, prefix=False)
 
     def with_terms(self, terms: tuple[tuple[str, ...], ...]) -> SearchQuery:
         """The same query with other terms (a corrected spelling)."""

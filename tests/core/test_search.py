@@ -48,6 +48,37 @@ async def test_a_remembered_phrase_author_or_prefix_finds_the_paper_first(
     assert await first_hit(recorded, text) == paper_id
 
 
+@pytest.mark.parametrize(
+    ("text", "paper_id"),
+    [
+        (
+            "attention that reads only a few chosen key value blocks, for million token contexts",
+            "2606.13392",
+        ),
+        ("making computer-played piano music sound expressive, like a human pianist", "2606.12282"),
+        (
+            "plain keyword ranking beats dense retrieval once the document collection grows",
+            "2607.26497",
+        ),
+    ],
+)
+async def test_a_description_in_other_words_finds_the_paper(
+    recorded: Harness, text: str, paper_id: str
+) -> None:
+    reply = await recorded.run(f"search {text}")
+
+    assert reply.items[0].paper_id == paper_id, reply.text
+
+
+async def test_a_paper_holding_every_word_comes_before_one_holding_some(
+    recorded: Harness,
+) -> None:
+    reply = await recorded.run("search limits of LLM adaptability")
+
+    assert reply.items[0].paper_id == "2606.00467"
+    assert len(reply.items) > 1
+
+
 async def test_a_misspelt_word_is_corrected_from_the_index(
     recorded: Harness, database_url: str
 ) -> None:
