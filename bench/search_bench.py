@@ -86,7 +86,7 @@ from bot.models import Paper
 from bot.search.engine import Searcher
 from bot.search.query import parse_query
 from bot.store import Store, open_store, upgrade_database
-from bot.store.fulltext import fts5_match
+from bot.store.fulltext import exact_forms, fts5_match
 
 BATCH_SIZE = 1_000
 LIMIT = 5
@@ -431,7 +431,8 @@ def count_matches(path: Path, outcomes: Iterable[Outcome]) -> None:
         for outcome in outcomes:
             if outcome.query.kind not in RANKED_KINDS:
                 continue
-            match = fts5_match(parse_query(outcome.query.clean))
+            clean = parse_query(outcome.query.clean)
+            match = fts5_match(clean, exact_forms(clean))
             if match is None:
                 continue
             row = connection.execute(

@@ -44,6 +44,7 @@ from bot.sources.hf import parse_daily_papers
 from bot.store import open_store, upgrade_database
 
 QUERIES = ROOT / "bench" / "data" / "search_queries.json"
+NEGATIVES = ROOT / "bench" / "data" / "search_negatives.json"
 ARXIV_FIXTURES = (
     ROOT / "tests" / "fixtures" / "arxiv_api_query_cats_2026-08-02.xml",
     ROOT / "tests" / "fixtures" / "arxiv_api_query_transformer_2026-06-13.xml",
@@ -77,8 +78,28 @@ def recorded_papers() -> dict[str, Paper]:
     return found
 
 
+def hard_negatives(real: dict[str, Paper]) -> list[Paper]:
+    """The written neighbours of the recorded papers (bench/data/README.md) as papers of
+    their own, featured on the same day as the paper each is near."""
+    negatives = []
+    for number, entry in enumerate(json.loads(NEGATIVES.read_text(encoding="utf-8"))):
+        near = real.get(entry["near"])
+        negatives.append(
+            Paper(
+                id=f"2605.{number:05d}",
+                title=entry["title"],
+                abstract=entry["abstract"],
+                featured_on=near.featured_on if near else None,
+                published_at=near.published_at if near else None,
+                upvotes=near.upvotes if near else None,
+            )
+        )
+    return negatives
+
+
 async def build_store(folder: Path, real: Sequence[Paper], distractors: int, seed: int) -> str:
-    """A fresh SQLite store holding the real papers among `distractors` synthetic ones."""
+    """A fresh SQLite store holding the real papers and their written neighbours among
+    `distractors` synthetic ones."""
     url = f"sqlite+aiosqlite:///{folder / 'quality.db'}"
     await asyncio.to_thread(upgrade_database, url)
     store = await open_store(url)
@@ -88,6 +109,7 @@ async def build_store(folder: Path, real: Sequence[Paper], distractors: int, see
         for batch in factory.batches(distractors, BATCH_SIZE):
             await store.upsert_papers(batch, at=now - timedelta(hours=2))
         await store.upsert_papers(list(real), at=now - timedelta(hours=1))
+        await store.upsert_papers(hard_negatives({p.id: p for p in real}), at=now)
     finally:
         await store.close()
     return url
@@ -136,7 +158,8 @@ async def run(args: argparse.Namespace) -> None:
     queries = [q for q in json.loads(QUERIES.read_text(encoding="utf-8")) if q["id"] in real]
     say(
         f"papers-bot search quality: {len(queries)} recorded papers with queries among "
-        f"{args.distractors:,} synthetic ones ({len(real)} recorded papers stored in all)"
+        f"{args.distractors:,} synthetic ones and {len(hard_negatives(real))} written neighbours "
+        f"({len(real)} recorded papers stored in all)"
     )
     with tempfile.TemporaryDirectory(prefix="papers-quality-") as folder:
         started = time.perf_counter()

@@ -13,9 +13,10 @@ among words sharing their first two letters, the more common first), and the ans
 
 from __future__ import annotations
 
+import asyncio
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from rapidfuzz import fuzz, process
@@ -24,6 +25,7 @@ from bot.clock import Clock, utc_now
 from bot.folding import folded_words
 from bot.models import Paper
 from bot.ranking import age_days, utc_date
+from bot.search.meaning import Meaning
 from bot.search.query import HINT, SearchQuery, parse_query, stem
 from bot.store import Store
 from bot.store.fulltext import SearchHit
@@ -32,6 +34,9 @@ POPULARITY = 0.02
 RECENCY = 0.1
 FRESH_DAYS = 30
 TITLE_BONUS = 0.5
+MEANING_DEPTH = 30
+"""How many of the papers holding some of a query's words are re-ordered by meaning."""
+MEANING_WEIGHT = 2.0
 CORRECT_BELOW = 3
 CORRECTION_CUTOFF = 75
 """The least rapidfuzz ratio (0-100) at which an indexed word replaces a misspelt one."""
@@ -68,9 +73,12 @@ class SearchResult:
 class Searcher:
     """Searches the stored papers (see the module docstring)."""
 
-    def __init__(self, store: Store, *, clock: Clock = utc_now) -> None:
+    def __init__(
+        self, store: Store, *, clock: Clock = utc_now, meaning: Meaning | None = None
+    ) -> None:
         self._store = store
         self._clock = clock
+        self._meaning = meaning or Meaning()
 
     async def search(self, text: str, *, limit: int, offset: int = 0) -> SearchResult:
         """The papers for `text`, ranked, from `offset` on, at most `limit` of them."""
@@ -103,7 +111,29 @@ class Searcher:
         if loose is None:
             return []
         hits = [hit for hit in await self._store.search_index(loose) if hit.paper.id not in found]
-        return rank_hits(hits, self._clock(), query)
+        ranked = rank_hits(hits, self._clock(), query)[:MEANING_DEPTH]
+        return await self._by_meaning(" ".join(query.words), ranked)
+
+    async def _by_meaning(self, text: str, ranked: list[Found]) -> list[Found]:
+        """The hits re-ordered by words and meaning together: each score, as a share of the
+        best, plus MEANING_WEIGHT times the cosine of the paper's embedding to the query's
+        (bot.search.meaning), scaled back to the best score; as they were when the model
+        cannot be loaded."""
+        texts = [f"{found.paper.title}. {found.paper.abstract}" for found in ranked]
+        closeness = await asyncio.to_thread(self._meaning.closeness, text, texts)
+        if closeness is None:
+            return ranked
+        best = max(found.score for found in ranked)
+        rescored = [
+            replace(
+                found,
+                score=round(
+                    best * (found.score / best + MEANING_WEIGHT * close) / (1 + MEANING_WEIGHT), 4
+                ),
+            )
+            for found, close in zip(ranked, closeness, strict=True)
+        ]
+        return sorted(rescored, key=lambda f: (-f.score, f.paper.id))
 
     async def similar(self, paper: Paper, *, limit: int) -> tuple[Found, ...]:
         """The stored papers closest in content to `paper` (itself left out): those sharing

@@ -192,11 +192,17 @@ def _stemmer() -> Any:
     return snowballstemmer.stemmer("english")
 
 
-@functools.lru_cache(maxsize=1 << 14)
+@functools.lru_cache(maxsize=1 << 16)
+def english_stem(word: str) -> str:
+    """The Snowball English stem of a word of ASCII letters ("transformers" -> "transform"),
+    PostgreSQL's English configuration's own; any other word as it is."""
+    if not word.isascii() or not word.isalpha():
+        return word
+    return str(_stemmer().stemWord(word))
+
+
 def stem(word: str) -> str | None:
     """The English stem to match `word` by as a prefix ("transformers" -> "transform"), or
     None when the word is matched as it is (short, or its own stem)."""
-    if not word.isascii() or not word.isalpha():
-        return None
-    stemmed = str(_stemmer().stemWord(word))
+    stemmed = english_stem(word)
     return stemmed if MIN_STEM <= len(stemmed) < len(word) else None

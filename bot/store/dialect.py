@@ -52,7 +52,8 @@ def configure_engine(engine: AsyncEngine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
-def _insert(table: Table, dialect_name: str) -> Any:
+def insert_statement(table: Table, dialect_name: str) -> Any:
+    """The dialect's own INSERT for `table`, which can say what to do ON CONFLICT."""
     if dialect_name == "sqlite":
         return sqlite.insert(table)
     if dialect_name == "postgresql":
@@ -65,14 +66,14 @@ def insert_ignore(table: Table, dialect_name: str) -> Insert:
 
     The result's rowcount tells whether the row went in: 1 claimed, 0 already there.
     """
-    return _insert(table, dialect_name).on_conflict_do_nothing()
+    return insert_statement(table, dialect_name).on_conflict_do_nothing()
 
 
 def upsert(
     table: Table, dialect_name: str, *, keys: Sequence[str], update: Iterable[str]
 ) -> Insert:
     """`INSERT ... ON CONFLICT (keys) DO UPDATE` setting `update` columns to the new values."""
-    statement = _insert(table, dialect_name)
+    statement = insert_statement(table, dialect_name)
     return statement.on_conflict_do_update(
         index_elements=list(keys),
         set_={name: statement.excluded[name] for name in update},

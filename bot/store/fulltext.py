@@ -1,45 +1,59 @@
-"""Full-text search over the stored papers, one interface over each dialect's own index.
+"""Full-text search over the stored papers: each dialect's index finds candidates, one
+scoring ranks them (bot.search.scoring).
 
-SQLite: the FTS5 table `papers_fts` (migration 0004) with BM25 weights favouring the title,
-then keywords and authors, then the organization, then the abstract. PostgreSQL: the
-generated `papers.search_vector` with `ts_rank_cd`. The query always comes in as a parsed
-`SearchQuery`, whose words are folded letters and digits only, and is written out here
-in each index's own syntax with every word quoted: user text never reaches `MATCH` or
+SQLite: the FTS5 table `papers_fts` (migration 0004). PostgreSQL: the generated
+`papers.search_vector` (English stemming, title weighted A). The query always comes in as a
+parsed `SearchQuery`, whose words are folded letters and digits only, and is written out
+here in each index's own syntax with every word quoted: user text never reaches `MATCH` or
 `to_tsquery` as it was typed.
 
-The index returns the best `candidates` by relevance; the filters (since, has:code,
-min-upvotes) are applied to them, and the core re-ranks what is left (bot.search.engine).
+The cost of a search is bounded by the number of candidates, never by how many papers hold
+a common word: the newest MATCHED_LIMIT papers holding every term (filters applied in the
+same statement), the newest TITLE_LIMIT whose title holds every term (an older paper
+remembered by its title), or, for a query needing any of its terms, the newest ANY_LIMIT
+papers holding each of its ANY_TERMS rarest terms. Each word is matched in the forms the
+vocabulary holds for it (bot.store.words): "transformers" also finds "transformer".
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, String, and_, func, literal_column, select, text
-from sqlalchemy.sql import Select
+from sqlalchemy import ColumnElement, and_, func, literal_column, select, text
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.models import Paper
-from bot.search.query import SearchQuery, stem
-from bot.store.connection import StoreBase
+from bot.names import name_words, same_person
+from bot.search import scoring
+from bot.search.query import SearchQuery, english_stem
+from bot.search.scoring import Fields, Term
 from bot.store.papers import paper_from_row, since_window
 from bot.store.tables import papers
+from bot.store.words import WordsMixin
 
-CANDIDATES = 200
-"""How many papers the index hands over for re-ranking."""
-FILTERED_CANDIDATES = 2_000
-"""As many when filters will drop some of them."""
-SNIPPET_WORDS = 24
-BM25_WEIGHTS = (10.0, 4.0, 4.0, 2.0, 1.0)
-"""title, ai_keywords, authors, organization, abstract: the columns of papers_fts."""
-TS_RANK_WEIGHTS = "'{0.05, 0.1, 0.2, 1.0}'::float4[]"
-"""ts_rank_cd's weights of D (abstract), C (unused), B (keywords, authors, organization)
-and A (title): a title match outweighs a tight match in the keywords."""
+CANDIDATES = 60
+"""How many papers, best first, the index hands over for the final ranking."""
+MATCHED_LIMIT = 400
+TITLE_LIMIT = 200
+ANY_LIMIT = 150
+ANY_TERMS = 8
+FORMS_LIMIT = 60
+"""The most indexed words looked at as forms of one word (or words a prefix starts)."""
+MIN_ROOT = 4
 POSTGRES_OBJECTS = frozenset({"search_vector", "ix_papers_search_vector"})
 """What migration 0004 adds to PostgreSQL outside `tables.py` (autogenerate leaves it)."""
-SIMILAR_WORDS_LIMIT = 5_000
+
+_SCORED_COLUMNS = (
+    papers.c.id,
+    papers.c.title,
+    papers.c.ai_keywords,
+    papers.c.authors,
+    papers.c.organization,
+    papers.c.abstract,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,44 +65,44 @@ class SearchHit:
     snippet: str
 
 
-def _fts5_word(word: str, *, prefix: bool) -> str:
-    """One word in FTS5 syntax: quoted (a prefix when asked), or any word its stem begins
-    ("transformers" finds "transformer", "browsing" finds "browse")."""
-    quoted = f'"{word}"*' if prefix else f'"{word}"'
-    stemmed = stem(word)
-    return f'({quoted} OR "{stemmed}"*)' if stemmed else quoted
+Forms = tuple[frozenset[str], ...]
+"""A query term as the forms each of its words is matched by."""
 
 
-def _fts5_term(term: Sequence[str], *, prefix: bool = False) -> str:
-    """A term: one word, or a quoted phrase of several."""
+def exact_forms(query: SearchQuery) -> list[Forms]:
+    """The query's terms with each word matched only as it is (no other forms)."""
+    return [tuple(frozenset({word}) for word in term) for term in query.terms]
+
+
+def _fts5_forms(forms: frozenset[str]) -> str:
+    quoted = sorted(f'"{form}"' for form in forms)
+    return quoted[0] if len(quoted) == 1 else "(" + " OR ".join(quoted) + ")"
+
+
+def _fts5_term(term: Forms) -> str:
+    """A term: one word in any of its forms, or a quoted phrase of several words."""
     if len(term) == 1:
-        return _fts5_word(term[0], prefix=prefix)
-    return '"' + " ".join(term) + '"'
+        return _fts5_forms(term[0])
+    return '"' + " ".join(min(word) for word in term) + '"'
 
 
-def _fts5_person(words: Sequence[str]) -> str:
-    """Someone's name: the surname as it is, given names as initials' prefixes."""
-    *given, surname = words
-    parts = [f'"{surname}"', *(f'"{name[0]}"*' for name in given)]
-    return " AND ".join(parts)
-
-
-def fts5_match(query: SearchQuery) -> str | None:
-    """The FTS5 MATCH expression for the query's terms, author, organization and exclusions;
-    None when nothing in it is matched by words (filters alone)."""
-    parts = [
-        _fts5_term(term, prefix=query.prefix and index == len(query.terms) - 1)
-        for index, term in enumerate(query.terms)
-    ]
+def fts5_match(
+    query: SearchQuery, terms: Sequence[Forms], *, title_only: bool = False
+) -> str | None:
+    """The FTS5 MATCH expression for the query's terms (as `terms`, their forms), author
+    surname, organization and exclusions; None when nothing in it is matched by words."""
+    parts = [_fts5_term(term) for term in terms]
+    if title_only:
+        parts = [f"title : ({' AND '.join(parts)})"] if parts else []
     if query.author:
-        parts.append(f"authors : ({_fts5_person(query.author)})")
+        parts.append(f'authors : "{query.author[-1]}"')
     if query.org:
         parts.append("organization : (" + " AND ".join(f'"{word}"' for word in query.org) + ")")
     if not parts:
         return None
     expression = (" OR " if query.match_any else " AND ").join(parts)
     for term in query.excluded:
-        expression = f"({expression}) NOT {_fts5_term(term)}"
+        expression = f"({expression}) NOT {_fts5_term(exact_forms(query.with_terms((term,)))[0])}"
     return expression
 
 
@@ -96,23 +110,24 @@ def _tsquery_word(word: str, *, prefix: bool, weight: str = "") -> str:
     return f"'{word}':*{weight}" if prefix else f"'{word}'" + (f":{weight}" if weight else "")
 
 
-def _tsquery_term(term: Sequence[str], *, prefix: bool = False) -> str:
+def _tsquery_term(term: Sequence[str], *, prefix: bool = False, weight: str = "") -> str:
     if len(term) == 1:
-        return _tsquery_word(term[0], prefix=prefix)
-    return "(" + " <-> ".join(f"'{word}'" for word in term) + ")"
+        return _tsquery_word(term[0], prefix=prefix, weight=weight)
+    return (
+        "(" + " <-> ".join(_tsquery_word(word, prefix=False, weight=weight) for word in term) + ")"
+    )
 
 
-def tsquery(query: SearchQuery) -> str | None:
+def tsquery(query: SearchQuery, *, title_only: bool = False) -> str | None:
     """The PostgreSQL tsquery text for the query (read with the English configuration), or
     None when nothing in it is matched by words."""
+    title = "A" if title_only else ""
     parts = [
-        _tsquery_term(term, prefix=query.prefix and index == len(query.terms) - 1)
+        _tsquery_term(term, prefix=query.prefix and index == len(query.terms) - 1, weight=title)
         for index, term in enumerate(query.terms)
     ]
     if query.author:
-        *given, surname = query.author
-        parts.append(_tsquery_word(surname, prefix=False, weight="B"))
-        parts.extend(_tsquery_word(name[0], prefix=True, weight="B") for name in given)
+        parts.append(_tsquery_word(query.author[-1], prefix=False, weight="B"))
     parts.extend(_tsquery_word(word, prefix=False, weight="B") for word in query.org)
     if not parts:
         return None
@@ -134,93 +149,184 @@ def _filters(query: SearchQuery) -> list[ColumnElement[bool]]:
     return conditions
 
 
-class FulltextMixin(StoreBase):
-    """Searching the full-text index, and reading its vocabulary for spelling corrections."""
+def _by_author(query: SearchQuery, authors: Iterable[str]) -> bool:
+    """Whether one of the authors can be the query's author: a full name with its initials
+    forgiven, one word as any word of the name."""
+    if len(query.author) == 1:
+        return any(query.author[0] in name_words(author) for author in authors)
+    wanted = " ".join(query.author)
+    return any(same_person(wanted, author) for author in authors)
+
+
+def _fields(row: Any) -> Fields:
+    """A scored row's indexed fields, in scoring.FIELD_WEIGHTS' order."""
+    return Fields.of(
+        (
+            row.title or "",
+            " ".join(str(keyword) for keyword in row.ai_keywords or ()),
+            " ".join(str(author) for author in row.authors or ()),
+            row.organization or "",
+            row.abstract or "",
+        )
+    )
+
+
+class FulltextMixin(WordsMixin):
+    """Searching the full-text index."""
 
     async def search_index(self, query: SearchQuery) -> list[SearchHit]:
         """The papers matching the query, most relevant first (at most CANDIDATES, filters
         applied); papers by upvotes when the query has filters but no words."""
         conditions = _filters(query)
-        limit = FILTERED_CANDIDATES if conditions else CANDIDATES
-        if self._dialect == "sqlite":
-            statement = self._sqlite_search(query, limit)
-        else:
-            statement = self._postgres_search(query, limit)
-        if statement is None:
-            statement = (
-                select(
-                    papers, literal_column("0.0").label("score"), papers.c.abstract.label("snip")
-                )
-                .order_by(papers.c.upvotes.desc().nulls_last(), papers.c.id)
-                .limit(CANDIDATES)
-            )
-        statement = statement.where(*conditions) if conditions else statement
+        forms = await self._forms(query)
+        weighted = await self._weigh(forms)
         async with self._read() as connection:
-            rows = (await connection.execute(statement.limit(CANDIDATES))).all()
-        return [SearchHit(paper_from_row(row), float(row.score), row.snip or "") for row in rows]
-
-    def _sqlite_search(self, query: SearchQuery, limit: int) -> Select[Any] | None:
-        match = fts5_match(query)
-        if match is None:
-            return None
-        weights = ", ".join(str(weight) for weight in BM25_WEIGHTS)
-        hits = (
-            text(
-                f"SELECT rowid AS rid, -bm25(papers_fts, {weights}) AS score, "
-                f"snippet(papers_fts, 4, '', '', '…', {SNIPPET_WORDS}) AS snip "
-                "FROM papers_fts WHERE papers_fts MATCH :match ORDER BY rank LIMIT :limit"
+            ids = await self._candidates(connection, query, forms, weighted, conditions)
+            if ids is None:
+                return await self._by_upvotes(connection, conditions)
+            if not ids:
+                return []
+            rows = (
+                await connection.execute(select(*_SCORED_COLUMNS).where(papers.c.id.in_(ids)))
+            ).all()
+            if query.author:
+                rows = [row for row in rows if _by_author(query, row.authors or ())]
+            candidates = [(row.id, _fields(row)) for row in rows]
+            means = scoring.mean_lengths([fields for _, fields in candidates])
+            scores = {
+                paper_id: scoring.relevance(weighted, fields, means)
+                for paper_id, fields in candidates
+            }
+            best = sorted(scores, key=lambda paper_id: (-scores[paper_id], paper_id))
+            best = best[:CANDIDATES]
+            found = await connection.execute(select(papers).where(papers.c.id.in_(best)))
+            by_id = {row.id: paper_from_row(row) for row in found}
+        return [
+            SearchHit(
+                by_id[paper_id],
+                scores[paper_id],
+                scoring.snippet(by_id[paper_id].abstract, weighted),
             )
-            .bindparams(match=match, limit=limit)
-            .columns(rid=Float, score=Float, snip=String)
-            .subquery("hits")
-        )
-        return (
-            select(papers, hits.c.score, hits.c.snip)
-            .select_from(papers.join(hits, literal_column("papers.rowid") == hits.c.rid))
-            .order_by(hits.c.score.desc(), papers.c.id)
-        )
+            for paper_id in best
+            if paper_id in by_id
+        ]
 
-    def _postgres_search(self, query: SearchQuery, limit: int) -> Select[Any] | None:
-        expression = tsquery(query)
+    async def _forms(self, query: SearchQuery) -> list[Forms]:
+        """Each query term as the indexed forms of its words: a word's forms are the words
+        sharing its English stem; the last word, when typed as a prefix, also stands for the
+        most common words it starts; a phrase's words are matched as typed."""
+        terms: list[Forms] = []
+        for index, term in enumerate(query.terms):
+            if len(term) > 1:
+                terms.extend(exact_forms(query.with_terms((term,))))
+                continue
+            word = term[0]
+            forms = {word, *await self._same_stem(word)}
+            if query.prefix and index == len(query.terms) - 1:
+                forms.update(await self.words_starting(word, limit=FORMS_LIMIT))
+            terms.append((frozenset(forms),))
+        return terms
+
+    async def _same_stem(self, word: str) -> list[str]:
+        root = english_stem(word)
+        if len(root) < MIN_ROOT:
+            return []
+        found = await self.words_starting(root, limit=FORMS_LIMIT)
+        return [form for form in found if english_stem(form) == root]
+
+    async def _weigh(self, forms: Sequence[Forms]) -> list[Term]:
+        """The terms with their weights (the rarer in the store, the higher)."""
+        counts = await self.word_counts([form for term in forms for word in term for form in word])
+        total = await self.paper_count()
+        terms = []
+        for term in forms:
+            holding = min(min(total, sum(counts.get(form, 0) for form in word)) for word in term)
+            terms.append(Term(term, scoring.rarity(holding, total)))
+        return terms
+
+    async def _candidates(
+        self,
+        connection: AsyncConnection,
+        query: SearchQuery,
+        forms: Sequence[Forms],
+        weighted: Sequence[Term],
+        conditions: Sequence[ColumnElement[bool]],
+    ) -> list[str] | None:
+        """The ids of the papers to score (see the module docstring); None when the query
+        is matched by nothing but filters."""
+        if not (query.terms or query.author or query.org):
+            return None
+        searches: list[tuple[SearchQuery, Sequence[Forms], bool, int]] = []
+        if query.match_any:
+            rarest = sorted(range(len(forms)), key=lambda n: -weighted[n].weight)[:ANY_TERMS]
+            searches = [(query, [forms[n]], False, ANY_LIMIT) for n in rarest]
+        else:
+            searches.append((query, forms, False, MATCHED_LIMIT))
+            if query.terms:
+                searches.append((query, forms, True, TITLE_LIMIT))
+        ids: dict[str, None] = {}
+        for one, terms, title_only, limit in searches:
+            statement = self._matching(one, terms, title_only=title_only)
+            if statement is None:
+                continue
+            statement = statement.where(*conditions).limit(limit)
+            ids.update(dict.fromkeys((await connection.execute(statement)).scalars()))
+        return list(ids)
+
+    def _matching(self, query: SearchQuery, terms: Sequence[Forms], *, title_only: bool) -> Any:
+        """The newest papers' ids matching the terms, as a statement (filters and limit to
+        add), or None when nothing is to be matched."""
+        if self._dialect == "sqlite":
+            match = fts5_match(query, terms, title_only=title_only)
+            if match is None:
+                return None
+            rowid = literal_column("papers_fts.rowid")
+            return (
+                select(papers.c.id)
+                .select_from(
+                    papers.join(text("papers_fts"), literal_column("papers.rowid") == rowid)
+                )
+                .where(text("papers_fts MATCH :match").bindparams(match=match))
+                .order_by(rowid.desc())
+            )
+        expression = tsquery(query, title_only=title_only)
         if expression is None:
             return None
         vector = literal_column("papers.search_vector")
-        wanted = func.to_tsquery("english", expression)
-        score = func.ts_rank_cd(literal_column(TS_RANK_WEIGHTS), vector, wanted).label("score")
-        snip = func.ts_headline(
-            "english",
-            papers.c.abstract,
-            wanted,
-            f"StartSel='', StopSel='', MaxWords={SNIPPET_WORDS}, MinWords=12",
-        ).label("snip")
         return (
-            select(papers, score, snip)
-            .where(vector.op("@@")(wanted))
-            .order_by(score.desc(), papers.c.id)
-            .limit(limit)
+            select(papers.c.id)
+            .where(vector.op("@@")(func.to_tsquery("english", expression)))
+            .order_by(
+                func.coalesce(papers.c.featured_on, func.date(papers.c.published_at))
+                .desc()
+                .nulls_last(),
+                papers.c.id.desc(),
+            )
         )
 
+    async def _by_upvotes(
+        self, connection: AsyncConnection, conditions: Sequence[ColumnElement[bool]]
+    ) -> list[SearchHit]:
+        """The most upvoted papers passing the filters, for a query of filters alone."""
+        statement = (
+            select(papers)
+            .where(*conditions)
+            .order_by(papers.c.upvotes.desc().nulls_last(), papers.c.id)
+            .limit(CANDIDATES)
+        )
+        rows = (await connection.execute(statement)).all()
+        return [
+            SearchHit(paper, 0.0, scoring.snippet(paper.abstract, ()))
+            for paper in map(paper_from_row, rows)
+        ]
+
     async def indexed_words(self, words: Sequence[str]) -> dict[str, int]:
-        """How many papers hold each word (words the index does not know are left out)."""
-        if not words or self._dialect != "sqlite":
-            return {}
-        statement = text(
-            "SELECT term, doc FROM papers_fts_vocab WHERE term IN ("
-            + ", ".join(f":w{n}" for n in range(len(words)))
-            + ")"
-        ).bindparams(**{f"w{n}": word for n, word in enumerate(words)})
-        async with self._read() as connection:
-            return {row.term: int(row.doc) for row in await connection.execute(statement)}
+        """How many papers hold each word (words no paper holds are left out)."""
+        return await self.word_counts(words)
 
     async def words_like(self, word: str) -> list[tuple[str, int]]:
         """Indexed words sharing the first two letters of `word`, with their paper counts:
         the candidates a misspelt word is corrected from."""
-        if len(word) < 2 or self._dialect != "sqlite":
+        if len(word) < 2:
             return []
-        start = word[:2]
-        statement = text(
-            "SELECT term, doc FROM papers_fts_vocab WHERE term >= :start AND term < :end "
-            "LIMIT :limit"
-        ).bindparams(start=start, end=start + "\U0010ffff", limit=SIMILAR_WORDS_LIMIT)
-        async with self._read() as connection:
-            return [(row.term, int(row.doc)) for row in await connection.execute(statement)]
+        return list((await self.words_starting(word[:2])).items())

@@ -25,6 +25,7 @@ from bot.store.names import remember_names
 from bot.store.tables import fetch_runs, papers, upvote_snapshots
 from bot.store.values import chunks, utc
 from bot.store.votes import tally_query
+from bot.store.words import count_words
 
 log = structlog.get_logger(__name__)
 
@@ -223,6 +224,8 @@ class PapersMixin(StoreBase):
             ]
             await connection.execute(write_papers, [_paper_values(p, at) for p in merged])
             await remember_names(connection, self._dialect, merged, at)
+            new = [paper for paper in merged if paper.id not in stored]
+            await count_words(connection, self._dialect, new)
             upvoted = [p for p in merged if p.id in counted]
             known = [p.id for p in upvoted if p.id in stored]
             latest = await _latest_snapshots(connection, known, at) if known else {}

@@ -259,3 +259,12 @@ searches = Table(
     Index(None, "channel_key", "user_id", "created_at"),
 )
 """Searches with more results than one page: a "More" button carries the id, not the text."""
+
+search_words = Table(
+    "search_words",
+    metadata,
+    Column("word", String, primary_key=True),
+    Column("papers", Integer, nullable=False),
+)
+"""Every word of the stored papers' text (folded, see bot.folding) and how many papers held it
+when they were first stored: the vocabulary search expands, corrects and weighs words by."""

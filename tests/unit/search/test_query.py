@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.search.query import SearchQuery, parse_query
-from bot.store.fulltext import fts5_match, tsquery
+from bot.store.fulltext import exact_forms, fts5_match, tsquery
 
 
 @pytest.mark.parametrize(
@@ -79,7 +79,7 @@ _QUOTED_WORD = re.compile(r'"[^"\s]+"\*?')
 @given(st.text(max_size=300))
 def test_no_text_breaks_the_parser_or_reaches_an_index_unquoted(text: str) -> None:
     query = parse_query(text)
-    match = fts5_match(query)
+    match = fts5_match(query, exact_forms(query))
     if match is not None:
         assert '"' in match
         outside_quotes = re.sub(r'"[^"]*"', "", match)
