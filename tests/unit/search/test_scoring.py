@@ -16,7 +16,7 @@ def term(*words: str, weight: float = 1.0) -> Term:
 
 def test_a_word_in_the_title_outweighs_it_in_the_abstract() -> None:
     in_title = fields("Sparse attention", "We study models.")
-    in_abstract = fields("Long contexts", "We study sparse models.")
+    in_abstract = fields("Long contexts", "We study sparse.")
     means = mean_lengths([in_title, in_abstract])
 
     assert relevance([term("sparse")], in_title, means) > relevance(
