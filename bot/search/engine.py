@@ -25,8 +25,10 @@ from bot.clock import Clock, utc_now
 from bot.folding import folded_words
 from bot.models import Paper
 from bot.ranking import age_days, utc_date
+from bot.search import scoring
 from bot.search.meaning import Meaning
-from bot.search.query import HINT, SearchQuery, parse_query, stem
+from bot.search.query import HINT, SearchQuery, parse_query
+from bot.search.scoring import Term
 from bot.store import Store
 from bot.store.fulltext import SearchHit
 
@@ -44,12 +46,17 @@ CORRECTION_CUTOFF = 75
 
 @dataclass(frozen=True, slots=True)
 class Found:
-    """One paper found: its score (relevance blended with popularity and recency) and the
-    part of its abstract that matched."""
+    """One paper found: its score (relevance blended with popularity and recency), and the
+    query's terms as matched, which make its snippet."""
 
     paper: Paper
     score: float
-    snippet: str
+    terms: tuple[Term, ...] = ()
+
+    @property
+    def snippet(self) -> str:
+        """The part of the abstract that matched (made when asked: only shown papers)."""
+        return scoring.snippet(self.paper.abstract, self.terms)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +100,7 @@ class Searcher:
                 more = await self._store.search_index(better)
                 if len(more) > len(hits):
                     hits, corrected = more, _spelled(better)
-        ranked = rank_hits(hits, self._clock(), query)
+        ranked = rank_hits(hits, self._clock())
         if len(hits) < CORRECT_BELOW and len(query.terms) > 1:
             ranked.extend(await self._loosely(query, {hit.paper.id for hit in hits}))
         return SearchResult(
@@ -111,7 +118,7 @@ class Searcher:
         if loose is None:
             return []
         hits = [hit for hit in await self._store.search_index(loose) if hit.paper.id not in found]
-        ranked = rank_hits(hits, self._clock(), query)[:MEANING_DEPTH]
+        ranked = rank_hits(hits, self._clock())[:MEANING_DEPTH]
         return await self._by_meaning(" ".join(query.words), ranked)
 
     async def _by_meaning(self, text: str, ranked: list[Found]) -> list[Found]:
@@ -145,7 +152,7 @@ class Searcher:
             return ()
         query = SearchQuery(terms=tuple((word,) for word in words), match_any=True)
         hits = [hit for hit in await self._store.search_index(query) if hit.paper.id != paper.id]
-        return tuple(rank_hits(hits, self._clock())[:limit])
+        return tuple(rank_hits(hits, self._clock(), titles=False)[:limit])
 
     async def _corrected(self, query: SearchQuery) -> SearchQuery | None:
         """The query with each word the index does not hold replaced by the closest one it
@@ -205,46 +212,26 @@ def distinctive_words(candidates: Sequence[str], counts: dict[str, int]) -> list
     return sorted(shared, key=lambda word: (counts[word], order[word]))[:LIKE_WORDS]
 
 
-def rank_hits(
-    hits: Sequence[SearchHit], now: datetime, query: SearchQuery | None = None
-) -> list[Found]:
-    """The hits re-ranked by score (see the module docstring), ties to the smaller id."""
+def rank_hits(hits: Sequence[SearchHit], now: datetime, *, titles: bool = True) -> list[Found]:
+    """The hits re-ranked by score (see the module docstring), ties to the smaller id;
+    `titles` says whether a title holding the query's terms counts (not for similar papers)."""
     today = utc_date(now)
     found = []
     for hit in hits:
         score = _score(hit.relevance, hit.paper, today)
-        if query is not None:
-            score *= 1 + TITLE_BONUS * title_coverage(query, hit.paper.title)
-        found.append(Found(hit.paper, round(score, 4), hit.snippet))
+        if titles:
+            score *= 1 + TITLE_BONUS * title_coverage(hit.terms, hit.paper.title)
+        found.append(Found(hit.paper, round(score, 4), hit.terms))
     return sorted(found, key=lambda f: (-f.score, f.paper.id))
 
 
-def title_coverage(query: SearchQuery, title: str) -> float:
-    """The share (0-1) of the query's terms found in `title`: a word as itself or by its
-    stem, a phrase as its words in a row. A person remembering a paper remembers its title
-    first, so a paper whose title holds every word is the likely one."""
-    if not query.terms:
+def title_coverage(terms: Sequence[Term], title: str) -> float:
+    """The share (0-1) of the query's terms found in `title`. A person remembering a paper
+    remembers its title first, so a paper whose title holds every word is the likely one."""
+    if not terms:
         return 0.0
-    words = folded_words(title)
-    found = sum(_in_title(term, words) for term in query.terms)
-    return found / len(query.terms)
-
-
-def _in_title(term: Sequence[str], words: Sequence[str]) -> bool:
-    size = len(term)
-    return any(
-        all(
-            _same_word(wanted, had) for wanted, had in zip(term, words[at : at + size], strict=True)
-        )
-        for at in range(len(words) - size + 1)
-    )
-
-
-def _same_word(wanted: str, had: str) -> bool:
-    if wanted == had:
-        return True
-    stemmed = stem(wanted)
-    return stemmed is not None and had.startswith(stemmed)
+    folded = scoring.fold(title)
+    return sum(term.occurrences(folded) > 0 for term in terms) / len(terms)
 
 
 def _score(relevance: float, paper: Paper, today: date) -> float:

@@ -4,7 +4,9 @@ BM25F over the five indexed fields, the same on SQLite and PostgreSQL: a term's 
 each field is normalized by that field's length (against its mean among the candidates),
 weighted by the field (title, then keywords and authors, then organization, then abstract),
 saturated, and weighed by how rare the term is in the whole store. A term is one word in any
-of its indexed forms ("transformer", "transformers"), or a phrase of words in a row.
+of its indexed forms ("transformer", "transformers"), or a phrase of words in a row. A word
+whose forms share 4 letters or more is counted by them, as a substring ("transform" counts
+in "transformers" and, rarely, inside a longer word): a close count at C speed.
 
 The database's full-text index only finds the candidates; scoring them here keeps the cost
 bounded by the number of candidates, where FTS5's bm25() reads every paper holding a common
@@ -14,7 +16,7 @@ word to weigh it.
 from __future__ import annotations
 
 import math
-from collections import Counter
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -31,11 +33,46 @@ LEAD_WORDS = 3
 
 @dataclass(frozen=True, slots=True)
 class Term:
-    """A query term: for each of its words, the folded forms it is matched by; and its
-    weight (the rarer the term in the store, the higher)."""
+    """A query term: for each of its words, the folded forms it is matched by; its weight
+    (the rarer the term in the store, the higher); and how it is counted in a field."""
 
     words: tuple[frozenset[str], ...]
     weight: float
+    counted: str | None = None
+    """The letters every form starts with, counted as a substring (4 letters or more);
+    None when the term is counted by `pattern`."""
+    pattern: re.Pattern[str] | None = None
+
+    @classmethod
+    def of(cls, words: tuple[frozenset[str], ...], weight: float) -> Term:
+        """The term for these forms: counted by their common start when it is long enough
+        ("transform" counts transformer and transformers), else word by word."""
+        if len(words) == 1:
+            common = _common_start(words[0])
+            if len(common) >= MIN_COUNTED:
+                return cls(words, weight, counted=common)
+        alternatives = ["(?:" + "|".join(map(re.escape, sorted(word))) + ")" for word in words]
+        pattern = re.compile(r"(?<![^\W_])" + r"[\W_]+".join(alternatives) + r"(?![^\W_])")
+        return cls(words, weight, pattern=pattern)
+
+    def occurrences(self, field: str) -> int:
+        """How often the term occurs in one field's folded text."""
+        if self.counted is not None:
+            return field.count(self.counted)
+        assert self.pattern is not None
+        return len(self.pattern.findall(field))
+
+
+MIN_COUNTED = 4
+
+
+def _common_start(forms: frozenset[str]) -> str:
+    """The letters every form starts with."""
+    first, last = min(forms), max(forms)
+    size = 0
+    while size < min(len(first), len(last)) and first[size] == last[size]:
+        size += 1
+    return first[:size]
 
 
 def rarity(papers_holding: int, papers: int) -> float:
@@ -46,46 +83,35 @@ def rarity(papers_holding: int, papers: int) -> float:
 
 @dataclass(frozen=True, slots=True)
 class Fields:
-    """A candidate's indexed fields as folded words (with their counts, for single words)."""
+    """A candidate's indexed fields as folded text, with their lengths in words."""
 
-    words: tuple[tuple[str, ...], ...]
-    counts: tuple[Counter[str], ...]
+    texts: tuple[str, ...]
+    lengths: tuple[int, ...]
 
     @classmethod
     def of(cls, texts: Sequence[str]) -> Fields:
         """The fields of `texts`, in FIELD_WEIGHTS' order."""
-        words = tuple(folded_words(text) for text in texts)
-        return cls(words, tuple(Counter(field) for field in words))
+        folded = tuple(map(fold, texts))
+        return cls(folded, tuple(len(text.split()) for text in folded))
 
 
-def occurrences(term: Term, words: Sequence[str], counts: Counter[str]) -> int:
-    """How often the term occurs in one field."""
-    first = term.words[0]
-    if len(term.words) == 1:
-        return sum(counts[form] for form in first)
-    if not any(counts[form] for form in first):
-        return 0
-    size = len(term.words)
-    return sum(
-        all(words[at + n] in term.words[n] for n in range(size))
-        for at in range(len(words) - size + 1)
-        if words[at] in first
-    )
+def fold(text: str) -> str:
+    """A field's text folded as the index folds words (bot.folding), for counting terms in."""
+    return text.lower() if text.isascii() else " ".join(folded_words(text))
 
 
 def relevance(terms: Sequence[Term], fields: Fields, mean_lengths: Sequence[float]) -> float:
     """The BM25F score of one candidate (see the module docstring)."""
     norms = [
-        1 - B + B * len(words) / mean if mean else 1.0
-        for words, mean in zip(fields.words, mean_lengths, strict=True)
+        1 - B + B * length / mean if mean else 1.0
+        for length, mean in zip(fields.lengths, mean_lengths, strict=True)
     ]
     score = 0.0
     for term in terms:
         weighted = sum(
-            weight * occurrences(term, words, counts) / norm
-            for weight, words, counts, norm in zip(
-                FIELD_WEIGHTS, fields.words, fields.counts, norms, strict=True
-            )
+            weight * term.occurrences(text) / norm
+            for weight, text, norm in zip(FIELD_WEIGHTS, fields.texts, norms, strict=True)
+            if text
         )
         score += term.weight * weighted / (K1 + weighted)
     return score
@@ -96,7 +122,7 @@ def mean_lengths(candidates: Sequence[Fields]) -> list[float]:
     if not candidates:
         return [0.0] * len(FIELD_WEIGHTS)
     return [
-        sum(len(fields.words[n]) for fields in candidates) / len(candidates)
+        sum(fields.lengths[n] for fields in candidates) / len(candidates)
         for n in range(len(FIELD_WEIGHTS))
     ]
 

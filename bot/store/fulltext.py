@@ -9,20 +9,21 @@ here in each index's own syntax with every word quoted: user text never reaches 
 
 The cost of a search is bounded by the number of candidates, never by how many papers hold
 a common word: the newest MATCHED_LIMIT papers holding every term (filters applied in the
-same statement), the newest TITLE_LIMIT whose title holds every term (an older paper
-remembered by its title), or, for a query needing any of its terms, the newest ANY_LIMIT
-papers holding each of its ANY_TERMS rarest terms. Each word is matched in the forms the
+same statement), or, for a query needing any of its terms, the newest ANY_LIMIT papers
+holding each of its ANY_TERMS rarest terms. So when more than MATCHED_LIMIT papers hold
+every word of a query, only the newest of them are ranked. Each word is matched in the forms the
 vocabulary holds for it (bot.store.words): "transformers" also finds "transformer".
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, literal_column, select, text
+from sqlalchemy import ColumnElement, Text, and_, cast, func, literal_column, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.models import Paper
@@ -32,13 +33,12 @@ from bot.search.query import SearchQuery, english_stem
 from bot.search.scoring import Fields, Term
 from bot.store.papers import paper_from_row, since_window
 from bot.store.tables import papers
-from bot.store.words import WordsMixin
+from bot.store.words import WordsMixin, count_papers, counts_of, starting
 
 CANDIDATES = 60
 """How many papers, best first, the index hands over for the final ranking."""
-MATCHED_LIMIT = 400
-TITLE_LIMIT = 200
-ANY_LIMIT = 150
+MATCHED_LIMIT = 200
+ANY_LIMIT = 100
 ANY_TERMS = 8
 FORMS_LIMIT = 60
 """The most indexed words looked at as forms of one word (or words a prefix starts)."""
@@ -49,20 +49,23 @@ POSTGRES_OBJECTS = frozenset({"search_vector", "ix_papers_search_vector"})
 _SCORED_COLUMNS = (
     papers.c.id,
     papers.c.title,
-    papers.c.ai_keywords,
-    papers.c.authors,
+    cast(papers.c.ai_keywords, Text).label("ai_keywords"),
+    cast(papers.c.authors, Text).label("authors"),
     papers.c.organization,
     papers.c.abstract,
 )
+"""What scoring reads; the JSON lists as their text, whose brackets and quotes are not
+words."""
 
 
 @dataclass(frozen=True, slots=True)
 class SearchHit:
-    """A paper the index found: its relevance (higher is better) and an abstract snippet."""
+    """A paper the index found: its relevance (higher is better) and the query's terms as
+    they were matched (for the snippet, made only for the papers shown)."""
 
     paper: Paper
     relevance: float
-    snippet: str
+    terms: tuple[Term, ...] = ()
 
 
 Forms = tuple[frozenset[str], ...]
@@ -86,14 +89,10 @@ def _fts5_term(term: Forms) -> str:
     return '"' + " ".join(min(word) for word in term) + '"'
 
 
-def fts5_match(
-    query: SearchQuery, terms: Sequence[Forms], *, title_only: bool = False
-) -> str | None:
+def fts5_match(query: SearchQuery, terms: Sequence[Forms]) -> str | None:
     """The FTS5 MATCH expression for the query's terms (as `terms`, their forms), author
     surname, organization and exclusions; None when nothing in it is matched by words."""
     parts = [_fts5_term(term) for term in terms]
-    if title_only:
-        parts = [f"title : ({' AND '.join(parts)})"] if parts else []
     if query.author:
         parts.append(f'authors : "{query.author[-1]}"')
     if query.org:
@@ -118,12 +117,11 @@ def _tsquery_term(term: Sequence[str], *, prefix: bool = False, weight: str = ""
     )
 
 
-def tsquery(query: SearchQuery, *, title_only: bool = False) -> str | None:
+def tsquery(query: SearchQuery) -> str | None:
     """The PostgreSQL tsquery text for the query (read with the English configuration), or
     None when nothing in it is matched by words."""
-    title = "A" if title_only else ""
     parts = [
-        _tsquery_term(term, prefix=query.prefix and index == len(query.terms) - 1, weight=title)
+        _tsquery_term(term, prefix=query.prefix and index == len(query.terms) - 1)
         for index, term in enumerate(query.terms)
     ]
     if query.author:
@@ -163,12 +161,37 @@ def _fields(row: Any) -> Fields:
     return Fields.of(
         (
             row.title or "",
-            " ".join(str(keyword) for keyword in row.ai_keywords or ()),
-            " ".join(str(author) for author in row.authors or ()),
+            row.ai_keywords or "",
+            row.authors or "",
             row.organization or "",
             row.abstract or "",
         )
     )
+
+
+async def _forms(connection: AsyncConnection, query: SearchQuery) -> list[Forms]:
+    """Each query term as the indexed forms of its words: a word's forms are the words
+    sharing its English stem; the last word, when typed as a prefix, also stands for the
+    most common words it starts; a phrase's words are matched as typed."""
+    terms: list[Forms] = []
+    for index, term in enumerate(query.terms):
+        if len(term) > 1:
+            terms.extend(exact_forms(query.with_terms((term,))))
+            continue
+        word = term[0]
+        forms = {word, *await _same_stem(connection, word)}
+        if query.prefix and index == len(query.terms) - 1:
+            forms.update(await starting(connection, word, limit=FORMS_LIMIT))
+        terms.append((frozenset(forms),))
+    return terms
+
+
+async def _same_stem(connection: AsyncConnection, word: str) -> list[str]:
+    root = english_stem(word)
+    if len(root) < MIN_ROOT:
+        return []
+    found = await starting(connection, root, limit=FORMS_LIMIT)
+    return [form for form in found if english_stem(form) == root]
 
 
 class FulltextMixin(WordsMixin):
@@ -178,9 +201,9 @@ class FulltextMixin(WordsMixin):
         """The papers matching the query, most relevant first (at most CANDIDATES, filters
         applied); papers by upvotes when the query has filters but no words."""
         conditions = _filters(query)
-        forms = await self._forms(query)
-        weighted = await self._weigh(forms)
         async with self._read() as connection:
+            forms = await _forms(connection, query)
+            weighted = await self._weigh(connection, forms)
             ids = await self._candidates(connection, query, forms, weighted, conditions)
             if ids is None:
                 return await self._by_upvotes(connection, conditions)
@@ -190,7 +213,7 @@ class FulltextMixin(WordsMixin):
                 await connection.execute(select(*_SCORED_COLUMNS).where(papers.c.id.in_(ids)))
             ).all()
             if query.author:
-                rows = [row for row in rows if _by_author(query, row.authors or ())]
+                rows = [row for row in rows if _by_author(query, json.loads(row.authors or "[]"))]
             candidates = [(row.id, _fields(row)) for row in rows]
             means = scoring.mean_lengths([fields for _, fields in candidates])
             scores = {
@@ -202,46 +225,21 @@ class FulltextMixin(WordsMixin):
             found = await connection.execute(select(papers).where(papers.c.id.in_(best)))
             by_id = {row.id: paper_from_row(row) for row in found}
         return [
-            SearchHit(
-                by_id[paper_id],
-                scores[paper_id],
-                scoring.snippet(by_id[paper_id].abstract, weighted),
-            )
+            SearchHit(by_id[paper_id], scores[paper_id], tuple(weighted))
             for paper_id in best
             if paper_id in by_id
         ]
 
-    async def _forms(self, query: SearchQuery) -> list[Forms]:
-        """Each query term as the indexed forms of its words: a word's forms are the words
-        sharing its English stem; the last word, when typed as a prefix, also stands for the
-        most common words it starts; a phrase's words are matched as typed."""
-        terms: list[Forms] = []
-        for index, term in enumerate(query.terms):
-            if len(term) > 1:
-                terms.extend(exact_forms(query.with_terms((term,))))
-                continue
-            word = term[0]
-            forms = {word, *await self._same_stem(word)}
-            if query.prefix and index == len(query.terms) - 1:
-                forms.update(await self.words_starting(word, limit=FORMS_LIMIT))
-            terms.append((frozenset(forms),))
-        return terms
-
-    async def _same_stem(self, word: str) -> list[str]:
-        root = english_stem(word)
-        if len(root) < MIN_ROOT:
-            return []
-        found = await self.words_starting(root, limit=FORMS_LIMIT)
-        return [form for form in found if english_stem(form) == root]
-
-    async def _weigh(self, forms: Sequence[Forms]) -> list[Term]:
+    async def _weigh(self, connection: AsyncConnection, forms: Sequence[Forms]) -> list[Term]:
         """The terms with their weights (the rarer in the store, the higher)."""
-        counts = await self.word_counts([form for term in forms for word in term for form in word])
-        total = await self.paper_count()
+        counts = await counts_of(
+            connection, [form for term in forms for word in term for form in word]
+        )
+        total = await count_papers(connection, self._dialect)
         terms = []
         for term in forms:
             holding = min(min(total, sum(counts.get(form, 0) for form in word)) for word in term)
-            terms.append(Term(term, scoring.rarity(holding, total)))
+            terms.append(Term.of(term, scoring.rarity(holding, total)))
         return terms
 
     async def _candidates(
@@ -256,28 +254,24 @@ class FulltextMixin(WordsMixin):
         is matched by nothing but filters."""
         if not (query.terms or query.author or query.org):
             return None
-        searches: list[tuple[SearchQuery, Sequence[Forms], bool, int]] = []
+        searches: list[tuple[Sequence[Forms], int]] = [(forms, MATCHED_LIMIT)]
         if query.match_any:
             rarest = sorted(range(len(forms)), key=lambda n: -weighted[n].weight)[:ANY_TERMS]
-            searches = [(query, [forms[n]], False, ANY_LIMIT) for n in rarest]
-        else:
-            searches.append((query, forms, False, MATCHED_LIMIT))
-            if query.terms:
-                searches.append((query, forms, True, TITLE_LIMIT))
+            searches = [([forms[n]], ANY_LIMIT) for n in rarest]
         ids: dict[str, None] = {}
-        for one, terms, title_only, limit in searches:
-            statement = self._matching(one, terms, title_only=title_only)
+        for terms, limit in searches:
+            statement = self._matching(query, terms)
             if statement is None:
                 continue
             statement = statement.where(*conditions).limit(limit)
             ids.update(dict.fromkeys((await connection.execute(statement)).scalars()))
         return list(ids)
 
-    def _matching(self, query: SearchQuery, terms: Sequence[Forms], *, title_only: bool) -> Any:
+    def _matching(self, query: SearchQuery, terms: Sequence[Forms]) -> Any:
         """The newest papers' ids matching the terms, as a statement (filters and limit to
         add), or None when nothing is to be matched."""
         if self._dialect == "sqlite":
-            match = fts5_match(query, terms, title_only=title_only)
+            match = fts5_match(query, terms)
             if match is None:
                 return None
             rowid = literal_column("papers_fts.rowid")
@@ -289,7 +283,7 @@ class FulltextMixin(WordsMixin):
                 .where(text("papers_fts MATCH :match").bindparams(match=match))
                 .order_by(rowid.desc())
             )
-        expression = tsquery(query, title_only=title_only)
+        expression = tsquery(query)
         if expression is None:
             return None
         vector = literal_column("papers.search_vector")
@@ -315,10 +309,7 @@ class FulltextMixin(WordsMixin):
             .limit(CANDIDATES)
         )
         rows = (await connection.execute(statement)).all()
-        return [
-            SearchHit(paper, 0.0, scoring.snippet(paper.abstract, ()))
-            for paper in map(paper_from_row, rows)
-        ]
+        return [SearchHit(paper, 0.0) for paper in map(paper_from_row, rows)]
 
     async def indexed_words(self, words: Sequence[str]) -> dict[str, int]:
         """How many papers hold each word (words no paper holds are left out)."""

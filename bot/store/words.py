@@ -60,42 +60,54 @@ async def count_words(
     await connection.execute(statement, rows)
 
 
+async def counts_of(connection: AsyncConnection, words: Sequence[str]) -> dict[str, int]:
+    """How many papers hold each of `words` (words no paper holds are left out)."""
+    if not words:
+        return {}
+    statement = select(search_words).where(search_words.c.word.in_(sorted(set(words))))
+    return {row.word: row.papers for row in await connection.execute(statement)}
+
+
+async def starting(
+    connection: AsyncConnection, prefix: str, *, limit: int = PREFIX_LIMIT
+) -> dict[str, int]:
+    """The words starting with `prefix` and their paper counts, the most common first."""
+    if not prefix:
+        return {}
+    statement = (
+        select(search_words)
+        .where(search_words.c.word >= prefix, search_words.c.word < prefix + "\U0010ffff")
+        .order_by(search_words.c.papers.desc(), search_words.c.word)
+        .limit(limit)
+    )
+    return {row.word: row.papers for row in await connection.execute(statement)}
+
+
+async def count_papers(connection: AsyncConnection, dialect_name: str) -> int:
+    """About how many papers are stored: the largest row number on SQLite (which never
+    undercounts), the planner's estimate on a large PostgreSQL table, else a count."""
+    if dialect_name == "sqlite":
+        value = await connection.scalar(
+            select(func.max(literal_column("rowid"))).select_from(papers)
+        )
+        return int(value or 0)
+    estimate = await connection.scalar(
+        text("SELECT reltuples FROM pg_class WHERE oid = 'papers'::regclass")
+    )
+    if estimate is not None and estimate >= ESTIMATE_FROM:
+        return int(estimate)
+    return int(await connection.scalar(select(func.count()).select_from(papers)) or 0)
+
+
 class WordsMixin(StoreBase):
     """Reading the search vocabulary."""
 
     async def word_counts(self, words: Sequence[str]) -> dict[str, int]:
         """How many papers hold each of `words` (words no paper holds are left out)."""
-        if not words:
-            return {}
-        statement = select(search_words).where(search_words.c.word.in_(sorted(set(words))))
         async with self._read() as connection:
-            return {row.word: row.papers for row in await connection.execute(statement)}
+            return await counts_of(connection, words)
 
     async def words_starting(self, prefix: str, *, limit: int = PREFIX_LIMIT) -> dict[str, int]:
         """The words starting with `prefix` and their paper counts, the most common first."""
-        if not prefix:
-            return {}
-        statement = (
-            select(search_words)
-            .where(search_words.c.word >= prefix, search_words.c.word < prefix + "\U0010ffff")
-            .order_by(search_words.c.papers.desc(), search_words.c.word)
-            .limit(limit)
-        )
         async with self._read() as connection:
-            return {row.word: row.papers for row in await connection.execute(statement)}
-
-    async def paper_count(self) -> int:
-        """About how many papers are stored: the largest row number on SQLite (which never
-        undercounts), the planner's estimate on a large PostgreSQL table, else a count."""
-        async with self._read() as connection:
-            if self._dialect == "sqlite":
-                value = await connection.scalar(
-                    select(func.max(literal_column("rowid"))).select_from(papers)
-                )
-                return int(value or 0)
-            estimate = await connection.scalar(
-                text("SELECT reltuples FROM pg_class WHERE oid = 'papers'::regclass")
-            )
-            if estimate is not None and estimate >= ESTIMATE_FROM:
-                return int(estimate)
-            return int(await connection.scalar(select(func.count()).select_from(papers)) or 0)
+            return await starting(connection, prefix, limit=limit)

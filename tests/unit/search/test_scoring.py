@@ -11,7 +11,7 @@ def fields(title: str = "", abstract: str = "") -> Fields:
 
 
 def term(*words: str, weight: float = 1.0) -> Term:
-    return Term(tuple(frozenset({word}) for word in words), weight)
+    return Term.of(tuple(frozenset({word}) for word in words), weight)
 
 
 def test_a_word_in_the_title_outweighs_it_in_the_abstract() -> None:
