@@ -3,12 +3,16 @@ vocabulary, and a ranking that puts relevance first and lets popularity and rece
 near-ties.
 
     score = relevance * (1 + POPULARITY * ln(1 + upvotes)) * (1 + RECENCY * freshness)
+                      * (1 + TITLE_BONUS * share of the terms in the title)
 
-where relevance is the index's (BM25 on SQLite, ts_rank_cd on PostgreSQL) and freshness
-falls from 1 (featured today) to 0.5 after FRESH_DAYS. A query that finds fewer than
-CORRECT_BELOW papers has its unknown words corrected to the closest indexed word (rapidfuzz,
-among words sharing their first two letters, the more common first), and the answer says
-"showing results for ..." when that finds more.
+where relevance is BM25F over the candidates the index found (bot.search.scoring) and
+freshness falls from 1 (featured today) to 0.5 after FRESH_DAYS. A query that finds fewer
+than CORRECT_BELOW papers has its unknown words corrected to the closest indexed word
+(rapidfuzz, among words sharing their first two letters, the more common first), and the
+answer says "showing results for ..." when that finds more. Then, when still fewer than
+CORRECT_BELOW papers hold every word, the papers holding some of them follow, the best
+MEANING_DEPTH re-ordered by meaning too (bot.search.meaning): a paper described in other
+words than its own.
 """
 
 from __future__ import annotations
