@@ -112,3 +112,35 @@ async def test_the_follows_migration_learns_the_names_of_papers_already_stored(
     assert await store.known_names(FollowKind.AUTHOR, "Y. LeCun") == ["Yann LeCun"]
     assert await store.known_names(FollowKind.AUTHOR, "leng zhao") == ["Lêng Zhāo"]
     assert await store.known_names(FollowKind.ORG, "anything") == ["NVIDIA"]
+
+
+async def test_the_search_words_migration_counts_the_words_of_papers_already_stored(
+    store: Store, database_url: str
+) -> None:
+    await asyncio.to_thread(command.downgrade, alembic_config(database_url), "0005")
+    rows = [
+        ("2606.00001", "Sparse Attention", "Attention for long inputs.", '["Zoë Müller"]'),
+        ("2606.00002", "Dense attention", "", '["Yann LeCun", 5]'),
+    ]
+
+    def insert_papers(connection: Connection) -> None:
+        for paper_id, title, abstract, authors in rows:
+            connection.execute(
+                text(
+                    "INSERT INTO papers (id, title, abstract, authors, ai_keywords, "
+                    "categories, sources, updated_at) VALUES (:id, :title, :abstract, :authors, "
+                    "'[]', '[]', '[]', '2026-06-12 10:00:00')"
+                ),
+                {"id": paper_id, "title": title, "abstract": abstract, "authors": authors},
+            )
+        connection.commit()
+
+    await _on_sync_connection(database_url, insert_papers)
+    await asyncio.to_thread(upgrade_database, database_url)
+
+    assert await store.word_counts(["attention", "sparse", "muller", "lecun", "nothing"]) == {
+        "attention": 2,
+        "sparse": 1,
+        "muller": 1,
+        "lecun": 1,
+    }
