@@ -168,6 +168,8 @@ def digest_item(
         followed=tuple(_one_line(name) for name in ranking.followed_in(paper, follows)),
         team_votes=team_votes,
         explanation=explanation,
+        featured_on=paper.featured_on,
+        published_on=paper.published_at.date() if paper.published_at else None,
     )
 
 

@@ -182,6 +182,8 @@ class DigestItem:
     team_votes: int = 0
     explanation: ScoreExplanation = field(default_factory=lambda: ScoreExplanation(0.0))
     note: str = ""
+    featured_on: date | None = None
+    published_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)

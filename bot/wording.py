@@ -77,8 +77,13 @@ def item_facts(item: DigestItem) -> list[str]:
 
 
 def listing_facts(item: DigestItem) -> list[str]:
-    """The short facts of a paper in a list (search, top): upvotes and team votes."""
+    """The short facts of a paper in a list (search, top): upvotes, its day (featured on
+    Hugging Face, else published) and team votes."""
     facts = [_upvotes(item)] if item.upvotes is not None else []
+    if item.featured_on is not None:
+        facts.append(f"featured {item.featured_on.isoformat()}")
+    elif item.published_on is not None:
+        facts.append(f"published {item.published_on.isoformat()}")
     if item.team_votes:
         facts.append(_team_votes(item))
     return facts

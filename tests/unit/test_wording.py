@@ -57,6 +57,14 @@ def test_item_facts_name_each_number() -> None:
     assert item_facts(replace(ITEM, upvotes=None, stars=None)) == []
 
 
+def test_a_listed_paper_says_its_day() -> None:
+    featured = replace(ITEM, featured_on=date(2026, 6, 12), published_on=date(2026, 6, 10))
+    published = replace(ITEM, published_on=date(2026, 6, 10))
+
+    assert listing_facts(featured) == ["1,204 upvotes on Hugging Face", "featured 2026-06-12"]
+    assert listing_facts(published) == ["1,204 upvotes on Hugging Face", "published 2026-06-10"]
+
+
 @pytest.mark.parametrize(
     ("text", "line"),
     [
