@@ -24,8 +24,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
 from bot.folding import folded_words
 
 MAX_TERMS = 32
@@ -36,7 +34,6 @@ HINT = 'Say what to look for, e.g. /papers search diffusion transformers or "spa
 _TOKEN = re.compile(r'(\w[\w-]*):(?=\s|$)|(-?)(?:(\w[\w-]*):)?(?:"([^"]*)"?|(\S+))')
 _NUMBER = re.compile(r"[0-9]{1,9}")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_COMMON = ENGLISH_STOP_WORDS
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
 
 
@@ -72,7 +69,8 @@ class SearchQuery:
     def loosened(self) -> SearchQuery | None:
         """The query matching papers with any of its terms (common English words left out),
         for a description in other words than the paper's; None when nothing is left."""
-        terms = tuple(term for term in self.terms if len(term) > 1 or term[0] not in _COMMON)
+        common = _common_words()
+        terms = tuple(term for term in self.terms if len(term) > 1 or term[0] not in common)
         if not terms:
             return None
         return replace(self, terms=terms, match_any=True, prefix=False)
@@ -179,6 +177,14 @@ _FILTERS = {
     "min-upvotes": _min_upvotes,
     "min_upvotes": _min_upvotes,
 }
+
+
+@functools.cache
+def _common_words() -> frozenset[str]:
+    """scikit-learn's English stop words (imported when first needed: it is slow to load)."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS)
 
 
 MIN_STEM = 4

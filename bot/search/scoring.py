@@ -83,7 +83,8 @@ def rarity(papers_holding: int, papers: int) -> float:
 
 @dataclass(frozen=True, slots=True)
 class Fields:
-    """A candidate's indexed fields as folded text, with their lengths in words."""
+    """A candidate's indexed fields as folded text, with their lengths in words (spaces
+    counted: close enough for length normalization, and cheap)."""
 
     texts: tuple[str, ...]
     lengths: tuple[int, ...]
@@ -92,7 +93,7 @@ class Fields:
     def of(cls, texts: Sequence[str]) -> Fields:
         """The fields of `texts`, in FIELD_WEIGHTS' order."""
         folded = tuple(map(fold, texts))
-        return cls(folded, tuple(len(text.split()) for text in folded))
+        return cls(folded, tuple(text.count(" ") + 1 if text else 0 for text in folded))
 
 
 def fold(text: str) -> str:

@@ -29,6 +29,7 @@ from bot.store.availability import (
 from bot.store.rescue import rescue_copy
 from bot.store.tables import heartbeat
 from bot.store.values import utc
+from bot.store.word_cache import WordCache
 
 log = structlog.get_logger(__name__)
 
@@ -48,6 +49,7 @@ class StoreBase:
         self._dialect = engine.dialect.name
         self._file = file
         self._file_gone: str | None = None
+        self._word_cache = WordCache()
         self.write_failure: str | None = None
         """Why the last write failed, while no write has succeeded since; else None."""
 

@@ -33,6 +33,7 @@ from bot.search.query import SearchQuery, english_stem
 from bot.search.scoring import Fields, Term
 from bot.store.papers import paper_from_row, since_window
 from bot.store.tables import papers
+from bot.store.word_cache import WordCache
 from bot.store.words import WordsMixin, count_papers, counts_of, starting
 
 CANDIDATES = 60
@@ -169,7 +170,7 @@ def _fields(row: Any) -> Fields:
     )
 
 
-async def _forms(connection: AsyncConnection, query: SearchQuery) -> list[Forms]:
+async def _forms(connection: AsyncConnection, query: SearchQuery, cache: WordCache) -> list[Forms]:
     """Each query term as the indexed forms of its words: a word's forms are the words
     sharing its English stem; the last word, when typed as a prefix, also stands for the
     most common words it starts; a phrase's words are matched as typed."""
@@ -179,19 +180,28 @@ async def _forms(connection: AsyncConnection, query: SearchQuery) -> list[Forms]
             terms.extend(exact_forms(query.with_terms((term,))))
             continue
         word = term[0]
-        forms = {word, *await _same_stem(connection, word)}
+        forms = {word, *await _same_stem(connection, word, cache)}
         if query.prefix and index == len(query.terms) - 1:
-            forms.update(await starting(connection, word, limit=FORMS_LIMIT))
+            forms.update(await _starting(connection, word, cache))
         terms.append((frozenset(forms),))
     return terms
 
 
-async def _same_stem(connection: AsyncConnection, word: str) -> list[str]:
+async def _same_stem(connection: AsyncConnection, word: str, cache: WordCache) -> list[str]:
     root = english_stem(word)
     if len(root) < MIN_ROOT:
         return []
-    found = await starting(connection, root, limit=FORMS_LIMIT)
-    return [form for form in found if english_stem(form) == root]
+    return [form for form in await _starting(connection, root, cache) if english_stem(form) == root]
+
+
+async def _starting(connection: AsyncConnection, prefix: str, cache: WordCache) -> list[str]:
+    """The FORMS_LIMIT most common indexed words starting with `prefix` (remembered)."""
+    remembered = cache.get(("starting", prefix))
+    if isinstance(remembered, list):
+        return remembered
+    found = list(await starting(connection, prefix, limit=FORMS_LIMIT))
+    cache.put(("starting", prefix), found)
+    return found
 
 
 class FulltextMixin(WordsMixin):
@@ -202,7 +212,7 @@ class FulltextMixin(WordsMixin):
         applied); papers by upvotes when the query has filters but no words."""
         conditions = _filters(query)
         async with self._read() as connection:
-            forms = await _forms(connection, query)
+            forms = await _forms(connection, query, self._word_cache)
             weighted = await self._weigh(connection, forms)
             ids = await self._candidates(connection, query, forms, weighted, conditions)
             if ids is None:
@@ -232,15 +242,32 @@ class FulltextMixin(WordsMixin):
 
     async def _weigh(self, connection: AsyncConnection, forms: Sequence[Forms]) -> list[Term]:
         """The terms with their weights (the rarer in the store, the higher)."""
-        counts = await counts_of(
-            connection, [form for term in forms for word in term for form in word]
+        counts = await self._counts(
+            connection, {f for term in forms for word in term for f in word}
         )
-        total = await count_papers(connection, self._dialect)
+        total = self._word_cache.get("papers")
+        if not isinstance(total, int):
+            total = await count_papers(connection, self._dialect)
+            self._word_cache.put("papers", total)
         terms = []
         for term in forms:
-            holding = min(min(total, sum(counts.get(form, 0) for form in word)) for word in term)
+            holding = min(min(total, sum(counts[form] for form in word)) for word in term)
             terms.append(Term.of(term, scoring.rarity(holding, total)))
         return terms
+
+    async def _counts(self, connection: AsyncConnection, words: set[str]) -> dict[str, int]:
+        """How many papers hold each word (0 for a word none holds), remembered."""
+        counts: dict[str, int] = {}
+        for word in words:
+            remembered = self._word_cache.get(("count", word))
+            if isinstance(remembered, int):
+                counts[word] = remembered
+        missing = sorted(words - counts.keys())
+        found = await counts_of(connection, missing)
+        for word in missing:
+            counts[word] = found.get(word, 0)
+            self._word_cache.put(("count", word), counts[word])
+        return counts
 
     async def _candidates(
         self,

@@ -226,6 +226,8 @@ class PapersMixin(StoreBase):
             await remember_names(connection, self._dialect, merged, at)
             new = [paper for paper in merged if paper.id not in stored]
             await count_words(connection, self._dialect, new)
+            if new:
+                self._word_cache.forget()
             upvoted = [p for p in merged if p.id in counted]
             known = [p.id for p in upvoted if p.id in stored]
             latest = await _latest_snapshots(connection, known, at) if known else {}
