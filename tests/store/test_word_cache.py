@@ -1,0 +1,45 @@
+"""The vocabulary memory trusts an entry for a minute and forgets everything on request."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.models import Paper
+from bot.search.query import parse_query
+from bot.store import Store
+from bot.store.word_cache import TTL_SECONDS, WordCache
+
+AT = datetime(2026, 6, 13, tzinfo=UTC)
+
+
+def test_an_entry_is_trusted_for_a_minute_then_asked_again() -> None:
+    now = [100.0]
+    cache = WordCache(clock=lambda: now[0])
+    cache.put("papers", 42)
+
+    now[0] += TTL_SECONDS - 1
+    assert cache.get("papers") == 42
+    now[0] += 2
+    assert cache.get("papers") is None
+
+
+def test_forgetting_drops_every_entry() -> None:
+    cache = WordCache()
+    cache.put(("count", "diffusion"), 3)
+
+    cache.forget()
+
+    assert cache.get(("count", "diffusion")) is None
+
+
+async def test_new_papers_make_the_store_forget_what_it_remembered(store: Store) -> None:
+    await store.upsert_papers([Paper(id="2606.00001", title="Robot arms")], at=AT)
+    assert await found(store, "robot") == ["2606.00001"]
+
+    await store.upsert_papers([Paper(id="2606.00002", title="Robots walking")], at=AT)
+
+    assert sorted(await found(store, "robot")) == ["2606.00001", "2606.00002"]
+
+
+async def found(store: Store, text: str) -> list[str]:
+    return [hit.paper.id for hit in await store.search_index(parse_query(text))]
