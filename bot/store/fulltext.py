@@ -36,9 +36,9 @@ from bot.store.tables import papers
 from bot.store.word_cache import WordCache
 from bot.store.words import WordsMixin, count_papers, counts_of, starting
 
-CANDIDATES = 60
+CANDIDATES = 30
 """How many papers, best first, the index hands over for the final ranking."""
-MATCHED_LIMIT = 200
+MATCHED_LIMIT = 150
 ANY_LIMIT = 100
 ANY_TERMS = 8
 FORMS_LIMIT = 60
