@@ -82,8 +82,10 @@ class SearchCommands:
         saved_id: str | None = None,
     ) -> Reply:
         """One page of a search of the stored papers. The first page, with fewer than
-        FEW_RESULTS, asks Hugging Face too (LOOKUP_BUDGET_SECONDS at most) and adds what it
-        knows; a search with more results is saved, and the reply offers the next page."""
+        FEW_RESULTS papers holding every word, asks Hugging Face too (LOOKUP_BUDGET_SECONDS
+        at most) and lists what it knows after those papers, before the ones holding only
+        some of the words; a search with more results is saved, and the reply offers the
+        next page."""
         result = await self._searcher.search(query, limit=SEARCH_LIMIT, offset=offset)
         if result.hint is not None:
             return error_reply(" ".join((*result.problems, result.hint)))
@@ -91,10 +93,11 @@ class SearchCommands:
         lines = list(result.problems)
         upstreams = self.upstreams()
         words = " ".join(result.query.words)
-        if offset == 0 and len(found) < FEW_RESULTS and words and upstreams:
+        if offset == 0 and result.exact < FEW_RESULTS and words and upstreams:
             papers, problem = await self._search_upstream(upstreams[0], words)
             known = {paper.id for paper, _ in found}
-            found += [(paper, FROM_HF) for paper in papers if paper.id not in known]
+            added = [(paper, FROM_HF) for paper in papers if paper.id not in known]
+            found = found[: result.exact] + added + found[result.exact :]
             lines += [problem] if problem else []
         if not found:
             if offset:

@@ -67,7 +67,8 @@ class Found:
 class SearchResult:
     """What a search found, best first, and what to tell the person who typed it.
 
-    `total` is how many papers were found in all (`found` is one page of them);
+    `total` is how many papers were found in all (`found` is one page of them), `exact`
+    how many of those, ranked first, hold every word (the others hold some of them);
     `corrected` is the query as corrected ("showing results for ..."), `problems` the
     sentences about parts of the query that could not be read, `hint` what to type when
     nothing in it could be searched for.
@@ -76,6 +77,7 @@ class SearchResult:
     query: SearchQuery
     found: tuple[Found, ...]
     total: int = 0
+    exact: int = 0
     corrected: str | None = None
     problems: tuple[str, ...] = ()
     hint: str | None = None
@@ -105,12 +107,14 @@ class Searcher:
                 if len(more) > len(hits):
                     hits, corrected = more, _spelled(better)
         ranked = rank_hits(hits, self._clock())
+        exact = len(ranked)
         if len(hits) < CORRECT_BELOW and len(query.terms) > 1:
             ranked.extend(await self._loosely(query, {hit.paper.id for hit in hits}))
         return SearchResult(
             query,
             tuple(ranked[offset : offset + limit]),
             total=len(ranked),
+            exact=exact,
             corrected=corrected,
             problems=query.problems,
         )

@@ -12,7 +12,7 @@ from bot.commands import Commands
 from bot.composer import DigestComposer
 from bot.delivery import Delivery
 from bot.metrics import Metrics
-from bot.models import Command, ReplyKind
+from bot.models import Command, Paper, ReplyKind
 from bot.refresh import Refresher
 from bot.search.query import parse_query
 from bot.sources import make_http_client
@@ -180,3 +180,21 @@ async def test_a_failing_hugging_face_is_named_in_the_answer(
     reply = await run(runner, "search limits of adaptability")
 
     assert reply.text.endswith("Hugging Face's search failed just now.")
+
+
+async def test_hugging_face_results_come_before_papers_holding_only_some_words(
+    commands: tuple[Commands, FakeUpstream, Refresher], store: Store
+) -> None:
+    runner, upstream, _ = commands
+    entries = load_hf_fixture("hf_daily_papers_limit30_2026-06-13.json")
+    stored = parse_entry(entries[0])  # "On the Limits of LLM Adaptability"
+    assert stored is not None
+    partly = Paper(id="2601.00001", title="Adaptability of legged robots", featured_on=NOW.date())
+    await store.upsert_papers([stored, partly], at=NOW)
+    upstream.search_results = entries[:3]
+
+    reply = await run(runner, "search limits of adaptability")
+
+    assert reply.items[0].paper_id == "2606.00467"
+    assert [item.note for item in reply.items[1:3]] == ["found on Hugging Face"] * 2
+    assert reply.items[3].paper_id == "2601.00001"
