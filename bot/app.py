@@ -32,6 +32,7 @@ from bot.ranking.learner import TasteLearner
 from bot.recap.delivery import RecapDelivery
 from bot.refresh import Refresher
 from bot.scheduler import Scheduler
+from bot.search import meaning
 from bot.service import PapersService
 from bot.sources import ArxivSource, HuggingFaceSource, RetryPolicy, make_http_client
 from bot.store import Store, StoreUnavailable, open_store, upgrade_database
@@ -266,8 +267,9 @@ class Bot:
             log.exception("resume_failed")
 
     async def _warm_up(self) -> None:
-        """Rebuild the subscribed channels' taste models from the stored votes, in the
-        background (see TasteLearner.warm_up)."""
+        """Load search's meaning model and rebuild the subscribed channels' taste models
+        from the stored votes, in the background (see TasteLearner.warm_up)."""
+        await asyncio.to_thread(meaning.SHARED.warm_up)
         try:
             channels = [s.channel for s in await self.core.store.subscribed_channels()]
         except StoreUnavailable as error:

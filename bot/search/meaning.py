@@ -38,6 +38,11 @@ class Meaning:
         wanted = model.embed([query], norm=True)[0]
         return [float(value) for value in model.embed(list(texts), norm=True) @ wanted]
 
+    def warm_up(self) -> bool:
+        """Load the model now (at start, so the first description search does not wait for
+        it); whether it could be loaded. Blocking: call it from a worker thread."""
+        return self._loaded() is not None
+
     def _loaded(self) -> Any:
         with self._lock:
             if self._model is None and not self._failed:
@@ -50,3 +55,7 @@ class Meaning:
                     self._failed = True
                     log.warning("meaning_model_unavailable", error=str(error)[:200])
             return self._model
+
+
+SHARED = Meaning()
+"""The process's one model: every searcher uses it, the bot warms it up at start."""
