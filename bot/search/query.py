@@ -69,8 +69,7 @@ class SearchQuery:
     def loosened(self) -> SearchQuery | None:
         """The query matching papers with any of its terms (common English words left out),
         for a description in other words than the paper's; None when nothing is left."""
-        common = _common_words()
-        terms = tuple(term for term in self.terms if len(term) > 1 or term[0] not in common)
+        terms = tuple(term for term in self.terms if len(term) > 1 or term[0] not in COMMON_WORDS)
         if not terms:
             return None
         return replace(self, terms=terms, match_any=True, prefix=False)
@@ -113,10 +112,10 @@ def parse_query(text: str) -> SearchQuery:
             last_quoted = quoted is not None
     if initials:
         _author(initials, filters)
-    kept = tuple(terms[:MAX_TERMS])
+    kept = tuple(dict.fromkeys(terms))[:MAX_TERMS]
     return SearchQuery(
         terms=kept,
-        excluded=tuple(excluded[:MAX_TERMS]),
+        excluded=tuple(dict.fromkeys(excluded))[:MAX_TERMS],
         prefix=bool(kept) and not last_quoted and len(kept[-1]) == 1,
         problems=tuple(problems),
         **filters,  # type: ignore[arg-type]
@@ -179,12 +178,22 @@ _FILTERS = {
 }
 
 
-@functools.cache
-def _common_words() -> frozenset[str]:
-    """scikit-learn's English stop words (imported when first needed: it is slow to load)."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    return frozenset(ENGLISH_STOP_WORDS)
+COMMON_WORDS = frozenset(
+    """
+    a about above after again against all almost also am an and another any are as at be
+    because been before being below between both but by can could did do does doing done
+    down during each either else etc even ever every few for from further had has have
+    having he her here hers him his how however i if in into is it its itself just least
+    less like made make many may me might more most much must my neither no nor not of
+    off often on once one only or other our ours out over own paper papers per perhaps
+    please quite rather same she should show showing shows since so some such than that
+    the their theirs them then there these they this those though through thus to too
+    under until up upon us use used using very via was we were what when where whether
+    which while who whom whose why will with within without would yet you your
+    """.split()  # noqa: SIM905 (a word list reads best as text)
+)
+"""English words too common to find a paper by (and "paper" itself), left out when a query
+only needs some of its words: a description ("that paper about ...") holds many of them."""
 
 
 MIN_STEM = 4

@@ -90,3 +90,18 @@ def test_no_text_breaks_the_parser_or_reaches_an_index_unquoted(text: str) -> No
         assert set(outside) <= set(" ()&!<->:*B")
     for word in query.words:
         assert word.isalnum()
+
+
+def test_a_repeated_word_is_one_term() -> None:
+    query = parse_query("transformer Transformer diffusion transformer -gan -GAN")
+
+    assert query.terms == (("transformer",), ("diffusion",))
+    assert query.excluded == (("gan",),)
+
+
+def test_loosening_leaves_common_words_out_but_keeps_phrases() -> None:
+    loose = parse_query('that paper about "one of" robot grasping').loosened()
+
+    assert loose is not None
+    assert loose.match_any
+    assert loose.terms == (("one", "of"), ("robot",), ("grasping",))
