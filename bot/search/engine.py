@@ -211,9 +211,9 @@ def like_words(paper: Paper) -> list[str]:
 
 
 def distinctive_words(candidates: Sequence[str], counts: dict[str, int]) -> list[str]:
-    """The words to look for alike papers by: with the index's word counts (SQLite), the
-    rarest words other papers share (in 2 or more papers); without them (PostgreSQL, whose
-    English configuration drops common words itself), the first ones."""
+    """The words to look for alike papers by: the rarest words other papers share (in 2 or
+    more papers, by the search vocabulary's counts); without counts (a vocabulary not filled
+    yet), the first ones."""
     if not counts:
         return list(candidates[:LIKE_WORDS])
     order = {word: index for index, word in enumerate(candidates)}
