@@ -131,25 +131,11 @@ class Searcher:
         return await self._by_meaning(" ".join(query.words), ranked)
 
     async def _by_meaning(self, text: str, ranked: list[Found]) -> list[Found]:
-        """The hits re-ordered by words and meaning together: each score, as a share of the
-        best, plus MEANING_WEIGHT times the cosine of the paper's embedding to the query's
-        (bot.search.meaning), scaled back to the best score; as they were when the model
-        cannot be loaded."""
+        """The hits re-ordered by words and meaning together (see `by_meaning`); as they
+        were when the model cannot be loaded."""
         texts = [f"{found.paper.title}. {found.paper.abstract}" for found in ranked]
         closeness = await asyncio.to_thread(self._meaning.closeness, text, texts)
-        if closeness is None:
-            return ranked
-        best = max(found.score for found in ranked)
-        rescored = [
-            replace(
-                found,
-                score=round(
-                    best * (found.score / best + MEANING_WEIGHT * close) / (1 + MEANING_WEIGHT), 4
-                ),
-            )
-            for found, close in zip(ranked, closeness, strict=True)
-        ]
-        return sorted(rescored, key=lambda f: (-f.score, f.paper.id))
+        return ranked if closeness is None else by_meaning(ranked, closeness)
 
     async def similar(self, paper: Paper, *, limit: int) -> tuple[Found, ...]:
         """The stored papers closest in content to `paper` (itself left out): those sharing
@@ -219,6 +205,27 @@ def distinctive_words(candidates: Sequence[str], counts: dict[str, int]) -> list
     order = {word: index for index, word in enumerate(candidates)}
     shared = [word for word in candidates if counts.get(word, 0) >= 2]
     return sorted(shared, key=lambda word: (counts[word], order[word]))[:LIKE_WORDS]
+
+
+def by_meaning(ranked: Sequence[Found], closeness: Sequence[float]) -> list[Found]:
+    """The hits re-scored by words and meaning together: each score as a share of the best
+    (0 when no hit scored above 0), plus MEANING_WEIGHT times its closeness in meaning to the
+    query (the cosine, 0 at least), scaled back to the best score (to 1 when it is 0)."""
+    best = max((found.score for found in ranked), default=0.0)
+    scale = best if best > 0 else 1.0
+    rescored = [
+        replace(
+            found,
+            score=round(
+                scale
+                * ((found.score / best if best > 0 else 0.0) + MEANING_WEIGHT * max(close, 0.0))
+                / (1 + MEANING_WEIGHT),
+                4,
+            ),
+        )
+        for found, close in zip(ranked, closeness, strict=True)
+    ]
+    return sorted(rescored, key=lambda f: (-f.score, f.paper.id))
 
 
 def rank_hits(hits: Sequence[SearchHit], now: datetime, *, titles: bool = True) -> list[Found]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from bot.search.engine import rank_hits, title_coverage
+from bot.search.engine import Found, by_meaning, rank_hits, title_coverage
 from bot.search.scoring import Term
 from bot.store.fulltext import SearchHit
 from tests.fakes.papers import make_paper
@@ -51,3 +51,22 @@ def test_upvotes_and_recency_only_break_near_ties() -> None:
 
     assert [found.paper.id for found in ranked] == ["2601.00002", "2601.00001"]
     assert [found.paper.id for found in tied] == ["2601.00001", "2601.00002"]
+
+
+def test_meaning_reorders_hits_whose_words_weigh_nothing() -> None:
+    first = Found(make_paper(id="2601.00001"), 0.0)
+    second = Found(make_paper(id="2601.00002"), 0.0)
+
+    ranked = by_meaning([first, second], [0.1, 0.6])
+
+    assert [found.paper.id for found in ranked] == ["2601.00002", "2601.00001"]
+
+
+def test_meaning_and_words_together_order_the_hits() -> None:
+    strong_words = Found(make_paper(id="2601.00001"), 10.0)
+    close_meaning = Found(make_paper(id="2601.00002"), 8.0)
+
+    ranked = by_meaning([strong_words, close_meaning], [0.1, 0.5])
+
+    assert [found.paper.id for found in ranked] == ["2601.00002", "2601.00001"]
+    assert ranked[0].score <= 10.0
