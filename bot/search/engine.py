@@ -29,9 +29,8 @@ from bot.clock import Clock, utc_now
 from bot.folding import folded_words
 from bot.models import Paper
 from bot.ranking import age_days, utc_date
-from bot.search import meaning as meaning_model
 from bot.search import scoring
-from bot.search.meaning import Meaning
+from bot.search.meaning import SHARED, Meaning
 from bot.search.query import HINT, SearchQuery, parse_query
 from bot.search.scoring import Term
 from bot.store import Store
@@ -92,7 +91,7 @@ class Searcher:
     ) -> None:
         self._store = store
         self._clock = clock
-        self._meaning = meaning or meaning_model.SHARED
+        self._meaning = meaning or SHARED
 
     async def search(self, text: str, *, limit: int, offset: int = 0) -> SearchResult:
         """The papers for `text`, ranked, from `offset` on, at most `limit` of them."""

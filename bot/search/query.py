@@ -196,10 +196,6 @@ COMMON_WORDS = frozenset(
 only needs some of its words: a description ("that paper about ...") holds many of them."""
 
 
-MIN_STEM = 4
-"""Stems shorter than this are matched as whole words ("gan" is not a prefix of "gang")."""
-
-
 @functools.cache
 def _stemmer() -> Any:
     import snowballstemmer
@@ -214,10 +210,3 @@ def english_stem(word: str) -> str:
     if not word.isascii() or not word.isalpha():
         return word
     return str(_stemmer().stemWord(word))
-
-
-def stem(word: str) -> str | None:
-    """The English stem to match `word` by as a prefix ("transformers" -> "transform"), or
-    None when the word is matched as it is (short, or its own stem)."""
-    stemmed = english_stem(word)
-    return stemmed if MIN_STEM <= len(stemmed) < len(word) else None
