@@ -515,13 +515,16 @@ async def test_a_late_cron_job_fires_once_with_its_local_slot_date(
 
 
 async def test_a_cron_job_later_than_the_grace_is_skipped(make_scheduler: MakeScheduler) -> None:
+    # APScheduler judges lateness by the wall clock, so the post time is an hour from now:
+    # no daily fire falls in the seven hours the job is moved back over.
+    now = datetime.now(UTC)
+    an_hour_on = (now + timedelta(hours=1)).strftime("%H:%M")
     deliveries = Deliveries()
-    scheduler = make_scheduler([sub("a", "08:00")], deliver=deliveries)
+    scheduler = make_scheduler([sub("a", an_hour_on)], deliver=deliveries)
     await scheduler.start()
     await asyncio.sleep(0.05)
     assert deliveries.calls == []
 
-    now = datetime.now(UTC)
     scheduler._scheduler.modify_job("console:local:a", next_run_time=now - timedelta(hours=7))
     await asyncio.sleep(0.1)
 
