@@ -17,10 +17,10 @@ What it does, in a temporary folder:
    neighbouring letters swapped, or one left out, anywhere in the word), author:"..." of
    the paper (with a word of its title half the time), and words with filters the paper
    passes (has:code, since:, min-upvotes:);
-3. latency: every `Searcher.search(text, limit=5)` timed on its own, after 10 warm-up
-   queries; p50/p95/p99 by kind and overall, the slowest queries, and the peak resident
-   memory of the process (ru_maxrss, taken before the baseline, which runs in a child
-   process of its own);
+3. latency: every `Searcher.search(text, limit=5)` timed on its own, after the meaning
+   model is loaded (the bot loads it at start) and 10 warm-up queries; p50/p95/p99 by
+   kind and overall, the slowest queries, and the peak resident memory of the process
+   (ru_maxrss, taken before the baseline, which runs in a child process of its own);
 4. quality: for the word, phrase, prefix and misspelling queries, MRR@5 and hit@1 of the
    target paper. The synthetic papers are bags of words from a small vocabulary (about
    3,300 distinct words), so a few words often match hundreds of papers as well as they
@@ -83,6 +83,7 @@ from pipeline import FIXTURES, PaperFactory, Vocabulary, load_vocabulary, peak_r
 from bot.folding import folded_words
 from bot.logging import configure_logging
 from bot.models import Paper
+from bot.search import meaning
 from bot.search.engine import Searcher
 from bot.search.query import parse_query
 from bot.store import Store, open_store, upgrade_database
@@ -405,7 +406,9 @@ def measure_sizes(path: Path, *, fts: bool = True) -> dict[str, int]:
 
 async def time_searches(store: Store, queries: Sequence[Query], now: datetime) -> list[Outcome]:
     """Run each query through `Searcher.search` (limit 5), timing each call on its own,
-    after `WARM_UP` untimed ones."""
+    after the meaning model is loaded (as the bot loads it at start) and `WARM_UP` untimed
+    queries."""
+    await asyncio.to_thread(meaning.SHARED.warm_up)
     searcher = Searcher(store, clock=lambda: now)
     for query in queries[:WARM_UP]:
         await searcher.search(query.text, limit=LIMIT)

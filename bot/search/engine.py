@@ -8,7 +8,7 @@ near-ties.
 where relevance is BM25F over the candidates the index found (bot.search.scoring) and
 freshness falls from 1 (featured today) to 0.5 after FRESH_DAYS. A query that finds fewer
 than CORRECT_BELOW papers has its unknown words corrected to the closest indexed word
-(rapidfuzz, among words sharing their first two letters, the more common first), and the
+(bot.search.spelling: one edit away, or sharing the first two letters), and the
 answer says "showing results for ..." when that finds more. Then, when still fewer than
 CORRECT_BELOW papers hold every word, the papers holding some of them follow, the best
 MEANING_DEPTH re-ordered by meaning too (bot.search.meaning): a paper described in other
@@ -23,13 +23,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from rapidfuzz import fuzz, process
-
 from bot.clock import Clock, utc_now
 from bot.folding import folded_words
 from bot.models import Paper
 from bot.ranking import age_days, utc_date
-from bot.search import scoring
+from bot.search import scoring, spelling
 from bot.search.meaning import SHARED, Meaning
 from bot.search.query import HINT, SearchQuery, parse_query
 from bot.search.scoring import Term
@@ -44,8 +42,6 @@ MEANING_DEPTH = 30
 """How many of the papers holding some of a query's words are re-ordered by meaning."""
 MEANING_WEIGHT = 2.0
 CORRECT_BELOW = 3
-CORRECTION_CUTOFF = 75
-"""The least rapidfuzz ratio (0-100) at which an indexed word replaces a misspelt one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,19 +160,12 @@ class Searcher:
         return query.with_terms(tuple(terms)) if changed else None
 
     async def _closest(self, word: str) -> str | None:
-        if len(word) < 4 or not word.isalpha():
+        """The indexed word closest to `word` (bot.search.spelling), or None."""
+        if not spelling.correctable(word):
             return None
-        candidates = await self._store.words_like(word)
-        if not candidates:
-            return None
-        counts = dict(candidates)
-        close = process.extract(
-            word, list(counts), scorer=fuzz.ratio, score_cutoff=CORRECTION_CUTOFF, limit=5
-        )
-        if not close:
-            return None
-        best = max(close, key=lambda found: (found[1], counts[found[0]]))
-        return str(best[0])
+        counts = dict(await self._store.words_like(word))
+        counts.update(await self._store.indexed_words(sorted(spelling.single_edits(word))))
+        return spelling.closest(word, counts)
 
 
 LIKE_WORDS = 12

@@ -11,8 +11,10 @@ The cost of a search is bounded by the number of candidates, never by how many p
 a common word: the newest MATCHED_LIMIT papers holding every term (filters applied in the
 same statement), or, for a query needing any of its terms, the newest ANY_LIMIT papers
 holding each of its ANY_TERMS rarest terms. So when more than MATCHED_LIMIT papers hold
-every word of a query, only the newest of them are ranked. Each word is matched in the forms the
-vocabulary holds for it (bot.store.words): "transformers" also finds "transformer".
+every word of a query, only the newest of them are ranked; on SQLite the newest EXACT_LIMIT
+holding every word as typed are ranked too (PostgreSQL matches stems only). Each word is
+matched in the forms the vocabulary holds for it (bot.store.words): "transformers" also
+finds "transformer".
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ from bot.store.words import WordsMixin, count_papers, counts_of, starting
 CANDIDATES = 30
 """How many papers, best first, the index hands over for the final ranking."""
 MATCHED_LIMIT = 150
+EXACT_LIMIT = 50
+"""The newest papers holding every word as typed, scored too when other forms match."""
 ANY_LIMIT = 100
 ANY_TERMS = 8
 FORMS_LIMIT = 60
@@ -213,7 +217,7 @@ class FulltextMixin(WordsMixin):
         conditions = _filters(query)
         async with self._read() as connection:
             forms = await _forms(connection, query, self._word_cache)
-            weighted = await self._weigh(connection, forms)
+            weighted = await self._weigh(connection, query, forms)
             ids = await self._candidates(connection, query, forms, weighted, conditions)
             if ids is None:
                 return await self._by_upvotes(connection, conditions)
@@ -240,8 +244,11 @@ class FulltextMixin(WordsMixin):
             if paper_id in by_id
         ]
 
-    async def _weigh(self, connection: AsyncConnection, forms: Sequence[Forms]) -> list[Term]:
-        """The terms with their weights (the rarer in the store, the higher)."""
+    async def _weigh(
+        self, connection: AsyncConnection, query: SearchQuery, forms: Sequence[Forms]
+    ) -> list[Term]:
+        """The query's terms (as `forms`) with their weights (the rarer in the store, the
+        higher), a word matched in other forms too weighed on its own as well."""
         counts = await self._counts(
             connection, {f for term in forms for word in term for f in word}
         )
@@ -250,9 +257,15 @@ class FulltextMixin(WordsMixin):
             total = await count_papers(connection, self._dialect)
             self._word_cache.put("papers", total)
         terms = []
-        for term in forms:
+        for typed, term in zip(query.terms, forms, strict=True):
             holding = min(min(total, sum(counts[form] for form in word)) for word in term)
-            terms.append(Term.of(term, scoring.rarity(holding, total)))
+            exact = typed[0] if counts.get(typed[0]) else None
+            exact_weight = scoring.rarity(counts[exact], total) if exact else 0.0
+            terms.append(
+                Term.of(
+                    term, scoring.rarity(holding, total), exact=exact, exact_weight=exact_weight
+                )
+            )
         return terms
 
     async def _counts(self, connection: AsyncConnection, words: set[str]) -> dict[str, int]:
@@ -285,6 +298,8 @@ class FulltextMixin(WordsMixin):
         if query.match_any:
             rarest = sorted(range(len(forms)), key=lambda n: -weighted[n].weight)[:ANY_TERMS]
             searches = [([forms[n]], ANY_LIMIT) for n in rarest]
+        elif self._dialect == "sqlite" and forms != exact_forms(query):
+            searches.insert(0, (exact_forms(query), EXACT_LIMIT))
         ids: dict[str, None] = {}
         for terms, limit in searches:
             statement = self._matching(query, terms)

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.models import Paper
 from bot.search.query import parse_query
-from bot.store import Store
+from bot.store import Store, fulltext
 
 NOW = datetime(2026, 6, 13, 10, tzinfo=UTC)
 
@@ -56,6 +56,14 @@ async def indexed(store: Store) -> Store:
     return store
 
 
+THREE_FORMS = [
+    paper("typed", title="Agents trained on the web", featured_on=date(2026, 6, 1)),
+    paper("newer", title="Agents training on the web", featured_on=date(2026, 6, 11)),
+    paper("newest", title="Agents train on the web", featured_on=date(2026, 6, 12)),
+]
+"""Three papers holding three forms of one word, the oldest (stored first) "trained"."""
+
+
 async def test_every_word_must_match_and_the_title_weighs_most(indexed: Store) -> None:
     assert await found(indexed, "DIFFUSION video") == ["title-hit", "keyword-hit", "abstract-hit"]
 
@@ -64,6 +72,25 @@ async def test_a_prefix_and_other_word_forms_match(indexed: Store) -> None:
     assert "title-hit" in await found(indexed, "diffus")
     assert await found(indexed, "transformers agent") == ["agents"]
     assert await found(indexed, "browsing") == ["agents"]
+
+
+async def test_the_word_as_typed_ranks_before_its_other_forms(store: Store) -> None:
+    await store.upsert_papers(THREE_FORMS, at=NOW)
+
+    assert (await found(store, "trained agents"))[0] == "typed"
+    assert (await found(store, "training agents"))[0] == "newer"
+
+
+async def test_on_sqlite_the_word_as_typed_is_found_beyond_the_newest_forms(
+    store: Store, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL's index holds stems only, so its candidates are the newest forms")
+    monkeypatch.setattr(fulltext, "MATCHED_LIMIT", 2)
+    for one in THREE_FORMS:
+        await store.upsert_papers([one], at=NOW)
+
+    assert (await found(store, "trained agents"))[0] == "typed"
 
 
 async def test_a_phrase_needs_its_words_in_order(indexed: Store) -> None:

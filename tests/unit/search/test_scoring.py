@@ -33,6 +33,13 @@ def test_a_phrase_counts_only_when_its_words_are_in_a_row() -> None:
     assert relevance([term("key", "value")], apart, means) == 0
 
 
+def test_a_word_counted_by_its_forms_counts_only_at_the_start_of_words() -> None:
+    forms = Term.of((frozenset({"formation", "formations"}),), 1.0)
+
+    assert forms.occurrences(Fields.of(("Formations (formation-based)",)).texts[0]) == 2
+    assert forms.occurrences(Fields.of(("Information and deformations",)).texts[0]) == 0
+
+
 def test_a_rare_word_weighs_more_than_a_common_one() -> None:
     assert rarity(3, 1_000_000) > rarity(400_000, 1_000_000) > 0
 
