@@ -41,6 +41,9 @@ from bot.store.words import WordsMixin, count_papers, counts_of, starting
 CANDIDATES = 30
 """How many papers, best first, the index hands over for the final ranking."""
 MATCHED_LIMIT = 150
+TITLES_LIMIT = 50
+"""The newest papers holding every word in their title or keywords, scored too: the paper a
+person remembers by its title is a candidate however many newer papers mention its words."""
 EXACT_LIMIT = 50
 """The newest papers holding every word as typed, scored too when other forms match."""
 ANY_LIMIT = 100
@@ -94,10 +97,13 @@ def _fts5_term(term: Forms) -> str:
     return '"' + " ".join(min(word) for word in term) + '"'
 
 
-def fts5_match(query: SearchQuery, terms: Sequence[Forms]) -> str | None:
+def fts5_match(query: SearchQuery, terms: Sequence[Forms], *, titles: bool = False) -> str | None:
     """The FTS5 MATCH expression for the query's terms (as `terms`, their forms), author
-    surname, organization and exclusions; None when nothing in it is matched by words."""
+    surname, organization and exclusions; None when nothing in it is matched by words.
+    With `titles`, the terms must be in the title or the keywords."""
     parts = [_fts5_term(term) for term in terms]
+    if titles and parts:
+        parts = ["{title ai_keywords} : (" + " AND ".join(parts) + ")"]
     if query.author:
         parts.append(f'authors : "{query.author[-1]}"')
     if query.org:
@@ -122,11 +128,13 @@ def _tsquery_term(term: Sequence[str], *, prefix: bool = False, weight: str = ""
     )
 
 
-def tsquery(query: SearchQuery) -> str | None:
+def tsquery(query: SearchQuery, *, titles: bool = False) -> str | None:
     """The PostgreSQL tsquery text for the query (read with the English configuration), or
-    None when nothing in it is matched by words."""
+    None when nothing in it is matched by words. With `titles`, the terms must be in the
+    title or the keywords, authors and organization (weights A and B)."""
+    weight = "AB" if titles else ""
     parts = [
-        _tsquery_term(term, prefix=query.prefix and index == len(query.terms) - 1)
+        _tsquery_term(term, prefix=query.prefix and index == len(query.terms) - 1, weight=weight)
         for index, term in enumerate(query.terms)
     ]
     if query.author:
@@ -294,26 +302,30 @@ class FulltextMixin(WordsMixin):
         is matched by nothing but filters."""
         if not (query.terms or query.author or query.org):
             return None
-        searches: list[tuple[Sequence[Forms], int]] = [(forms, MATCHED_LIMIT)]
+        searches: list[tuple[Sequence[Forms], int, bool]] = [(forms, MATCHED_LIMIT, False)]
         if query.match_any:
             rarest = sorted(range(len(forms)), key=lambda n: -weighted[n].weight)[:ANY_TERMS]
-            searches = [([forms[n]], ANY_LIMIT) for n in rarest]
-        elif self._dialect == "sqlite" and forms != exact_forms(query):
-            searches.insert(0, (exact_forms(query), EXACT_LIMIT))
+            searches = [([forms[n]], ANY_LIMIT, False) for n in rarest]
+        else:
+            if query.terms:
+                searches.insert(0, (forms, TITLES_LIMIT, True))
+            if self._dialect == "sqlite" and forms != exact_forms(query):
+                searches.insert(0, (exact_forms(query), EXACT_LIMIT, False))
         ids: dict[str, None] = {}
-        for terms, limit in searches:
-            statement = self._matching(query, terms)
+        for terms, limit, titles in searches:
+            statement = self._matching(query, terms, titles=titles)
             if statement is None:
                 continue
             statement = statement.where(*conditions).limit(limit)
             ids.update(dict.fromkeys((await connection.execute(statement)).scalars()))
         return list(ids)
 
-    def _matching(self, query: SearchQuery, terms: Sequence[Forms]) -> Any:
-        """The newest papers' ids matching the terms, as a statement (filters and limit to
-        add), or None when nothing is to be matched."""
+    def _matching(self, query: SearchQuery, terms: Sequence[Forms], *, titles: bool) -> Any:
+        """The newest papers' ids matching the terms (in titles and keywords only, with
+        `titles`), as a statement (filters and limit to add), or None when nothing is to be
+        matched."""
         if self._dialect == "sqlite":
-            match = fts5_match(query, terms)
+            match = fts5_match(query, terms, titles=titles)
             if match is None:
                 return None
             rowid = literal_column("papers_fts.rowid")
@@ -325,7 +337,7 @@ class FulltextMixin(WordsMixin):
                 .where(text("papers_fts MATCH :match").bindparams(match=match))
                 .order_by(rowid.desc())
             )
-        expression = tsquery(query)
+        expression = tsquery(query, titles=titles)
         if expression is None:
             return None
         vector = literal_column("papers.search_vector")

@@ -93,6 +93,20 @@ async def test_on_sqlite_the_word_as_typed_is_found_beyond_the_newest_forms(
     assert (await found(store, "trained agents"))[0] == "typed"
 
 
+async def test_a_paper_holding_the_words_in_its_title_is_found_among_many_newer_ones(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fulltext, "MATCHED_LIMIT", 2)
+    old = paper("old", title="Visual KV cache compression", featured_on=date(2026, 6, 1))
+    await store.upsert_papers([old], at=NOW)
+    await store.upsert_papers(
+        [paper(f"new-{n}", abstract="A visual model; its KV cache grows.") for n in range(3)],
+        at=NOW,
+    )
+
+    assert (await found(store, "visual kv cache"))[0] == "old"
+
+
 async def test_a_phrase_needs_its_words_in_order(indexed: Store) -> None:
     assert await found(indexed, '"video diffusion"') == ["abstract-hit"]
     assert await found(indexed, '"diffusion video"') == []
