@@ -38,7 +38,7 @@ POPULARITY = 0.02
 RECENCY = 0.1
 FRESH_DAYS = 30
 TITLE_BONUS = 0.5
-MEANING_DEPTH = 30
+MEANING_DEPTH = 20
 """How many of the papers holding some of a query's words are re-ordered by meaning."""
 MEANING_WEIGHT = 2.0
 CORRECT_BELOW = 3

@@ -1,7 +1,8 @@
 """Full-text search over the stored papers: each dialect's index finds candidates, one
 scoring ranks them (bot.search.scoring).
 
-SQLite: the FTS5 table `papers_fts` (migration 0004). PostgreSQL: the generated
+SQLite: the FTS5 table `papers_fts` (migration 0004), and `papers_fts_titles` for titles and
+keywords alone (migration 0007). PostgreSQL: the generated
 `papers.search_vector` (English stemming, title weighted A). The query always comes in as a
 parsed `SearchQuery`, whose words are folded letters and digits only, and is written out
 here in each index's own syntax with every word quoted: user text never reaches `MATCH` or
@@ -38,13 +39,13 @@ from bot.store.tables import papers
 from bot.store.word_cache import WordCache
 from bot.store.words import WordsMixin, count_papers, counts_of, starting
 
-CANDIDATES = 30
+CANDIDATES = 20
 """How many papers, best first, the index hands over for the final ranking."""
-MATCHED_LIMIT = 150
-TITLES_LIMIT = 50
+MATCHED_LIMIT = 40
+TITLES_LIMIT = 20
 """The newest papers holding every word in their title or keywords, scored too: the paper a
 person remembers by its title is a candidate however many newer papers mention its words."""
-EXACT_LIMIT = 50
+EXACT_LIMIT = 20
 """The newest papers holding every word as typed, scored too when other forms match."""
 ANY_LIMIT = 100
 ANY_TERMS = 8
@@ -64,6 +65,16 @@ _SCORED_COLUMNS = (
 )
 """What scoring reads; the JSON lists as their text, whose brackets and quotes are not
 words."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Search:
+    """One look into an index for candidates: the terms (as their forms), how many of the
+    newest matches to take, and whether it reads the titles' index."""
+
+    terms: Sequence[Forms]
+    limit: int
+    titles: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,10 +111,10 @@ def _fts5_term(term: Forms) -> str:
 def fts5_match(query: SearchQuery, terms: Sequence[Forms], *, titles: bool = False) -> str | None:
     """The FTS5 MATCH expression for the query's terms (as `terms`, their forms), author
     surname, organization and exclusions; None when nothing in it is matched by words.
-    With `titles`, the terms must be in the title or the keywords."""
+    With `titles`, the terms alone, for the index of titles and keywords."""
     parts = [_fts5_term(term) for term in terms]
-    if titles and parts:
-        parts = ["{title ai_keywords} : (" + " AND ".join(parts) + ")"]
+    if titles:
+        return " AND ".join(parts) or None
     if query.author:
         parts.append(f'authors : "{query.author[-1]}"')
     if query.org:
@@ -260,10 +271,7 @@ class FulltextMixin(WordsMixin):
         counts = await self._counts(
             connection, {f for term in forms for word in term for f in word}
         )
-        total = self._word_cache.get("papers")
-        if not isinstance(total, int):
-            total = await count_papers(connection, self._dialect)
-            self._word_cache.put("papers", total)
+        total = await self._papers_stored(connection)
         terms = []
         for typed, term in zip(query.terms, forms, strict=True):
             holding = min(min(total, sum(counts[form] for form in word)) for word in term)
@@ -271,10 +279,21 @@ class FulltextMixin(WordsMixin):
             exact_weight = scoring.rarity(counts[exact], total) if exact else 0.0
             terms.append(
                 Term.of(
-                    term, scoring.rarity(holding, total), exact=exact, exact_weight=exact_weight
+                    term,
+                    scoring.rarity(holding, total),
+                    exact=exact,
+                    exact_weight=exact_weight,
                 )
             )
         return terms
+
+    async def _papers_stored(self, connection: AsyncConnection) -> int:
+        """About how many papers are stored (on SQLite, the largest rowid), remembered."""
+        total = self._word_cache.get("papers")
+        if not isinstance(total, int):
+            total = await count_papers(connection, self._dialect)
+            self._word_cache.put("papers", total)
+        return total
 
     async def _counts(self, connection: AsyncConnection, words: set[str]) -> dict[str, int]:
         """How many papers hold each word (0 for a word none holds), remembered."""
@@ -302,21 +321,21 @@ class FulltextMixin(WordsMixin):
         is matched by nothing but filters."""
         if not (query.terms or query.author or query.org):
             return None
-        searches: list[tuple[Sequence[Forms], int, bool]] = [(forms, MATCHED_LIMIT, False)]
+        searches: list[_Search] = [_Search(forms, MATCHED_LIMIT)]
         if query.match_any:
             rarest = sorted(range(len(forms)), key=lambda n: -weighted[n].weight)[:ANY_TERMS]
-            searches = [([forms[n]], ANY_LIMIT, False) for n in rarest]
+            searches = [_Search([forms[n]], ANY_LIMIT) for n in rarest]
         else:
-            if query.terms:
-                searches.insert(0, (forms, TITLES_LIMIT, True))
+            if query.terms and not (query.author or query.org or query.excluded):
+                searches.insert(0, _Search(forms, TITLES_LIMIT, titles=True))
             if self._dialect == "sqlite" and forms != exact_forms(query):
-                searches.insert(0, (exact_forms(query), EXACT_LIMIT, False))
+                searches.insert(0, _Search(exact_forms(query), EXACT_LIMIT))
         ids: dict[str, None] = {}
-        for terms, limit, titles in searches:
-            statement = self._matching(query, terms, titles=titles)
+        for search in searches:
+            statement = self._matching(query, search.terms, titles=search.titles)
             if statement is None:
                 continue
-            statement = statement.where(*conditions).limit(limit)
+            statement = statement.where(*conditions).limit(search.limit)
             ids.update(dict.fromkeys((await connection.execute(statement)).scalars()))
         return list(ids)
 
@@ -328,13 +347,12 @@ class FulltextMixin(WordsMixin):
             match = fts5_match(query, terms, titles=titles)
             if match is None:
                 return None
-            rowid = literal_column("papers_fts.rowid")
+            index = "papers_fts_titles" if titles else "papers_fts"
+            rowid = literal_column(f"{index}.rowid")
             return (
                 select(papers.c.id)
-                .select_from(
-                    papers.join(text("papers_fts"), literal_column("papers.rowid") == rowid)
-                )
-                .where(text("papers_fts MATCH :match").bindparams(match=match))
+                .select_from(papers.join(text(index), literal_column("papers.rowid") == rowid))
+                .where(text(f"{index} MATCH :match").bindparams(match=match))
                 .order_by(rowid.desc())
             )
         expression = tsquery(query, titles=titles)
