@@ -163,7 +163,7 @@ class Searcher:
         """The indexed word closest to `word` (bot.search.spelling), or None."""
         if not spelling.correctable(word):
             return None
-        counts = dict(await self._store.words_like(word))
+        counts = dict(await self._store.words_like(word, edits=spelling.max_edits(word)))
         counts.update(await self._store.indexed_words(sorted(spelling.single_edits(word))))
         return spelling.closest(word, counts)
 

@@ -34,6 +34,12 @@ def single_edits(word: str) -> set[str]:
     return (deletes | swaps | changes | inserts) - {word}
 
 
+def max_edits(word: str) -> int:
+    """How many edits a correction of `word` may make: one per LETTERS_PER_EDIT letters, one
+    at least."""
+    return max(1, len(word) // LETTERS_PER_EDIT)
+
+
 def closest(word: str, counts: dict[str, int]) -> str | None:
     """The candidate (with its paper count) closest to `word`, or None when none is close
     enough."""
@@ -43,7 +49,7 @@ def closest(word: str, counts: dict[str, int]) -> str | None:
         word,
         list(counts),
         scorer=DamerauLevenshtein.distance,
-        score_cutoff=max(1, len(word) // LETTERS_PER_EDIT),
+        score_cutoff=max_edits(word),
         limit=None,
     )
     if not close:

@@ -387,9 +387,11 @@ class FulltextMixin(WordsMixin):
         """How many papers hold each word (words no paper holds are left out)."""
         return await self.word_counts(words)
 
-    async def words_like(self, word: str) -> list[tuple[str, int]]:
-        """Indexed words sharing the first two letters of `word`, with their paper counts:
-        the candidates a misspelt word is corrected from."""
+    async def words_like(self, word: str, *, edits: int) -> list[tuple[str, int]]:
+        """Indexed words sharing the first two letters of `word` and as long as it give or
+        take `edits` letters, with their paper counts: the candidates a misspelt word is
+        corrected from."""
         if len(word) < 2:
             return []
-        return list((await self.words_starting(word[:2])).items())
+        lengths = (len(word) - edits, len(word) + edits)
+        return list((await self.words_starting(word[:2], lengths=lengths)).items())

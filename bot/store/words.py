@@ -69,9 +69,14 @@ async def counts_of(connection: AsyncConnection, words: Sequence[str]) -> dict[s
 
 
 async def starting(
-    connection: AsyncConnection, prefix: str, *, limit: int = PREFIX_LIMIT
+    connection: AsyncConnection,
+    prefix: str,
+    *,
+    limit: int = PREFIX_LIMIT,
+    lengths: tuple[int, int] | None = None,
 ) -> dict[str, int]:
-    """The words starting with `prefix` and their paper counts, the most common first."""
+    """The words starting with `prefix` (and as long as `lengths` allows, from the first to
+    the second, when given) and their paper counts, the most common first."""
     if not prefix:
         return {}
     statement = (
@@ -80,6 +85,8 @@ async def starting(
         .order_by(search_words.c.papers.desc(), search_words.c.word)
         .limit(limit)
     )
+    if lengths is not None:
+        statement = statement.where(func.length(search_words.c.word).between(*lengths))
     return {row.word: row.papers for row in await connection.execute(statement)}
 
 
@@ -107,7 +114,10 @@ class WordsMixin(StoreBase):
         async with self._read() as connection:
             return await counts_of(connection, words)
 
-    async def words_starting(self, prefix: str, *, limit: int = PREFIX_LIMIT) -> dict[str, int]:
-        """The words starting with `prefix` and their paper counts, the most common first."""
+    async def words_starting(
+        self, prefix: str, *, limit: int = PREFIX_LIMIT, lengths: tuple[int, int] | None = None
+    ) -> dict[str, int]:
+        """The words starting with `prefix` (as long as `lengths` allows, when given) and
+        their paper counts, the most common first."""
         async with self._read() as connection:
-            return await starting(connection, prefix, limit=limit)
+            return await starting(connection, prefix, limit=limit, lengths=lengths)

@@ -147,4 +147,5 @@ async def test_the_index_follows_changes_and_deletions(indexed: Store, database_
 
 async def test_the_vocabulary_knows_indexed_words(indexed: Store, database_url: str) -> None:
     assert await indexed.indexed_words(["diffusion", "difusion"]) == {"diffusion": 4}
-    assert ("diffusion", 4) in await indexed.words_like("difusion")
+    assert ("diffusion", 4) in await indexed.words_like("difusion", edits=1)
+    assert ("diffusion", 4) not in await indexed.words_like("diffusionmodel", edits=2)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.search.spelling import closest, correctable, single_edits
+from bot.search.spelling import closest, correctable, max_edits, single_edits
 
 
 def test_single_edits_hold_a_dropped_swapped_changed_or_added_letter_anywhere() -> None:
@@ -24,3 +24,12 @@ def test_short_words_and_numbers_are_not_corrected() -> None:
     assert correctable("retreival")
     assert not correctable("gpt")
     assert not correctable("bert4")
+
+
+def test_a_longer_word_may_be_corrected_by_more_edits() -> None:
+    assert [max_edits(word) for word in ("gpt", "model", "retreival", "pianokontext")] == [
+        1,
+        1,
+        2,
+        3,
+    ]
