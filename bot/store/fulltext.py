@@ -8,14 +8,17 @@ parsed `SearchQuery`, whose words are folded letters and digits only, and is wri
 here in each index's own syntax with every word quoted: user text never reaches `MATCH` or
 `to_tsquery` as it was typed.
 
-The cost of a search is bounded by the number of candidates, never by how many papers hold
-a common word: the newest MATCHED_LIMIT papers holding every term (filters applied in the
-same statement), or, for a query needing any of its terms, the newest ANY_LIMIT papers
-holding each of its ANY_TERMS rarest terms. So when more than MATCHED_LIMIT papers hold
-every word of a query, only the newest of them are ranked; on SQLite the newest EXACT_LIMIT
-holding every word as typed are ranked too (PostgreSQL matches stems only). Each word is
-matched in the forms the vocabulary holds for it (bot.store.words): "transformers" also
-finds "transformer".
+The ranking's cost is bounded by the number of candidates, never by how many papers hold a
+common word: the newest MATCHED_LIMIT papers holding every term (filters applied in the same
+statement), the newest TITLES_LIMIT holding every term in their title or keywords, and on
+SQLite the newest EXACT_LIMIT holding every word as typed (PostgreSQL matches stems only);
+or, for a query needing any of its terms, the newest ANY_LIMIT papers holding each of its
+ANY_TERMS rarest terms. So when many papers hold every word of a query, only the newest of
+them are ranked, beside those holding the words in their title. Finding them is FTS5's
+work, which stops at the limit: it reads little for common words that often meet, and
+many papers for a phrase of common words, words that rarely meet or a selective filter.
+Each word is matched in the forms the vocabulary holds for it (bot.store.words):
+"transformers" also finds "transformer".
 """
 
 from __future__ import annotations
