@@ -23,7 +23,6 @@ Each word is matched in the forms the vocabulary holds for it (bot.store.words):
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
@@ -58,16 +57,12 @@ MIN_ROOT = 4
 POSTGRES_OBJECTS = frozenset({"search_vector", "ix_papers_search_vector"})
 """What migration 0004 adds to PostgreSQL outside `tables.py` (autogenerate leaves it)."""
 
-_SCORED_COLUMNS = (
-    papers.c.id,
-    papers.c.title,
-    cast(papers.c.ai_keywords, Text).label("ai_keywords"),
-    cast(papers.c.authors, Text).label("authors"),
-    papers.c.organization,
-    papers.c.abstract,
+_LISTS_AS_TEXT = (
+    cast(papers.c.ai_keywords, Text).label("keywords_text"),
+    cast(papers.c.authors, Text).label("authors_text"),
 )
-"""What scoring reads; the JSON lists as their text, whose brackets and quotes are not
-words."""
+"""The JSON lists as their text, which scoring reads (brackets and quotes are not words)
+beside the paper's own columns."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,8 +183,8 @@ def _fields(row: Any) -> Fields:
     return Fields.of(
         (
             row.title or "",
-            row.ai_keywords or "",
-            row.authors or "",
+            row.keywords_text or "",
+            row.authors_text or "",
             row.organization or "",
             row.abstract or "",
         )
@@ -245,11 +240,11 @@ class FulltextMixin(WordsMixin):
                 return await self._by_upvotes(connection, conditions)
             if not ids:
                 return []
-            rows = (
-                await connection.execute(select(*_SCORED_COLUMNS).where(papers.c.id.in_(ids)))
-            ).all()
+            statement = select(papers, *_LISTS_AS_TEXT).where(papers.c.id.in_(ids))
+            rows = (await connection.execute(statement)).all()
             if query.author:
-                rows = [row for row in rows if _by_author(query, json.loads(row.authors or "[]"))]
+                rows = [row for row in rows if _by_author(query, row.authors or ())]
+            by_id = {row.id: row for row in rows}
             candidates = [(row.id, _fields(row)) for row in rows]
             means = scoring.mean_lengths([fields for _, fields in candidates])
             scores = {
@@ -257,13 +252,9 @@ class FulltextMixin(WordsMixin):
                 for paper_id, fields in candidates
             }
             best = sorted(scores, key=lambda paper_id: (-scores[paper_id], paper_id))
-            best = best[:CANDIDATES]
-            found = await connection.execute(select(papers).where(papers.c.id.in_(best)))
-            by_id = {row.id: paper_from_row(row) for row in found}
         return [
-            SearchHit(by_id[paper_id], scores[paper_id], tuple(weighted))
-            for paper_id in best
-            if paper_id in by_id
+            SearchHit(paper_from_row(by_id[paper_id]), scores[paper_id], tuple(weighted))
+            for paper_id in best[:CANDIDATES]
         ]
 
     async def _weigh(
