@@ -28,7 +28,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from typing import Any
 
-from sqlalchemy import ColumnElement, Text, and_, cast, func, literal_column, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Text,
+    and_,
+    cast,
+    func,
+    literal_column,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.models import Paper
@@ -324,14 +334,15 @@ class FulltextMixin(WordsMixin):
                 searches.insert(0, _Search(forms, TITLES_LIMIT, titles=True))
             if self._dialect == "sqlite" and forms != exact_forms(query):
                 searches.insert(0, _Search(exact_forms(query), EXACT_LIMIT))
-        ids: dict[str, None] = {}
+        looks = []
         for search in searches:
             statement = self._matching(query, search.terms, titles=search.titles)
-            if statement is None:
-                continue
-            statement = statement.where(*conditions).limit(search.limit)
-            ids.update(dict.fromkeys((await connection.execute(statement)).scalars()))
-        return list(ids)
+            if statement is not None:
+                looks.append(statement.where(*conditions).limit(search.limit).subquery())
+        if not looks:
+            return []
+        together = union_all(*(select(look.c.id) for look in looks))
+        return list(dict.fromkeys((await connection.execute(together)).scalars()))
 
     def _matching(self, query: SearchQuery, terms: Sequence[Forms], *, titles: bool) -> Any:
         """The newest papers' ids matching the terms (in titles and keywords only, with
@@ -346,7 +357,7 @@ class FulltextMixin(WordsMixin):
             return (
                 select(papers.c.id)
                 .select_from(papers.join(text(index), literal_column("papers.rowid") == rowid))
-                .where(text(f"{index} MATCH :match").bindparams(match=match))
+                .where(literal_column(index).match(match))
                 .order_by(rowid.desc())
             )
         expression = tsquery(query, titles=titles)
