@@ -19,8 +19,9 @@ What it does, in a temporary folder:
    passes (has:code, since:, min-upvotes:);
 3. latency: every `Searcher.search(text, limit=5)` timed on its own, after the meaning
    model is loaded (the bot loads it at start) and 10 warm-up queries; p50/p95/p99 by
-   kind and overall, the slowest queries, and the peak resident memory of the process
-   (ru_maxrss, taken before the baseline, which runs in a child process of its own);
+   kind and overall, the slowest queries, and the peak resident memory of the searching
+   process (ru_maxrss). The searches run in a child process of their own, as in the bot's
+   process: in the process that made a million papers they ran about a tenth slower;
 4. quality: for the word, phrase, prefix and misspelling queries, MRR@5 and hit@1 of the
    target paper. The synthetic papers are bags of words from a small vocabulary (about
    3,300 distinct words), so a few words often match hundreds of papers as well as they
@@ -72,11 +73,12 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any, TypeVar
 
 from pipeline import FIXTURES, PaperFactory, Vocabulary, load_vocabulary, peak_rss_mb, say
 
@@ -88,6 +90,8 @@ from bot.search.engine import Searcher
 from bot.search.query import parse_query
 from bot.store import Store, open_store, upgrade_database
 from bot.store.fulltext import exact_forms, fts5_match
+
+T = TypeVar("T")
 
 BATCH_SIZE = 1_000
 LIMIT = 5
@@ -426,6 +430,40 @@ async def time_searches(store: Store, queries: Sequence[Query], now: datetime) -
     return outcomes
 
 
+def searches_in_child(
+    path: str, queries: Sequence[Query], now: datetime
+) -> tuple[list[Outcome], float]:
+    """`time_searches` over the store at `path`, and the peak RSS of the process. Runs in a
+    child process."""
+    configure_logging("console", "warning")
+
+    async def searched() -> list[Outcome]:
+        store = await open_store(sqlite_url(Path(path)))
+        try:
+            return await time_searches(store, queries, now)
+        finally:
+            await store.close()
+
+    outcomes = asyncio.run(searched())
+    return outcomes, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_searches(
+    path: Path, queries: Sequence[Query], now: datetime
+) -> tuple[list[Outcome], float]:
+    """`searches_in_child` in a fresh child process: the searches run as in the bot's
+    process, not in the one that made a million papers (whose heap slowed them by about a
+    tenth), and the peak RSS is the searching process's own."""
+    return in_child(searches_in_child, str(path), list(queries), now)
+
+
+def in_child(function: Callable[..., T], *args: Any) -> T:
+    """`function(*args)` in a fresh (spawned) child process."""
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        return pool.submit(function, *args).result()
+
+
 def count_matches(path: Path, outcomes: Iterable[Outcome]) -> None:
     """Set each ranked outcome's `matches`: how many papers hold all the words of its clean
     query (the index's own matching, up to `MATCH_COUNT_CAP`)."""
@@ -489,9 +527,7 @@ def bm25_baseline(path: str, documents: int, queries: Sequence[str]) -> Baseline
 
 def run_baseline(path: Path, documents: int, queries: Sequence[str]) -> BaselineRun:
     """`bm25_baseline` in a fresh child process, so its memory is not this process's."""
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        return pool.submit(bm25_baseline, str(path), documents, list(queries)).result()
+    return in_child(bm25_baseline, str(path), documents, list(queries))
 
 
 def latency_rows(groups: dict[str, list[float]]) -> list[str]:
@@ -605,13 +641,9 @@ async def measure(args: argparse.Namespace, folder: Path) -> Measured:
     queries = make_queries(corpus.targets, kinds, args.seed + 2)
     corpus.targets.clear()
 
-    say(f"searching: {len(queries):,} queries (after {WARM_UP} warm-up) ...")
-    store = await open_store(sqlite_url(corpus.main_path))
-    try:
-        outcomes = await time_searches(store, queries, now)
-    finally:
-        await store.close()
-    measured = Measured(corpus, outcomes, rss_ingest, peak_rss_mb(), load_average())
+    say(f"searching: {len(queries):,} queries (after {WARM_UP} warm-up), in a child process ...")
+    outcomes, rss_search = await asyncio.to_thread(run_searches, corpus.main_path, queries, now)
+    measured = Measured(corpus, outcomes, rss_ingest, rss_search, load_average())
     await asyncio.to_thread(count_matches, corpus.main_path, outcomes)
     if not baseline_papers:
         return measured
@@ -619,11 +651,9 @@ async def measure(args: argparse.Namespace, folder: Path) -> Measured:
     ranked = measured.ranked
     if corpus.small_path is not None:
         say(f"searching the {baseline_papers:,}-paper store with the ranked queries ...")
-        store = await open_store(sqlite_url(corpus.small_path))
-        try:
-            measured.indexed_small = await time_searches(store, [o.query for o in ranked], now)
-        finally:
-            await store.close()
+        measured.indexed_small, _ = await asyncio.to_thread(
+            run_searches, corpus.small_path, [o.query for o in ranked], now
+        )
     else:
         measured.indexed_small = ranked
     say(f"baseline: rank_bm25 over {baseline_papers:,} papers, {len(ranked):,} queries ...")
@@ -750,8 +780,9 @@ def report(measured: Measured) -> None:
     _, mrr, _, _ = reciprocal_ranks(o.rank for o in measured.ranked)
     print()
     print(
-        f"peak RSS of this process: {measured.rss_ingest:,.0f} MB after ingest, "
-        f"{measured.rss_search:,.0f} MB after the searches (the baseline ran in a child)"
+        f"peak RSS: {measured.rss_ingest:,.0f} MB in the process that made (and stored) the "
+        f"papers, {measured.rss_search:,.0f} MB in the process that searched (each search "
+        "and the baseline ran in a child of their own)"
     )
     print(f"load average during the searches: {measured.load_search}; now {load_average()}")
     print(
