@@ -32,6 +32,7 @@ from bot.clock import utc_now
 from bot.commands import PERIOD_LENGTHS
 from bot.composer import local_date
 from bot.delivery import Delivery, Outcome
+from bot.grammar import MAX_QUERY_LENGTH
 from bot.logging import configure_logging
 from bot.models import BadChannelId, ChannelRef, ChannelSettings, Reply, ReplyKind
 from bot.refresh import RefreshSummary
@@ -279,8 +280,8 @@ def search(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Search the stored papers."""
-    if not query.strip() or len(query) > 500:
-        raise CliError("Give a query of 1 to 500 characters.")
+    if not query.strip() or len(query) > MAX_QUERY_LENGTH:
+        raise CliError(f"Give a query of 1 to {MAX_QUERY_LENGTH} characters.")
     settings = settings_for_cli(quiet=True)
     result = run_async(
         _with_store(settings, lambda core: Searcher(core.store).search(query, limit=limit))

@@ -13,7 +13,7 @@ from typing import Literal, TypeAlias
 from bot.models import FollowKind, Layout
 
 MAX_INPUT_LENGTH = 500
-MAX_QUERY_LENGTH = 200
+MAX_QUERY_LENGTH = 400
 MAX_WORD_LENGTH = 50
 MAX_WORDS = 20
 MAX_RANK = 10
@@ -53,7 +53,7 @@ class Top:
 
 @dataclass(frozen=True, slots=True)
 class Search:
-    """Find papers matching every word of `query` (trimmed, at most 200 characters)."""
+    """Find papers matching every word of `query` (trimmed, at most MAX_QUERY_LENGTH characters)."""
 
     query: str
 

@@ -98,6 +98,7 @@ async def test_an_unreachable_upstream_is_one_error_not_a_crash(
             "The database can't be used",
         ),
         (("search", "x"), {"PAPERS_MISSED_SLOT_GRACE_HOURS": "0"}, "greater than 0"),
+        (("search", "a" * 10_000), {}, "Give a query of 1 to 400 characters."),
     ],
 )
 async def test_bad_input_exits_non_zero_with_one_sentence(

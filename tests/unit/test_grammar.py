@@ -231,7 +231,7 @@ ERRORS: list[tuple[str, str]] = [
     ("top this week", "Use day, week or month"),
     ("search", "Say what to look for, e.g. /papers search diffusion transformers."),
     ("search    ", "Say what to look for"),
-    ("search " + "a" * 201, "That search is too long; keep it to 200 characters or fewer."),
+    ("search " + "a" * 401, "That search is too long; keep it to 400 characters or fewer."),
     ("paper", "Give one arXiv id or link, e.g. /papers paper 2606.00467."),
     ("paper 2606.00467 2606.00468", "Give one arXiv id or link"),
     ("paper 1234", "That doesn't look like an arXiv id; use one like 2606.00467"),
