@@ -226,11 +226,15 @@ async def _same_stem(connection: AsyncConnection, word: str, cache: WordCache) -
 
 
 async def _starting(connection: AsyncConnection, prefix: str, cache: WordCache) -> list[str]:
-    """The FORMS_LIMIT most common indexed words starting with `prefix` (remembered)."""
+    """The FORMS_LIMIT most common indexed words starting with `prefix` (remembered, with
+    each one's paper count, which weighing the terms then need not read again)."""
     remembered = cache.get(("starting", prefix))
     if isinstance(remembered, list):
         return remembered
-    found = list(await starting(connection, prefix, limit=FORMS_LIMIT))
+    counts = await starting(connection, prefix, limit=FORMS_LIMIT)
+    for word, papers_holding in counts.items():
+        cache.put(("count", word), papers_holding)
+    found = list(counts)
     cache.put(("starting", prefix), found)
     return found
 
