@@ -11,9 +11,9 @@ here in each index's own syntax with every word quoted: user text never reaches 
 The ranking's cost is bounded by the number of candidates, never by how many papers hold a
 common word: the newest MATCHED_LIMIT papers holding every term (filters applied in the same
 statement), the newest TITLES_LIMIT holding every term in their title or keywords, and on
-SQLite the newest EXACT_LIMIT holding every word as typed (PostgreSQL matches stems only);
-or, for a query needing any of its terms, the newest ANY_LIMIT papers holding each of its
-ANY_TERMS rarest terms. So when many papers hold every word of a query, only the newest of
+SQLite, when the first are that many, the newest EXACT_LIMIT holding every word as typed
+(PostgreSQL matches stems only); or, for a query needing any of its terms, the newest
+ANY_LIMIT papers holding each of its ANY_TERMS rarest terms. So when many papers hold every word of a query, only the newest of
 them are ranked, beside those holding the words in their title. Finding them is FTS5's
 work, which stops at the limit: it reads little for common words that often meet, and
 many papers for a phrase of common words, words that rarely meet or a selective filter.
@@ -34,6 +34,7 @@ from sqlalchemy import (
     and_,
     cast,
     func,
+    literal,
     literal_column,
     select,
     text,
@@ -326,27 +327,49 @@ class FulltextMixin(WordsMixin):
         conditions: Sequence[ColumnElement[bool]],
     ) -> list[str] | None:
         """The ids of the papers to score (see the module docstring); None when the query
-        is matched by nothing but filters."""
+        is matched by nothing but filters.
+
+        The papers holding every word as typed are looked for only when the newest holding
+        it in any form filled MATCHED_LIMIT: when they did not, they are all among them, and
+        looking again would read the same long lists of a rare meeting of words twice."""
         if not (query.terms or query.author or query.org):
             return None
-        searches: list[_Search] = [_Search(forms, MATCHED_LIMIT)]
         if query.match_any:
             rarest = sorted(range(len(forms)), key=lambda n: -weighted[n].weight)[:ANY_TERMS]
-            searches = [_Search([forms[n]], ANY_LIMIT) for n in rarest]
-        else:
-            if query.terms and not (query.author or query.org or query.excluded):
-                searches.insert(0, _Search(forms, TITLES_LIMIT, titles=True))
-            if self._dialect == "sqlite" and forms != exact_forms(query):
-                searches.insert(0, _Search(exact_forms(query), EXACT_LIMIT))
+            found = await self._looked(
+                connection, query, [_Search([forms[n]], ANY_LIMIT) for n in rarest], conditions
+            )
+            return list(dict.fromkeys(paper_id for paper_id, _ in found))
+        searches = [_Search(forms, MATCHED_LIMIT)]
+        if query.terms and not (query.author or query.org or query.excluded):
+            searches.append(_Search(forms, TITLES_LIMIT, titles=True))
+        found = await self._looked(connection, query, searches, conditions)
+        filled = sum(look == 0 for _, look in found) >= MATCHED_LIMIT
+        exact = exact_forms(query)
+        if filled and self._dialect == "sqlite" and forms != exact:
+            typed = await self._looked(connection, query, [_Search(exact, EXACT_LIMIT)], conditions)
+            found = [*typed, *found]
+        return list(dict.fromkeys(paper_id for paper_id, _ in found))
+
+    async def _looked(
+        self,
+        connection: AsyncConnection,
+        query: SearchQuery,
+        searches: Sequence[_Search],
+        conditions: Sequence[ColumnElement[bool]],
+    ) -> list[tuple[str, int]]:
+        """The ids each search found, in one statement, with the position of the search
+        in `searches` that found each."""
         looks = []
-        for search in searches:
+        for position, search in enumerate(searches):
             statement = self._matching(query, search.terms, titles=search.titles)
             if statement is not None:
-                looks.append(statement.where(*conditions).limit(search.limit).subquery())
+                look = statement.where(*conditions).limit(search.limit).subquery()
+                looks.append(select(look.c.id, literal(position).label("look")))
         if not looks:
             return []
-        together = union_all(*(select(look.c.id) for look in looks))
-        return list(dict.fromkeys((await connection.execute(together)).scalars()))
+        rows = await connection.execute(union_all(*looks))
+        return [(row.id, row.look) for row in rows]
 
     def _matching(self, query: SearchQuery, terms: Sequence[Forms], *, titles: bool) -> Any:
         """The newest papers' ids matching the terms (in titles and keywords only, with

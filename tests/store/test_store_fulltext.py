@@ -4,6 +4,7 @@ index follows every change to the papers."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -88,7 +89,8 @@ async def test_on_sqlite_the_word_as_typed_is_found_beyond_the_newest_forms(
         pytest.skip("PostgreSQL's index holds stems only, so its candidates are the newest forms")
     monkeypatch.setattr(fulltext, "MATCHED_LIMIT", 2)
     for one in THREE_FORMS:
-        await store.upsert_papers([one], at=NOW)
+        in_abstract = replace(one, title=f"Paper {one.id}", abstract=one.title)
+        await store.upsert_papers([in_abstract], at=NOW)
 
     assert (await found(store, "trained agents"))[0] == "typed"
 
