@@ -13,8 +13,9 @@ common word: the newest MATCHED_LIMIT papers holding every term (filters applied
 statement), the newest TITLES_LIMIT holding every term in their title or keywords, and on
 SQLite, when the first are that many, the newest EXACT_LIMIT holding every word as typed
 (PostgreSQL matches stems only); or, for a query needing any of its terms, the newest
-ANY_LIMIT papers holding each of its ANY_TERMS rarest terms. So when many papers hold every word of a query, only the newest of
-them are ranked, beside those holding the words in their title. Finding them is FTS5's
+ANY_LIMIT papers holding each of its ANY_TERMS rarest terms. So when many papers hold every
+word of a query, only the newest of them are ranked, beside those holding the words in
+their title. Finding them is FTS5's
 work, which stops at the limit: it reads little for common words that often meet, and
 many papers for a phrase of common words, words that rarely meet or a selective filter.
 Each word is matched in the forms the vocabulary holds for it (bot.store.words):
