@@ -167,6 +167,7 @@ class Bot:
             subscriptions=core.store.subscribed_channels,
             deliver=self.delivery.deliver,
             deliver_recap=self.recaps.deliver,
+            empty_slots=core.store.empty_slots,
             fetch=self._fetch,
             fetch_interval_minutes=core.settings.fetch_interval_minutes,
             missed_grace=_hours(core.settings.missed_slot_grace_hours),

@@ -3,6 +3,10 @@
 Idempotency lives in the database: the slot claim (one row per channel per local date) makes
 a second scheduler fire, a `digest now` and a restart harmless, and each posted message is
 recorded under a key unique per digest and message, so a resumed delivery skips what went out.
+
+A day with nothing new uses nothing up: a scheduled slot that finds nothing is closed as
+empty, which a later claim takes over (the scheduler tries it again after each fetch), and a
+digest asked for on demand (`digest now`, the CLI) on such a day claims nothing at all.
 """
 
 from __future__ import annotations
@@ -66,16 +70,22 @@ class Delivery:
         self._resume_within = resume_within
         self._active: set[tuple[str, str]] = set()
 
-    async def deliver(self, channel: ChannelRef, slot_date: date) -> Outcome:
-        """Claim the channel's slot for `slot_date` and post its digest; a taken slot is a no-op."""
+    async def deliver(
+        self, channel: ChannelRef, slot_date: date, *, scheduled: bool = True
+    ) -> Outcome:
+        """Claim the channel's slot for `slot_date` and post its digest; a taken slot is a no-op.
+
+        A scheduled slot with nothing new is recorded as empty (so it is tried again); one
+        asked for on demand (`scheduled=False`) leaves the store as it was.
+        """
         started = time.perf_counter()
-        outcome = await self._deliver(channel, slot_date)
+        outcome = await self._deliver(channel, slot_date, scheduled=scheduled)
         self._metrics.digests.labels(channel.platform, outcome.value).inc()
         if outcome is Outcome.POSTED:
             self._metrics.digest_seconds.observe(time.perf_counter() - started)
         return outcome
 
-    async def _deliver(self, channel: ChannelRef, slot_date: date) -> Outcome:
+    async def _deliver(self, channel: ChannelRef, slot_date: date, *, scheduled: bool) -> Outcome:
         settings = await self._store.get_channel(channel) or ChannelSettings(channel)
         adapter = self._adapters.get(channel.platform)
         if adapter is None:
@@ -85,6 +95,8 @@ class Delivery:
             log.info("digest_skipped", channel=channel.key, reason=settings.paused_reason)
             return Outcome.PAUSED
         slot = slot_date.isoformat()
+        if not scheduled and not await self._worth_claiming(settings, slot_date):
+            return Outcome.EMPTY
         if not await self._store.claim_slot(channel, slot, at=self._clock()):
             return await self._slot_taken(adapter, channel, slot)
         with self._working(channel, slot):
@@ -92,6 +104,18 @@ class Delivery:
             if digest is None:
                 return Outcome.EMPTY
             return await self._post(adapter, slot, digest)
+
+    async def _worth_claiming(self, settings: ChannelSettings, slot_date: date) -> bool:
+        """Whether an on-demand digest claims its slot: the slot is taken (the claim then
+        says how it stands) or there is something new to post. An empty day writes nothing."""
+        record = await self._store.slot_status(settings.channel, slot_date.isoformat())
+        if record is not None and record.status is not SlotStatus.EMPTY:
+            return True
+        digest = await self._composer.compose(settings, now=self._clock(), slot_date=slot_date)
+        if digest.items:
+            return True
+        await self._log_empty(settings, slot_date.isoformat())
+        return False
 
     async def _slot_taken(self, adapter: ChatAdapter, channel: ChannelRef, slot: str) -> Outcome:
         """The slot was claimed before: done, being posted now, or left half-done by a
@@ -146,19 +170,15 @@ class Delivery:
         return await self._post(adapter, record.slot, digest, resumed=True)
 
     async def _plan(self, settings: ChannelSettings, slot_date: date) -> Digest | None:
-        """Choose a claimed slot's papers and record the plan; None (slot done) when empty."""
+        """Choose a claimed slot's papers and record the plan; None when there is nothing new,
+        and the slot is closed as empty (a later claim takes it over)."""
         channel, slot = settings.channel, slot_date.isoformat()
         digest = await self._composer.compose(
             settings, now=self._clock(), slot_date=slot_date, fresh=True
         )
         if not digest.items:
-            await self._store.finish_slot(channel, slot, "empty")
-            log.info(
-                "digest_empty",
-                channel=channel.key,
-                slot=slot,
-                reason=await self._why_empty(settings),
-            )
+            await self._store.finish_slot(channel, slot, "empty", at=self._clock())
+            await self._log_empty(settings, slot)
             return None
         await self._store.plan_slot(
             channel, slot, digest_id=digest.id, paper_ids=[item.paper_id for item in digest.items]
@@ -204,10 +224,10 @@ class Delivery:
                 )
         except ChannelUnavailable as error:
             await self._store.pause_channel(channel, error.reason, at=self._clock())
-            await self._store.finish_slot(channel, slot, "failed")
+            await self._store.finish_slot(channel, slot, "failed", at=self._clock())
             log.warning("channel_paused", channel=channel.key, reason=error.reason)
             return Outcome.PAUSED
-        await self._store.finish_slot(channel, slot, "posted")
+        await self._store.finish_slot(channel, slot, "posted", at=self._clock())
         log.info("digest_posted", channel=channel.key, slot=slot, items=len(digest.items))
         return Outcome.POSTED
 
@@ -230,6 +250,14 @@ class Delivery:
             key=message.key,
         )
         return ref
+
+    async def _log_empty(self, settings: ChannelSettings, slot: str) -> None:
+        log.info(
+            "digest_empty",
+            channel=settings.channel.key,
+            slot=slot,
+            reason=await self._why_empty(settings),
+        )
 
     async def _why_empty(self, settings: ChannelSettings) -> str:
         candidates = await self._composer.candidates(settings, self._clock())

@@ -12,6 +12,10 @@ nothing. A channel whose weekly recap is on gets a second job (id `recap:` + key
 recap day and time, calling `deliver_recap(channel, last_day)`; the recap delivery claims
 the ISO week the same way.
 
+A slot that found nothing new (closed as empty; see bot.delivery) is not used up: after each
+fetch, the channels whose last slot is such an empty one and is less than the grace late
+get it delivered again, since the fetch may have brought its papers.
+
 Daylight-saving time follows what APScheduler 3.11's `CronTrigger` does with `zoneinfo`, and
 `last_due_slot` computes the same instants:
 
@@ -25,7 +29,7 @@ Daylight-saving time follows what APScheduler 3.11's `CronTrigger` does with `zo
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -39,11 +43,13 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.clock import Clock, utc_now
 from bot.models import WEEKDAYS, ChannelRef, ChannelSettings
+from bot.store import SlotRecord
 
 log = structlog.get_logger(__name__)
 
 FETCH_JOB_ID = "fetch"
 MISSED_JOB_PREFIX = "missed:"
+RETRY_JOB_PREFIX = "retry:"
 RECAP_JOB_PREFIX = "recap:"
 MISSED_RECAP_JOB_PREFIX = "missed-recap:"
 _LOOKBACK_DAYS = 7
@@ -175,11 +181,12 @@ class Scheduler:
 
     `subscriptions` reads the subscribed channels (any pause state), `deliver` posts one
     channel's digest for a slot date, `deliver_recap` (when given) its weekly recap of the
-    week ending on a local date, `fetch` refreshes the papers. `missed_grace` is how late
-    a digest may still go out: after downtime (at start) and when the event loop is late
-    (APScheduler's misfire grace). `clock` is the time used for missed slots and slot dates;
-    APScheduler itself times jobs by the real clock. Errors raised by `deliver` or `fetch` are
-    logged and never stop the scheduler.
+    week ending on a local date, `fetch` refreshes the papers, and `empty_slots(since)` (when
+    given) reads the slots closed as empty since then, which are tried again after each
+    fetch. `missed_grace` is how late a digest may still go out: after downtime (at start),
+    when the event loop is late (APScheduler's misfire grace) and for an empty slot. `clock`
+    is the time used for missed slots and slot dates; APScheduler itself times jobs by the
+    real clock. Errors raised by `deliver` or `fetch` are logged and never stop the scheduler.
     """
 
     def __init__(
@@ -190,6 +197,7 @@ class Scheduler:
         fetch: Callable[[], Awaitable[object]],
         fetch_interval_minutes: int,
         deliver_recap: Callable[[ChannelRef, date], Awaitable[object]] | None = None,
+        empty_slots: Callable[[datetime], Awaitable[Sequence[SlotRecord]]] | None = None,
         missed_grace: timedelta = timedelta(hours=6),
         clock: Clock = utc_now,
     ) -> None:
@@ -200,6 +208,7 @@ class Scheduler:
         self._subscriptions = subscriptions
         self._deliver = deliver
         self._deliver_recap = deliver_recap
+        self._empty_slots = empty_slots
         self._fetch = fetch
         self._fetch_interval = fetch_interval_minutes
         self._grace = missed_grace
@@ -246,13 +255,41 @@ class Scheduler:
             return
         fire, slot_date = due
         log.info("missed_slot_queued", channel=plan.channel.key, slot=slot_date, fire=fire)
+        self._queue_now(run, plan.channel, slot_date, prefix)
+
+    def _queue_now(
+        self,
+        run: Callable[[ChannelRef, date], Awaitable[None]],
+        channel: ChannelRef,
+        slot_date: date,
+        prefix: str,
+    ) -> None:
+        """Run `run(channel, slot_date)` right away as a job of its own (shutdown waits for it)."""
         self._scheduler.add_job(
             run,
-            args=(plan.channel, slot_date),
-            id=prefix + plan.channel.key,
+            args=(channel, slot_date),
+            id=prefix + channel.key,
             replace_existing=True,
             misfire_grace_time=None,
         )
+
+    async def _queue_empty_retries(self) -> None:
+        """Queue again each channel's last slot when it was closed as empty and is less than
+        the grace late: the fetch that just ran may have brought its papers."""
+        if self._empty_slots is None:
+            return
+        now = self._clock()
+        empty = {(r.channel.key, r.slot) for r in await self._empty_slots(now - self._grace)}
+        if not empty:
+            return
+        for job in self._scheduler.get_jobs():
+            if job.func != self._run_digest:
+                continue
+            plan: _Plan = job.args[0]
+            due = _due(plan, now, self._grace)
+            if due is not None and (plan.channel.key, due[1].isoformat()) in empty:
+                log.info("empty_slot_retried", channel=plan.channel.key, slot=due[1])
+                self._queue_now(self._run_delivery, plan.channel, due[1], RETRY_JOB_PREFIX)
 
     async def rebuild(self) -> None:
         """Re-read the subscriptions and replace the digest jobs that changed.
@@ -373,6 +410,7 @@ class Scheduler:
         self._fetching.add(task)
         try:
             await self._guarded(self._fetch(), "fetch_job_failed")
+            await self._guarded(self._queue_empty_retries(), "empty_slot_retry_failed")
         except asyncio.CancelledError:
             if self._scheduler.state != STATE_PAUSED:
                 raise

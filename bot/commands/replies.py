@@ -38,9 +38,16 @@ def error_reply(text: str) -> Reply:
 
 LAYOUT_WORDS = {"thread": "in a thread under the header", "channel": "in the channel"}
 LIST_WORDS = {"topics": "topics", "excludes": "excluded words"}
+NO_PAPERS_YET = (
+    "No recent papers are stored yet; the bot fetches them in the background, "
+    "or run papers-bot fetch."
+)
 DIGEST_NOW_ANSWERS = {
     Outcome.POSTED: "Posted today's digest in this channel.",
-    Outcome.EMPTY: "Nothing new to post today; recent papers were already shared or filtered out.",
+    Outcome.EMPTY: (
+        "Nothing new to post today: recent papers were already shared here or filtered out. "
+        "Today's digest can still go out once new ones arrive."
+    ),
     Outcome.ALREADY: "Today's digest was already posted here; it never posts twice.",
     Outcome.IN_PROGRESS: "Today's digest is being posted here right now.",
     Outcome.PAUSED: "This channel's digest is paused; see /papers settings.",

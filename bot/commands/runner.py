@@ -19,6 +19,7 @@ from bot.commands.replies import (
     DIGEST_NOW_ANSWERS,
     LIST_WORDS,
     MAX_FOLLOWS,
+    NO_PAPERS_YET,
     error_reply,
     followed_sentence,
     following_sentence,
@@ -34,7 +35,7 @@ from bot.commands.replies import (
 from bot.commands.search import SearchCommands, listed_item
 from bot.commands.settings_change import settings_change
 from bot.composer import DigestComposer, local_date
-from bot.delivery import Delivery
+from bot.delivery import Delivery, Outcome
 from bot.models import (
     ChannelRef,
     ChannelSettings,
@@ -149,10 +150,7 @@ class Commands:
         now = self._clock()
         digest = await self._composer.compose(settings, now=now)
         if not digest.items and not await self._composer.candidates(settings, now):
-            return text_reply(
-                "No recent papers are stored yet; the bot fetches them in the background, "
-                "or run papers-bot fetch."
-            )
+            return text_reply(NO_PAPERS_YET)
         if not digest.items:
             return text_reply(
                 "Nothing new for this channel right now; every recent paper was already "
@@ -366,9 +364,13 @@ class Commands:
         return text_reply(f"Stopped following {removed.name}.")
 
     async def _digest_now(self, settings: ChannelSettings) -> Reply:
+        """Post today's digest now, as today's slot; a day with nothing new uses nothing up."""
+        now = self._clock()
         outcome = await self._delivery.deliver(
-            settings.channel, local_date(settings, self._clock())
+            settings.channel, local_date(settings, now), scheduled=False
         )
+        if outcome is Outcome.EMPTY and not await self._composer.candidates(settings, now):
+            return text_reply(NO_PAPERS_YET)
         return text_reply(DIGEST_NOW_ANSWERS[outcome])
 
     async def _change_settings(self, channel: ChannelRef, action: grammar.Action) -> Reply:

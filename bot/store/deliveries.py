@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Row, select, update
@@ -22,7 +22,11 @@ from bot.store.values import ref_from_key, utc
 
 
 class SlotStatus(enum.StrEnum):
-    """Where a channel's digest slot stands; compares equal to its plain string."""
+    """Where a channel's digest slot stands; compares equal to its plain string.
+
+    EMPTY is not final: a scheduled slot that found nothing new is recorded so it can be
+    tried again (after each fetch, within the grace), and a later claim takes it over.
+    """
 
     CLAIMED = "claimed"
     PLANNED = "planned"
@@ -32,12 +36,13 @@ class SlotStatus(enum.StrEnum):
 
 
 UNFINISHED = (SlotStatus.CLAIMED, SlotStatus.PLANNED)
-FINISHED = frozenset({SlotStatus.POSTED, SlotStatus.EMPTY, SlotStatus.FAILED})
+CLOSED = frozenset({SlotStatus.POSTED, SlotStatus.EMPTY, SlotStatus.FAILED})
 
 
 @dataclass(frozen=True, slots=True)
 class SlotRecord:
-    """One channel's delivery for one slot: who claimed it when, and what was planned."""
+    """One channel's delivery for one slot: who claimed it when, what was planned, and
+    when it was closed (posted, found empty, failed)."""
 
     channel: ChannelRef
     slot: str
@@ -45,6 +50,7 @@ class SlotRecord:
     digest_id: str | None
     paper_ids: tuple[str, ...]
     claimed_at: datetime
+    finished_at: datetime | None = None
 
 
 def _slot_from_row(row: Row[Any]) -> SlotRecord:
@@ -55,6 +61,7 @@ def _slot_from_row(row: Row[Any]) -> SlotRecord:
         digest_id=row.digest_id,
         paper_ids=tuple(row.paper_ids),
         claimed_at=row.claimed_at,
+        finished_at=row.finished_at,
     )
 
 
@@ -73,17 +80,28 @@ class DeliveriesMixin(StoreBase):
     """The outbox's records: claiming and finishing slots, and the messages that went out."""
 
     async def claim_slot(self, ref: ChannelRef, slot: str, *, at: datetime) -> bool:
-        """Claim a channel's slot for this process; False when someone already has."""
-        statement = dialect.insert_ignore(deliveries, self._dialect).values(
-            channel_key=ref.key,
-            slot=slot,
-            status=SlotStatus.CLAIMED.value,
-            paper_ids=[],
-            claimed_at=utc(at),
+        """Claim a channel's slot for this process; False when someone already has.
+
+        A slot closed as empty is claimed again (it posted nothing); the update that takes
+        it over matches only while it is still empty, so one claimer wins there too.
+        """
+        claimed = {"status": SlotStatus.CLAIMED.value, "paper_ids": [], "claimed_at": utc(at)}
+        insert = dialect.insert_ignore(deliveries, self._dialect).values(
+            channel_key=ref.key, slot=slot, **claimed
+        )
+        take_over_empty = (
+            update(deliveries)
+            .where(
+                deliveries.c.channel_key == ref.key,
+                deliveries.c.slot == slot,
+                deliveries.c.status == SlotStatus.EMPTY.value,
+            )
+            .values(digest_id=None, finished_at=None, **claimed)
         )
         async with self._write() as connection:
-            result = await connection.execute(statement)
-        return result.rowcount == 1
+            if (await connection.execute(insert)).rowcount == 1:
+                return True
+            return (await connection.execute(take_over_empty)).rowcount == 1
 
     async def plan_slot(
         self, ref: ChannelRef, slot: str, *, digest_id: str, paper_ids: Sequence[str]
@@ -115,16 +133,19 @@ class DeliveriesMixin(StoreBase):
                     ],
                 )
 
-    async def finish_slot(self, ref: ChannelRef, slot: str, status: str) -> None:
-        """Close a slot as "posted", "empty" or "failed"; LookupError if never claimed."""
+    async def finish_slot(self, ref: ChannelRef, slot: str, status: str, *, at: datetime) -> None:
+        """Close a slot at `at` as "posted", "empty" (tried again later) or "failed";
+        LookupError if never claimed."""
         final = SlotStatus(status)
-        if final not in FINISHED:
-            raise ValueError(f"{status!r} is not a final slot status; use posted, empty or failed")
+        if final not in CLOSED:
+            raise ValueError(
+                f"{status!r} is not a closing slot status; use posted, empty or failed"
+            )
         async with self._write() as connection:
             result = await connection.execute(
                 update(deliveries)
                 .where(deliveries.c.channel_key == ref.key, deliveries.c.slot == slot)
-                .values(status=final.value, finished_at=datetime.now(UTC))
+                .values(status=final.value, finished_at=utc(at))
             )
             if result.rowcount != 1:
                 raise LookupError(f"slot {slot} of {ref.key} was never claimed")
@@ -143,6 +164,20 @@ class DeliveriesMixin(StoreBase):
         statement = (
             select(deliveries)
             .where(deliveries.c.status.in_([status.value for status in UNFINISHED]))
+            .order_by(deliveries.c.claimed_at, deliveries.c.channel_key, deliveries.c.slot)
+        )
+        async with self._read() as connection:
+            return [_slot_from_row(row) for row in await connection.execute(statement)]
+
+    async def empty_slots(self, since: datetime) -> list[SlotRecord]:
+        """Slots closed as empty that were claimed at or after `since`, oldest first: the
+        scheduled digests that found nothing new, to try again once papers arrive."""
+        statement = (
+            select(deliveries)
+            .where(
+                deliveries.c.status == SlotStatus.EMPTY.value,
+                deliveries.c.claimed_at >= utc(since),
+            )
             .order_by(deliveries.c.claimed_at, deliveries.c.channel_key, deliveries.c.slot)
         )
         async with self._read() as connection:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import UTC, date, datetime, time
 
 import pytest
 import structlog
 
 from bot.models import ChannelSettings, Layout, ReplyKind
 from tests.core.conftest import GENERAL, TODAY, Harness
+from tests.fakes.papers import make_paper
 from tests.store.faults import failing_writes
 
 
@@ -196,6 +197,39 @@ async def test_digest_now_posts_once_and_counts_as_todays_slot(harness: Harness)
     assert len(harness.adapter.posted) == 6
     slot = await harness.store.slot_status(GENERAL, TODAY.isoformat())
     assert slot is not None and slot.status == "posted"
+
+
+async def test_digest_now_on_a_day_with_nothing_new_uses_nothing_up(harness: Harness) -> None:
+    harness.clock.now = datetime(2027, 1, 4, 10, 0, tzinfo=UTC)
+
+    empty = await harness.run("digest now")
+    stored = await harness.store.slot_status(GENERAL, "2027-01-04")
+    fresh = make_paper(id="2701.00001", title="Paper 2701.00001", featured_on=date(2027, 1, 4))
+    await harness.store.upsert_papers([fresh], at=harness.clock.now)
+    harness.composer.forget()
+    posted = await harness.run("digest now")
+
+    assert empty.text == (
+        "No recent papers are stored yet; the bot fetches them in the background, "
+        "or run papers-bot fetch."
+    )
+    assert stored is None
+    assert posted.text == "Posted today's digest in this channel."
+    assert [message.item.paper_id for _, message in harness.adapter.posted[1:]] == ["2701.00001"]
+
+
+async def test_digest_now_with_every_paper_shared_says_the_day_is_not_used_up(
+    harness: Harness,
+) -> None:
+    await harness.delivery.deliver(GENERAL, TODAY.replace(day=12))
+
+    reply = await harness.run("digest now")
+
+    assert reply.text == (
+        "Nothing new to post today: recent papers were already shared here or filtered out. "
+        "Today's digest can still go out once new ones arrive."
+    )
+    assert await harness.store.slot_status(GENERAL, TODAY.isoformat()) is None
 
 
 async def test_digest_now_finishes_a_digest_a_failed_post_left_half_done(

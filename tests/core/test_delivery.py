@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from bot.delivery import Outcome
-from bot.models import ChannelSettings, Layout, MessageRole
+from bot.models import ChannelRef, ChannelSettings, Layout, MessageRole
+from bot.scheduler import Scheduler
 from tests.core.conftest import GENERAL, TODAY, Harness
+from tests.fakes.papers import make_paper
+
+NEW_DAY = date(2027, 1, 4)
+"""A day long after the harness's papers: nothing stored is recent enough for it."""
 
 
 async def test_a_digest_posts_a_header_then_each_paper_in_its_thread(harness: Harness) -> None:
@@ -118,3 +124,53 @@ async def test_a_second_fire_after_a_failed_post_finishes_the_digest(harness: Ha
     assert outcome is Outcome.POSTED
     assert len(harness.adapter.keys) == 6 and len(set(harness.adapter.keys)) == 6
     assert await harness.delivery.deliver(GENERAL, TODAY) is Outcome.ALREADY
+
+
+async def test_a_scheduled_slot_that_found_nothing_posts_after_the_fetch_bringing_papers(
+    harness: Harness,
+) -> None:
+    """The 09:00 slot fires (here: is caught up at start) before the first fetch stored
+    anything; it is tried again after that fetch and posts then."""
+    harness.clock.now = datetime(2027, 1, 4, 10, 0, tzinfo=UTC)
+    await harness.store.save_channel(ChannelSettings(GENERAL, subscribed=True))
+    tried, posted = asyncio.Event(), asyncio.Event()
+
+    async def deliver(channel: ChannelRef, slot_date: date) -> Outcome:
+        outcome = await harness.delivery.deliver(channel, slot_date)
+        tried.set()
+        if outcome is Outcome.POSTED:
+            posted.set()
+        return outcome
+
+    async def fetch() -> None:
+        async with asyncio.timeout(5):
+            await tried.wait()
+        tried_slot = await harness.store.slot_status(GENERAL, NEW_DAY.isoformat())
+        assert tried_slot is not None and tried_slot.status == "empty"
+        fresh = make_paper(id="2701.00001", title="Paper 2701.00001", featured_on=NEW_DAY)
+        await harness.store.upsert_papers([fresh], at=harness.clock.now)
+        harness.composer.forget()
+
+    scheduler = Scheduler(
+        subscriptions=harness.store.subscribed_channels,
+        deliver=deliver,
+        fetch=fetch,
+        fetch_interval_minutes=30,
+        empty_slots=harness.store.empty_slots,
+        missed_grace=timedelta(hours=6),
+        clock=harness.clock,
+    )
+    try:
+        await scheduler.start()
+        async with asyncio.timeout(5):
+            await posted.wait()
+    finally:
+        await scheduler.shutdown()
+
+    assert [message.role for _, message in harness.adapter.posted] == [
+        MessageRole.HEADER,
+        MessageRole.ITEM,
+    ]
+    assert harness.adapter.posted[1][1].item.paper_id == "2701.00001"
+    slot = await harness.store.slot_status(GENERAL, NEW_DAY.isoformat())
+    assert slot is not None and slot.status == "posted"

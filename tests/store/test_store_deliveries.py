@@ -52,10 +52,47 @@ async def test_a_slot_goes_claimed_planned_finished(store: Store) -> None:
     )
     assert await store.unfinished_slots() == [planned]
 
-    await store.finish_slot(GENERAL, SLOT, "posted")
+    await store.finish_slot(GENERAL, SLOT, "posted", at=AT + timedelta(minutes=1))
     finished = await store.slot_status(GENERAL, SLOT)
     assert finished is not None and finished.status == "posted"
+    assert finished.finished_at == AT + timedelta(minutes=1)
     assert await store.unfinished_slots() == []
+
+
+async def test_a_slot_closed_as_empty_is_claimed_again_by_one_replica(
+    store: Store, database_url: str
+) -> None:
+    await store.claim_slot(GENERAL, SLOT, at=AT)
+    await store.finish_slot(GENERAL, SLOT, "empty", at=AT)
+    assert await store.empty_slots(AT) == [
+        SlotRecord(GENERAL, SLOT, SlotStatus.EMPTY, None, (), AT, AT)
+    ]
+    replica = await open_store(database_url)
+    later = AT + timedelta(hours=1)
+    try:
+        claims = [other.claim_slot(GENERAL, SLOT, at=later) for other in (store, replica) * 3]
+        results = await asyncio.gather(*claims)
+    finally:
+        await replica.close()
+
+    assert results.count(True) == 1
+    assert await store.slot_status(GENERAL, SLOT) == SlotRecord(
+        GENERAL, SLOT, SlotStatus.CLAIMED, None, (), later
+    )
+    assert await store.empty_slots(AT) == []
+    await store.finish_slot(GENERAL, SLOT, "posted", at=later)
+    assert await store.claim_slot(GENERAL, SLOT, at=later) is False
+
+
+async def test_empty_slots_are_those_claimed_since_a_time(store: Store) -> None:
+    for slot, at in (("2026-03-01", AT - timedelta(days=1)), (SLOT, AT)):
+        await store.claim_slot(GENERAL, slot, at=at)
+        await store.finish_slot(GENERAL, slot, "empty", at=at)
+    await store.claim_slot(RANDOM, SLOT, at=AT)
+
+    assert [(s.channel, s.slot) for s in await store.empty_slots(AT - timedelta(hours=6))] == [
+        (GENERAL, SLOT)
+    ]
 
 
 async def test_unfinished_slots_are_claimed_or_planned_oldest_first(store: Store) -> None:
@@ -63,7 +100,7 @@ async def test_unfinished_slots_are_claimed_or_planned_oldest_first(store: Store
     await store.claim_slot(GENERAL, SLOT, at=AT)
     await store.claim_slot(GENERAL, "2026-03-01", at=AT - timedelta(days=1))
     await store.plan_slot(GENERAL, SLOT, digest_id="d", paper_ids=[])
-    await store.finish_slot(GENERAL, "2026-03-01", "empty")
+    await store.finish_slot(GENERAL, "2026-03-01", "empty", at=AT)
 
     unfinished = await store.unfinished_slots()
 
@@ -77,19 +114,19 @@ async def test_planning_or_finishing_an_unclaimed_slot_fails(store: Store) -> No
     with pytest.raises(LookupError):
         await store.plan_slot(GENERAL, SLOT, digest_id="d", paper_ids=["a"])
     with pytest.raises(LookupError):
-        await store.finish_slot(GENERAL, SLOT, "failed")
+        await store.finish_slot(GENERAL, SLOT, "failed", at=AT)
     await store.claim_slot(GENERAL, SLOT, at=AT)
-    await store.finish_slot(GENERAL, SLOT, "failed")
+    await store.finish_slot(GENERAL, SLOT, "failed", at=AT)
     with pytest.raises(LookupError):
         await store.plan_slot(GENERAL, SLOT, digest_id="d", paper_ids=["a"])
 
 
 async def test_finish_takes_only_final_statuses(store: Store) -> None:
     await store.claim_slot(GENERAL, SLOT, at=AT)
-    with pytest.raises(ValueError, match="final"):
-        await store.finish_slot(GENERAL, SLOT, "planned")
+    with pytest.raises(ValueError, match="closing"):
+        await store.finish_slot(GENERAL, SLOT, "planned", at=AT)
     with pytest.raises(ValueError):
-        await store.finish_slot(GENERAL, SLOT, "done")
+        await store.finish_slot(GENERAL, SLOT, "done", at=AT)
 
 
 async def test_planned_papers_count_as_delivered_to_that_channel(store: Store) -> None:

@@ -18,6 +18,7 @@ from structlog.testing import capture_logs
 
 from bot.models import ChannelRef, ChannelSettings
 from bot.scheduler import ScheduledSlot, Scheduler, cron_trigger, last_due_slot
+from bot.store import SlotRecord, SlotStatus
 
 SIX_HOURS = timedelta(hours=6)
 WEEKDAYS = frozenset(range(5))
@@ -310,14 +311,22 @@ async def make_scheduler() -> AsyncIterator[MakeScheduler]:
         recaps: Deliveries | None = None,
         fetch: Fetches | None = None,
         clock: FakeClock | None = None,
+        empty: Iterable[tuple[str, str]] = (),
     ) -> Scheduler:
         async def read() -> list[ChannelSettings]:
             return list(subscriptions)
+
+        async def empty_slots(since: datetime) -> list[SlotRecord]:
+            return [
+                SlotRecord(ref(name), slot, SlotStatus.EMPTY, None, (), since)
+                for name, slot in empty
+            ]
 
         scheduler = Scheduler(
             subscriptions=read,
             deliver=deliver or Deliveries(),
             deliver_recap=recaps,
+            empty_slots=empty_slots,
             fetch=fetch or Fetches(),
             fetch_interval_minutes=30,
             missed_grace=SIX_HOURS,
@@ -433,6 +442,39 @@ async def test_missed_slots_are_delivered_once_at_start(make_scheduler: MakeSche
         ("berlin", date(2025, 3, 10)),
         ("los-angeles", date(2025, 3, 9)),
     ]
+
+
+async def test_after_a_fetch_an_empty_slot_is_tried_again_within_the_grace(
+    make_scheduler: MakeScheduler,
+) -> None:
+    """Monday 2025-06-02 10:00 UTC. Each channel's due slot is caught up once at start; after
+    the fetch, only a slot that found nothing and is less than six hours late goes again."""
+    deliveries = Deliveries()
+    scheduler = make_scheduler(
+        [
+            sub("empty", "09:00"),  # found nothing an hour ago: tried again
+            sub("posted", "09:30"),  # not empty: caught up at start only
+            sub("too-late", "03:00"),  # found nothing seven hours ago: left alone
+            sub("yesterday", "09:15"),  # yesterday's slot was empty, today's is due
+        ],
+        deliver=deliveries,
+        clock=FakeClock(utc("2025-06-02T10:00")),
+        empty=[("empty", "2025-06-02"), ("too-late", "2025-06-02"), ("yesterday", "2025-06-01")],
+    )
+
+    with capture_logs() as logs:
+        await scheduler.start()
+        await deliveries.wait_for(4)
+
+    today = date(2025, 6, 2)
+    assert sorted(deliveries.calls) == [
+        ("empty", today),
+        ("empty", today),
+        ("posted", today),
+        ("yesterday", today),
+    ]
+    retried = [e for e in logs if e["event"] == "empty_slot_retried"]
+    assert [(e["channel"], e["slot"]) for e in retried] == [("console:local:empty", today)]
 
 
 async def test_a_missed_weekly_recap_is_posted_at_start_for_its_week(
