@@ -15,7 +15,8 @@ import contextlib
 import enum
 import time
 from collections.abc import Iterator, Mapping
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 import structlog
 
@@ -47,6 +48,27 @@ class Outcome(enum.StrEnum):
     IN_PROGRESS = "in_progress"
     PAUSED = "paused"
     NO_ADAPTER = "no_adapter"
+
+
+def header_key(digest_id: str) -> str:
+    """The outbox key of a digest's header message."""
+    return f"{digest_id}:header"
+
+
+def item_key(digest_id: str, paper_id: str) -> str:
+    """The outbox key of the message showing one paper of a digest."""
+    return f"{digest_id}:item:{paper_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class SentDigest:
+    """A slot's digest as it was planned and posted: its status, when it was closed (for a
+    posted one, when its last message went out) and the messages that went out so far."""
+
+    digest: Digest
+    status: SlotStatus
+    finished_at: datetime | None
+    posts: tuple[PostedMessage, ...]
 
 
 class Delivery:
@@ -104,6 +126,22 @@ class Delivery:
             if digest is None:
                 return Outcome.EMPTY
             return await self._post(adapter, slot, digest)
+
+    async def sent(self, settings: ChannelSettings, slot_date: date) -> SentDigest | None:
+        """The channel's digest for `slot_date` as it was planned, with the messages that
+        went out; None when no digest was planned for that slot (nothing was posted)."""
+        record = await self._store.slot_status(settings.channel, slot_date.isoformat())
+        if record is None or record.digest_id is None:
+            return None
+        digest = await self._composer.rebuild(
+            settings, paper_ids=record.paper_ids, now=self._clock(), slot_date=slot_date
+        )
+        keys = [header_key(digest.id)] + [
+            item_key(digest.id, item.paper_id) for item in digest.items
+        ]
+        posted = await self._store.posted_by_keys(keys)
+        posts = tuple(posted[key] for key in keys if key in posted)
+        return SentDigest(digest, record.status, record.finished_at, posts)
 
     async def _worth_claiming(self, settings: ChannelSettings, slot_date: date) -> bool:
         """Whether an on-demand digest claims its slot: the slot is taken (the claim then
@@ -203,7 +241,7 @@ class Delivery:
             header = await self._send(
                 adapter,
                 OutgoingMessage(
-                    key=f"{digest.id}:header",
+                    key=header_key(digest.id),
                     role=MessageRole.HEADER,
                     digest=digest,
                     resumed=resumed,
@@ -214,7 +252,7 @@ class Delivery:
                 await self._send(
                     adapter,
                     OutgoingMessage(
-                        key=f"{digest.id}:item:{item.paper_id}",
+                        key=item_key(digest.id, item.paper_id),
                         role=MessageRole.ITEM,
                         digest=digest,
                         item=item,

@@ -234,6 +234,9 @@ class Reply:
     more: str | None = None
     """The command text that shows the next page ("more k3J9xQ:5"), when there is one:
     adapters offer it as a "More" button, the console as a hint."""
+    posts: tuple[PostedMessage, ...] = ()
+    """The messages `digest` went out as, when it was posted (none for a preview), so a
+    vote on the digest shown goes to the paper's posted message."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ import contextlib
 import re
 import sys
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final, TextIO
 
@@ -127,7 +128,7 @@ class ConsoleAdapter:
             self._headers[digest.id] = message_id
         else:
             self._posted_by_paper[item.paper_id] = message_id
-        self._remember(digest)
+        self._remember(digest, self._headers.get(digest.id), self._posted_by_paper)
         if self._interactive:
             renderable = render_header(digest) if item is None else render_item(item)
             self._console.print(Padding(renderable, (0, 0, 0, 4)) if thread_id else renderable)
@@ -227,17 +228,23 @@ class ConsoleAdapter:
         else:
             self._say(f"Your {emoji} on item {rank} changed nothing; it may be counted already.")
 
-    def _remember(self, digest: Digest) -> None:
-        """Make `digest` the one that `+1 N` votes on, with message ids of posted items."""
-        header = self._headers.get(digest.id)
+    def _remember(
+        self, digest: Digest, header: str | None, posted_by_paper: Mapping[str, str]
+    ) -> None:
+        """Make `digest` the one that `+1 N` votes on, with its header's and its posted
+        items' message ids (none for a preview)."""
         self._targets = {
-            item.rank: _Target(item, self._posted_by_paper.get(item.paper_id), header)
+            item.rank: _Target(item, posted_by_paper.get(item.paper_id), header)
             for item in digest.items
         }
 
     def _remember_reply(self, reply: Reply) -> None:
+        """A digest shown by a command is voted on through the messages it was posted as
+        (in this run or another); a preview has none, so a vote on it says what to do."""
         if reply.kind is ReplyKind.DIGEST and reply.digest is not None and reply.digest.items:
-            self._remember(reply.digest)
+            header = next((p.message_id for p in reply.posts if p.role is MessageRole.HEADER), None)
+            items = {p.paper_id: p.message_id for p in reply.posts if p.paper_id is not None}
+            self._remember(reply.digest, header, items)
 
     def _say(self, sentence: str) -> None:
         self._console.print(Text(sentence))

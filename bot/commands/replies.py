@@ -4,9 +4,10 @@ taste model learned, follows, and the small notes beside listed papers. Pure fun
 from __future__ import annotations
 
 from collections.abc import Sequence
+from zoneinfo import ZoneInfo
 
 from bot import grammar
-from bot.delivery import Outcome
+from bot.delivery import Outcome, SentDigest
 from bot.models import (
     ChannelSettings,
     Follow,
@@ -18,6 +19,7 @@ from bot.models import (
 from bot.ranking.follows import NameMatch
 from bot.ranking.taste import Leaning
 from bot.schedule_words import describe_recap, describe_schedule
+from bot.store import SlotStatus
 from bot.wording import one_line_within
 
 
@@ -53,6 +55,25 @@ DIGEST_NOW_ANSWERS = {
     Outcome.PAUSED: "This channel's digest is paused; see /papers settings.",
     Outcome.NO_ADAPTER: "This platform is not connected right now, so nothing was posted.",
 }
+
+
+def sent_digest_reply(sent: SentDigest) -> Reply:
+    """Today's digest as it went out here, saying when, with its posted messages to vote on."""
+    digest = sent.digest
+    if sent.status is SlotStatus.POSTED and sent.finished_at is not None:
+        local = sent.finished_at.astimezone(ZoneInfo(digest.timezone))
+        text = f"Today's digest, posted here at {local:%H:%M}."
+    elif sent.status is SlotStatus.FAILED:
+        text = (
+            "Today's digest stopped part-way because this channel's digest is paused; "
+            "see /papers settings."
+        )
+    else:
+        text = (
+            "Today's digest is being posted here; if it stopped part-way, "
+            "/papers digest now finishes it."
+        )
+    return Reply(ReplyKind.DIGEST, text, digest=digest, posts=sent.posts)
 
 
 MAX_FOLLOWS = 50

@@ -26,6 +26,7 @@ from bot.commands.replies import (
     help_reply,
     hf_note,
     listed_words,
+    sent_digest_reply,
     settings_reply,
     surname_only,
     taste_lines,
@@ -147,7 +148,12 @@ class Commands:
                 return await self._change_settings(settings.channel, action)
 
     async def _today(self, settings: ChannelSettings) -> Reply:
+        """Today's digest as posted here once it was, else a preview of the picks it would
+        have now."""
         now = self._clock()
+        sent = await self._delivery.sent(settings, local_date(settings, now))
+        if sent is not None:
+            return sent_digest_reply(sent)
         digest = await self._composer.compose(settings, now=now)
         if not digest.items and not await self._composer.candidates(settings, now):
             return text_reply(NO_PAPERS_YET)

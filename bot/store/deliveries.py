@@ -227,6 +227,12 @@ class DeliveriesMixin(StoreBase):
             row = (await connection.execute(statement)).first()
         return None if row is None else _post_from_row(row)
 
+    async def posted_by_keys(self, keys: Sequence[str]) -> dict[str, PostedMessage]:
+        """The messages posted under any of these outbox keys, by key (those gone out)."""
+        statement = select(posted_messages).where(posted_messages.c.key.in_(list(keys)))
+        async with self._read() as connection:
+            return {row.key: _post_from_row(row) for row in await connection.execute(statement)}
+
     async def find_post(self, ref: ChannelRef, message_id: str) -> PostedMessage | None:
         """The bot's message with this platform id in this channel, or None (not ours)."""
         statement = select(posted_messages).where(

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time
 import pytest
 import structlog
 
-from bot.models import ChannelSettings, Layout, ReplyKind
+from bot.models import ChannelSettings, Layout, MessageRole, ReplyKind
 from tests.core.conftest import GENERAL, TODAY, Harness
 from tests.fakes.papers import make_paper
 from tests.store.faults import failing_writes
@@ -40,11 +40,30 @@ async def test_today_before_any_fetch_says_papers_are_on_their_way(harness: Harn
 
 
 async def test_today_after_everything_was_posted_says_nothing_new(harness: Harness) -> None:
-    await harness.run("digest now")
+    await harness.delivery.deliver(GENERAL, TODAY.replace(day=12))
 
     reply = await harness.run("today")
 
     assert "Nothing new for this channel" in reply.text
+
+
+async def test_today_after_todays_digest_was_posted_shows_that_digest(harness: Harness) -> None:
+    await harness.run("digest now")
+    header = harness.adapter.posted[0][1]
+    harness.clock.now = harness.clock.now.replace(hour=15)
+
+    reply = await harness.run("today")
+
+    assert reply.kind is ReplyKind.DIGEST and reply.ephemeral
+    assert reply.text == "Today's digest, posted here at 10:00."
+    assert reply.digest is not None and reply.digest.id == header.digest.id
+    assert [item.paper_id for item in reply.digest.items] == [
+        item.paper_id for item in header.digest.items
+    ]
+    assert [post.role for post in reply.posts] == [MessageRole.HEADER] + [MessageRole.ITEM] * 5
+    assert [post.paper_id for post in reply.posts[1:]] == [
+        item.paper_id for item in header.digest.items
+    ]
 
 
 async def test_top_lists_the_most_upvoted(harness: Harness) -> None:

@@ -1,4 +1,5 @@
-"""Builders shared by the console adapter tests: a channel, digest items and a digest."""
+"""Builders shared by the console adapter tests: a channel, digest items and a digest, and
+the real core over a SQLite store (`harness`, from tests/core)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ from typing import Any
 import pytest
 
 from bot.models import ChannelRef, Digest, DigestItem
+from tests.core.conftest import harness, store
 from tests.fakes.items import make_item as shared_item
+
+__all__ = ["harness", "store"]
 
 CHANNEL = ChannelRef("console", "local", "general")
 

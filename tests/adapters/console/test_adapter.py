@@ -20,6 +20,7 @@ from bot.models import (
     DigestItem,
     MessageRole,
     OutgoingMessage,
+    PostedMessage,
     PostRef,
     Reply,
     ReplyKind,
@@ -192,15 +193,20 @@ async def test_a_vote_past_the_last_item_sends_nothing_and_says_so(digest: Diges
 async def test_a_vote_on_a_digest_shown_by_papers_today_targets_the_posted_item(
     digest: Digest,
 ) -> None:
+    """The core's reply carries the messages the digest went out as, from any run."""
     adapter, console = make_adapter(digest, "/papers today\n+1 3\n")
-    core = FakeCore(Reply(ReplyKind.DIGEST, "", digest=digest))
-    refs = await post_digest(adapter, digest)
+    header = PostedMessage(digest.channel, "h1", digest.id, MessageRole.HEADER)
+    items = [
+        PostedMessage(digest.channel, f"i{item.rank}", digest.id, MessageRole.ITEM, item.paper_id)
+        for item in digest.items
+    ]
+    core = FakeCore(Reply(ReplyKind.DIGEST, "", digest=digest, posts=(header, *items)))
     other = Digest("console:local:general:2024-12-02", digest.channel, digest.date, "UTC", ())
     await post_digest(adapter, other)
 
     await serve(adapter, core)
 
-    assert [v.message_id for v in core.votes] == [refs[3].message_id]
+    assert [v.message_id for v in core.votes] == ["i3"]
     assert "📰 Papers for Tuesday 3 December 2024" in console.export_text()
 
 
