@@ -27,19 +27,20 @@ from adapters.console.adapter import ConsoleAdapter
 from adapters.console.render import render_reply
 from adapters.discord import ApplicationLookupError, fetch_application_id, invite_url
 from adapters.slack import manifest_text
-from bot.app import StartupError, first_line, open_core, run_bot
+from bot.app import CoreParts, StartupError, first_line, open_core, run_bot
 from bot.clock import utc_now
 from bot.commands import PERIOD_LENGTHS
 from bot.composer import local_date
-from bot.delivery import Delivery, Outcome
+from bot.delivery import Delivery, Outcome, SentDigest
+from bot.digest import digest_id
 from bot.grammar import MAX_QUERY_LENGTH
 from bot.logging import configure_logging
-from bot.models import BadChannelId, ChannelRef, ChannelSettings, Reply, ReplyKind
+from bot.models import BadChannelId, ChannelRef, ChannelSettings, Digest, Reply, ReplyKind
 from bot.refresh import RefreshSummary
 from bot.search.engine import Searcher
 from bot.sources import parse_daily_papers
-from bot.store import StoreUnavailable, upgrade_database
-from bot.wording import one_line
+from bot.store import SlotStatus, StoreUnavailable, upgrade_database
+from bot.wording import clock_time, one_line
 from config.settings import Settings, SettingsError, load_settings
 
 app = typer.Typer(
@@ -67,16 +68,27 @@ MAX_FETCH_DAYS = 366
 class CliError(Exception):
     """A user mistake on the command line; the message is the one sentence shown."""
 
+    status = 2
+
+
+class NotDone(CliError):
+    """The command was understood but what it asks for can't be done (exit status 1), e.g.
+    a digest that went out already; the message is the one sentence shown."""
+
+    status = 1
+
 
 def friendly(command: Callable[..., None]) -> Callable[..., None]:
-    """Turn known errors into one sentence on stderr: exit status 2 for bad input, 1 for a
-    database that cannot work right now."""
+    """Turn known errors into one sentence on stderr: exit status 2 for bad input, 1 for
+    what can't be done (NotDone) or a database that cannot work right now."""
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> None:
         try:
             command(*args, **kwargs)
-        except (CliError, SettingsError, BadChannelId, StartupError) as error:
+        except CliError as error:
+            fail(str(error), status=error.status)
+        except (SettingsError, BadChannelId, StartupError) as error:
             fail(str(error))
         except StoreUnavailable as error:
             fail(f"The database can't be used right now: {error}", status=1)
@@ -219,43 +231,60 @@ async def _import_file(settings: Settings, path: Path) -> RefreshSummary:
         return await core.refresher.store_report("hf", report)
 
 
+NOT_POSTED = {
+    Outcome.IN_PROGRESS: "it is being posted right now",
+    Outcome.PAUSED: "its digest is paused; /papers settings there says why",
+    Outcome.NO_ADAPTER: "its platform is not connected",
+}
+
+
 @app.command()
 @friendly
 def digest(
     channel: Annotated[str, typer.Option(help="Channel id, e.g. console:local:general.")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show it, post nothing.")] = False,
+    day: Annotated[
+        str | None,
+        typer.Option(
+            "--date", help="With --dry-run: the digest as it would have been that day, YYYY-MM-DD."
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Compose a channel's digest; post it to a console channel unless --dry-run."""
     ref = ChannelRef.parse(channel)
+    on = parse_day(day, "--date") if day else None
+    if on is not None and not dry_run:
+        raise CliError("--date needs --dry-run: a digest can only be posted for today.")
     if not dry_run and ref.platform != "console":
         raise CliError(
             f"Posting to {ref.platform} needs the running bot (papers-bot run); "
             "add --dry-run to preview here."
         )
     settings = settings_for_cli(quiet=True)
-    reply, payload = run_async(_digest(settings, ref, dry_run=dry_run))
+    reply, payload = run_async(_digest(settings, ref, dry_run=dry_run, on=on))
     if as_json:
         out.print_json(data=payload)
     elif dry_run or reply.digest is None:
         out.print(render_reply(reply))
 
 
-async def _digest(settings: Settings, ref: ChannelRef, *, dry_run: bool) -> tuple[Reply, dict]:
+async def _digest(
+    settings: Settings, ref: ChannelRef, *, dry_run: bool, on: date | None
+) -> tuple[Reply, dict]:
     async with open_core(settings) as core:
         channel = await core.store.get_channel(ref) or ChannelSettings(ref)
-        now = utc_now()
-        result = await core.composer.compose(channel, now=now)
-        if not dry_run and result.items:
-            screen = ConsoleAdapter(ref, mode_line="", console=err, interactive=True)
-            delivery = Delivery(
-                core.store, core.composer, {"console": screen}, metrics=core.metrics
-            )
-            outcome = await delivery.deliver(ref, local_date(channel, now))
-            if outcome is not Outcome.POSTED:
-                raise CliError(f"Nothing posted to {ref.key}: {outcome.value.replace('_', ' ')}.")
+        if on is not None and on > local_date(channel, utc_now()):
+            raise CliError(f"--date must not be after today ({local_date(channel, utc_now())}).")
+        if on is not None:
+            result = await core.composer.compose_on(channel, on)
+        elif dry_run:
+            result = await core.composer.compose(channel, now=utc_now())
+        else:
+            result = await _post_digest(core, channel)
     payload = {
         "channel": ref.key,
+        "date": result.date.isoformat(),
         "items": [
             {
                 "rank": item.rank,
@@ -270,6 +299,33 @@ async def _digest(settings: Settings, ref: ChannelRef, *, dry_run: bool) -> tupl
     if not result.items:
         return Reply(ReplyKind.TEXT, "Nothing new to pick for this channel."), payload
     return Reply(ReplyKind.DIGEST, f"{len(result.items)} picks", digest=result), payload
+
+
+async def _post_digest(core: CoreParts, channel: ChannelSettings) -> Digest:
+    """Post today's digest to a console channel, drawn on stderr; the digest posted (no
+    items when there was nothing new, which uses nothing up). NotDone when it can't post."""
+    ref = channel.channel
+    today = local_date(channel, utc_now())
+    screen = ConsoleAdapter(ref, mode_line="", console=err, interactive=True)
+    delivery = Delivery(core.store, core.composer, {"console": screen}, metrics=core.metrics)
+    outcome = await delivery.deliver(ref, today, scheduled=False)
+    sent = await delivery.sent(channel, today)
+    if outcome is Outcome.ALREADY:
+        raise NotDone(_already_sentence(channel, sent))
+    if outcome in NOT_POSTED:
+        raise NotDone(f"Nothing posted to {ref.key}: {NOT_POSTED[outcome]}.")
+    if sent is None:
+        return Digest(digest_id(ref, today), ref, today, channel.timezone, ())
+    return sent.digest
+
+
+def _already_sentence(channel: ChannelSettings, sent: SentDigest | None) -> str:
+    """Why today's digest for a channel is not posted again, with the time it went out."""
+    key = channel.channel.key
+    if sent is not None and sent.status is SlotStatus.POSTED and sent.finished_at is not None:
+        at = clock_time(sent.finished_at, channel.timezone)
+        return f"Today's digest for {key} was already posted at {at}; it never posts twice."
+    return f"Today's digest for {key} was already handled; it never posts twice."
 
 
 @app.command()

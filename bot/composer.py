@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.digest import compose_digest, digest_id, digest_item
 from bot.models import ChannelSettings, Digest, Paper
-from bot.ranking import CLIMBING_MAX_AGE_DAYS, CLIMBING_MIN_GAIN, score
+from bot.ranking import CLIMBING_MAX_AGE_DAYS, CLIMBING_MIN_GAIN, score, utc_date
 from bot.ranking.learner import DEFAULT_HALF_LIFE_DAYS, TasteLearner
 from bot.ranking.taste import TasteView
 from bot.store import Store
@@ -27,6 +27,19 @@ from bot.store import Store
 def local_date(settings: ChannelSettings, now: datetime) -> date:
     """The date it is now in the channel's time zone: the digest slot it belongs to."""
     return now.astimezone(ZoneInfo(settings.timezone)).date()
+
+
+def posting_time(settings: ChannelSettings, day: date) -> datetime:
+    """The instant of the channel's posting time (`post_at` in its zone) on `day`, in UTC."""
+    at = time(settings.post_at.hour, settings.post_at.minute)
+    return datetime.combine(day, at, tzinfo=ZoneInfo(settings.timezone)).astimezone(UTC)
+
+
+def _known_by(paper: Paper, day: date) -> bool:
+    """Whether a paper was featured (or, never featured, published) on or before `day`."""
+    if paper.featured_on is not None:
+        return paper.featured_on <= day
+    return paper.published_at is not None and utc_date(paper.published_at) <= day
 
 
 @dataclass(frozen=True)
@@ -76,17 +89,58 @@ class DigestComposer:
         With `fresh` (a digest about to be posted) the taste model has learned every vote
         stored so far; without (a preview) it may lag a refit behind.
         """
+        delivered = await self._store.delivered_paper_ids(settings.channel)
+        return await self._compose(
+            settings,
+            now=now,
+            slot_date=slot_date or local_date(settings, now),
+            delivered=delivered,
+            fresh=fresh,
+        )
+
+    async def compose_on(self, settings: ChannelSettings, day: date) -> Digest:
+        """The digest this channel would have got on `day` at its posting time: from the
+        papers featured (or published) by then, leaving out only those sent on earlier days.
+
+        For debugging a schedule and trying the bot on recorded or imported papers; the
+        upvotes, votes and taste are those stored now.
+        """
+        now = posting_time(settings, day)
+        delivered = {
+            paper_id
+            for paper_id, slot in (await self._store.delivered_on(settings.channel)).items()
+            if slot < day
+        }
+        return await self._compose(
+            settings, now=now, slot_date=day, delivered=delivered, known_by=utc_date(now)
+        )
+
+    async def _compose(
+        self,
+        settings: ChannelSettings,
+        *,
+        now: datetime,
+        slot_date: date,
+        delivered: set[str],
+        fresh: bool = False,
+        known_by: date | None = None,
+    ) -> Digest:
+        """Compose from the stored candidates, leaving out `delivered` and, with `known_by`,
+        the papers featured or published after that UTC date."""
         window = await self._window(settings.max_age_days, now)
+        papers = window.papers
+        if known_by is not None:
+            papers = [paper for paper in papers if _known_by(paper, known_by)]
         ref = settings.channel
         return compose_digest(
             settings,
-            window.papers,
+            papers,
             now=now,
-            slot_date=slot_date or local_date(settings, now),
-            delivered=await self._store.delivered_paper_ids(ref),
+            slot_date=slot_date,
+            delivered=delivered,
             momentum=window.momentum,
             tallies=await self._store.vote_tallies(ref.platform, ref.workspace),
-            taste=await self.taste(settings, window.papers, now=now, fresh=fresh),
+            taste=await self.taste(settings, papers, now=now, fresh=fresh),
         )
 
     async def _window(self, max_age_days: int, now: datetime) -> CandidateWindow:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
+from datetime import date, datetime
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from bot.models import Digest, DigestItem, Recap, RecapEntry
 
@@ -29,6 +30,11 @@ def count(n: int, noun: str) -> str:
 def format_date(day: date) -> str:
     """A date as people write it, e.g. "Tuesday 3 December 2024"."""
     return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def clock_time(at: datetime, timezone: str) -> str:
+    """An instant as the wall-clock time in a time zone, e.g. "09:30"."""
+    return f"{at.astimezone(ZoneInfo(timezone)):%H:%M}"
 
 
 def headline(digest: Digest) -> str:

@@ -4,7 +4,6 @@ taste model learned, follows, and the small notes beside listed papers. Pure fun
 from __future__ import annotations
 
 from collections.abc import Sequence
-from zoneinfo import ZoneInfo
 
 from bot import grammar
 from bot.delivery import Outcome, SentDigest
@@ -20,7 +19,7 @@ from bot.ranking.follows import NameMatch
 from bot.ranking.taste import Leaning
 from bot.schedule_words import describe_recap, describe_schedule
 from bot.store import SlotStatus
-from bot.wording import one_line_within
+from bot.wording import clock_time, one_line_within
 
 
 def listed_words(settings: ChannelSettings, name: str) -> str:
@@ -61,8 +60,7 @@ def sent_digest_reply(sent: SentDigest) -> Reply:
     """Today's digest as it went out here, saying when, with its posted messages to vote on."""
     digest = sent.digest
     if sent.status is SlotStatus.POSTED and sent.finished_at is not None:
-        local = sent.finished_at.astimezone(ZoneInfo(digest.timezone))
-        text = f"Today's digest, posted here at {local:%H:%M}."
+        text = f"Today's digest, posted here at {clock_time(sent.finished_at, digest.timezone)}."
     elif sent.status is SlotStatus.FAILED:
         text = (
             "Today's digest stopped part-way because this channel's digest is paused; "

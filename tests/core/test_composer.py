@@ -67,3 +67,20 @@ async def test_a_paper_featured_last_week_comes_back_while_it_climbs(
     items = {item.paper_id: item for item in digest.items}
     assert climber.id in items and items[climber.id].climbing
     assert quiet.id not in items
+
+
+async def test_a_past_days_digest_holds_the_papers_known_then_and_not_yet_sent(
+    harness: Harness,
+) -> None:
+    """The five papers were featured today and posted today; a paper of tomorrow is stored."""
+    general = settings("general")
+    await harness.delivery.deliver(general.channel, TODAY)
+    tomorrow = make_paper(id="2606.00009", featured_on=TODAY + timedelta(days=1))
+    await harness.store.upsert_papers([tomorrow], at=NOW)
+
+    today = await harness.composer.compose_on(general, TODAY)
+    yesterday = await harness.composer.compose_on(general, TODAY - timedelta(days=1))
+
+    assert today.date == TODAY
+    assert [item.paper_id for item in today.items] == [f"2606.0000{n}" for n in (5, 4, 3, 2, 1)]
+    assert yesterday.items == ()

@@ -10,7 +10,7 @@ import pytest
 
 from tests.e2e.conftest import REPO, BotEnv, featured_on
 from tests.fakes import fixture_path
-from tests.fakes.upstream import FakeUpstream
+from tests.fakes.upstream import FakeUpstream, load_hf_fixture
 
 TODAY = datetime.now(UTC).date()
 
@@ -56,6 +56,50 @@ async def test_digest_search_and_top_print_their_contract(
     assert upvotes == sorted(upvotes, reverse=True)
 
 
+async def test_a_second_digest_says_when_the_first_went_out_and_exits_1(
+    bot_env: BotEnv, upstream: FakeUpstream
+) -> None:
+    upstream.daily[TODAY.isoformat()] = featured_on(TODAY)
+    await bot_env.run("fetch", "--date", TODAY.isoformat(), "--source", "hf", "--json")
+    before = datetime.now(UTC)
+
+    first = await bot_env.run("digest", "--channel", "console:local:lab")
+    after = datetime.now(UTC)
+    second = await bot_env.run("digest", "--channel", "console:local:lab")
+
+    assert first.code == 0, first.stderr
+    assert "📰 Papers for" in first.stderr
+    minutes = {f"{before:%H:%M}", f"{after:%H:%M}"}
+    assert second.code == 1
+    assert second.stderr.strip() in {
+        f"papers-bot: Today's digest for console:local:lab was already posted at {minute}; "
+        "it never posts twice."
+        for minute in minutes
+    }
+
+
+async def test_a_dry_run_on_a_past_date_composes_that_days_digest(bot_env: BotEnv) -> None:
+    """Papers featured on 12 June and on 31 July 2026, imported from recorded answers."""
+    for day in ("2026-06-13", "2026-08-02"):
+        path = fixture_path(f"hf_daily_papers_limit30_{day}.json")
+        assert (await bot_env.run("fetch", "--from-file", str(path), "--json")).code == 0
+    june = {
+        entry["paper"]["id"] for entry in load_hf_fixture("hf_daily_papers_limit30_2026-06-13.json")
+    }
+
+    on_june_12 = await bot_env.run(
+        "digest", "--channel", "console:local:lab", "--dry-run", "--date", "2026-06-12", "--json"
+    )
+    today = await bot_env.run("digest", "--channel", "console:local:lab", "--dry-run", "--json")
+
+    assert on_june_12.code == 0, on_june_12.stderr
+    digest = json.loads(on_june_12.stdout)
+    assert digest["date"] == "2026-06-12"
+    assert len(digest["items"]) == 5
+    assert {item["paper_id"] for item in digest["items"]} <= june
+    assert json.loads(today.stdout)["items"] == []
+
+
 async def test_fetch_from_a_saved_file(bot_env: BotEnv) -> None:
     path = fixture_path("hf_daily_papers_limit30_2026-08-02.json")
 
@@ -83,6 +127,16 @@ async def test_an_unreachable_upstream_is_one_error_not_a_crash(
         (("fetch", "--date", "2026-13-45"), {}, "--date needs a date as YYYY-MM-DD"),
         (("fetch", "--source", "rss"), {}, "--source must be hf, arxiv or all"),
         (("digest", "--channel", "irc:x"), {}, "is not a channel id"),
+        (
+            ("digest", "--channel", "console:local:lab", "--date", "2026-06-12"),
+            {},
+            "--date needs --dry-run",
+        ),
+        (
+            ("digest", "--channel", "console:local:lab", "--dry-run", "--date", "2999-01-01"),
+            {},
+            "--date must not be after today",
+        ),
         (("top", "--period", "year"), {}, "--period must be day, week or month"),
         (("fetch", "--from-file", "/nonexistent.json"), {}, "Can't read /nonexistent.json"),
         (("search", "x"), {"PAPERS_HTTP_PORT": "eighty"}, "PAPERS_HTTP_PORT"),
