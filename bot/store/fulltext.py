@@ -24,6 +24,7 @@ Each word is matched in the forms the vocabulary holds for it (bot.store.words):
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
@@ -69,12 +70,16 @@ MIN_ROOT = 4
 POSTGRES_OBJECTS = frozenset({"search_vector", "ix_papers_search_vector"})
 """What migration 0004 adds to PostgreSQL outside `tables.py` (autogenerate leaves it)."""
 
-_LISTS_AS_TEXT = (
+_SCORED = (
+    papers.c.id,
+    papers.c.title,
+    papers.c.abstract,
+    papers.c.organization,
     cast(papers.c.ai_keywords, Text).label("keywords_text"),
     cast(papers.c.authors, Text).label("authors_text"),
 )
-"""The JSON lists as their text, which scoring reads (brackets and quotes are not words)
-beside the paper's own columns."""
+"""What scoring a candidate reads: its indexed fields, the JSON lists as their text
+(brackets and quotes are not words). Only the best candidates are then read whole."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,21 +261,22 @@ class FulltextMixin(WordsMixin):
                 return await self._by_upvotes(connection, conditions)
             if not ids:
                 return []
-            statement = select(papers, *_LISTS_AS_TEXT).where(papers.c.id.in_(ids))
+            statement = select(*_SCORED).where(papers.c.id.in_(ids))
             rows = (await connection.execute(statement)).all()
             if query.author:
-                rows = [row for row in rows if _by_author(query, row.authors or ())]
-            by_id = {row.id: row for row in rows}
+                rows = [row for row in rows if _by_author(query, json.loads(row.authors_text))]
             candidates = [(row.id, _fields(row)) for row in rows]
             means = scoring.mean_lengths([fields for _, fields in candidates])
             scores = {
                 paper_id: scoring.relevance(weighted, fields, means)
                 for paper_id, fields in candidates
             }
-            best = sorted(scores, key=lambda paper_id: (-scores[paper_id], paper_id))
+            best = sorted(scores, key=lambda paper_id: (-scores[paper_id], paper_id))[:CANDIDATES]
+            whole = select(papers).where(papers.c.id.in_(best))
+            by_id = {row.id: row for row in await connection.execute(whole)}
         return [
             SearchHit(paper_from_row(by_id[paper_id]), scores[paper_id], tuple(weighted))
-            for paper_id in best[:CANDIDATES]
+            for paper_id in best
         ]
 
     async def _weigh(
