@@ -71,11 +71,14 @@ class Paper:
 
 @dataclass(frozen=True, slots=True)
 class FetchReport:
-    """What one fetch brought: papers parsed, entries skipped as unusable, errors met."""
+    """What one fetch brought: papers parsed, entries skipped as unusable, errors met, and
+    whether it stopped because the upstream could not be reached (so a caller stops asking).
+    """
 
     papers: tuple[Paper, ...] = ()
     skipped: int = 0
     errors: tuple[str, ...] = ()
+    unreachable: bool = False
 
 
 class Layout(enum.StrEnum):

@@ -27,7 +27,15 @@ import structlog
 from bot.ids import normalize_paper_id, paper_key
 from bot.models import FetchReport, Paper
 from bot.sources import values
-from bot.sources.http import Pacer, RetryPolicy, UpstreamError, fetch
+from bot.sources.breaker import Breaker
+from bot.sources.http import (
+    LOOKUP_POLICY,
+    Pacer,
+    RetryPolicy,
+    UpstreamError,
+    UpstreamUnreachable,
+    fetch,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -59,7 +67,9 @@ class ArxivSource:
     """Reads export.arxiv.org's API (`base_url` points elsewhere in tests).
 
     `categories` must not be empty (with none configured the app builds no arXiv source).
-    `page_size` and `max_pages` bound one `fetch_day`.
+    `page_size` and `max_pages` bound one `fetch_day`. Fetches retry as `retry` says; search
+    and one paper are look-ups someone waits for, one attempt each. `breaker` knows whether
+    arXiv could be reached.
     """
 
     name = SOURCE_NAME
@@ -72,6 +82,7 @@ class ArxivSource:
         min_interval_seconds: float,
         *,
         retry: RetryPolicy | None = None,
+        breaker: Breaker | None = None,
         page_size: int = 200,
         max_pages: int = 20,
     ) -> None:
@@ -84,6 +95,7 @@ class ArxivSource:
         self._categories = " OR ".join(f"cat:{category}" for category in categories)
         self._pacer = Pacer(min_interval_seconds)
         self._retry = retry or RetryPolicy()
+        self._breaker = breaker or Breaker(SOURCE_NAME)
         self._page_size = page_size
         self._max_pages = max_pages
 
@@ -93,6 +105,7 @@ class ArxivSource:
         kept: dict[str, Paper] = {}
         skipped = 0
         errors: list[str] = []
+        unreachable = False
         for page in range(self._max_pages):
             params = {
                 "search_query": self._categories,
@@ -102,9 +115,10 @@ class ArxivSource:
                 "max_results": self._page_size,
             }
             try:
-                feed = await self._query(params, what=f"{what} page {page}")
+                feed = await self._query(params, what=f"{what} page {page}", policy=self._retry)
             except UpstreamError as error:
                 errors.append(str(error))
+                unreachable = isinstance(error, UpstreamUnreachable)
                 break
             if feed.error is not None:
                 errors.append(f"{what} page {page} failed: arXiv said {feed.error!r}")
@@ -119,16 +133,24 @@ class ArxivSource:
                 break
         else:
             log.warning("arxiv_page_cap_reached", what=what, pages=self._max_pages)
-        return FetchReport(papers=tuple(kept.values()), skipped=skipped, errors=tuple(errors))
+        return FetchReport(
+            papers=tuple(kept.values()),
+            skipped=skipped,
+            errors=tuple(errors),
+            unreachable=unreachable,
+        )
 
     async def fetch_paper(self, paper_id: str) -> Paper | None:
         """One paper by arXiv id (latest version); None when arXiv does not know it.
 
-        Raises BadPaperId for an id that is not one, UpstreamError when arXiv fails.
+        Raises BadPaperId for an id that is not one, UpstreamUnreachable when arXiv can't be
+        reached, UpstreamError when it fails.
         """
         arxiv_id = normalize_paper_id(paper_id)
         feed = await self._query(
-            {"id_list": arxiv_id, "max_results": 1}, what=f"arxiv paper {arxiv_id}"
+            {"id_list": arxiv_id, "max_results": 1},
+            what=f"arxiv paper {arxiv_id}",
+            policy=LOOKUP_POLICY,
         )
         if feed.error is not None:
             log.info("arxiv_paper_refused", paper_id=arxiv_id, error=feed.error)
@@ -149,16 +171,28 @@ class ArxivSource:
                     "max_results": min(limit, MAX_PAGE_SIZE),
                 },
                 what=what,
+                policy=LOOKUP_POLICY,
             )
         except UpstreamError as error:
-            return FetchReport(errors=(str(error),))
+            return FetchReport(
+                errors=(str(error),), unreachable=isinstance(error, UpstreamUnreachable)
+            )
         errors = () if feed.error is None else (f"{what} failed: arXiv said {feed.error!r}",)
         return FetchReport(papers=feed.papers[:limit], skipped=feed.skipped, errors=errors)
 
-    async def _query(self, params: Mapping[str, str | int], *, what: str) -> ArxivFeed:
-        """One paced, retried API call, parsed; UpstreamError for failures and unreadable XML."""
+    async def _query(
+        self, params: Mapping[str, str | int], *, what: str, policy: RetryPolicy
+    ) -> ArxivFeed:
+        """One paced API call retried as `policy` says, parsed; UpstreamError for failures
+        and unreadable XML."""
         response = await fetch(
-            self._client, self._url, what=what, params=params, policy=self._retry, pacer=self._pacer
+            self._client,
+            self._url,
+            what=what,
+            params=params,
+            policy=policy,
+            pacer=self._pacer,
+            breaker=self._breaker,
         )
         try:
             return parse_feed(response.content)

@@ -20,7 +20,8 @@ import structlog
 from bot.ids import normalize_paper_id, paper_key
 from bot.models import FetchReport, Paper
 from bot.sources import values
-from bot.sources.http import RetryPolicy, UpstreamError, fetch
+from bot.sources.breaker import Breaker
+from bot.sources.http import LOOKUP_POLICY, RetryPolicy, UpstreamError, UpstreamUnreachable, fetch
 
 log = structlog.get_logger(__name__)
 
@@ -32,7 +33,9 @@ class HuggingFaceSource:
     """Reads huggingface.co's papers API (`base_url` points elsewhere in tests).
 
     `page_size` (at most 100, the API's limit) and `max_pages` bound how much one fetch
-    reads; the defaults cover any real day many times over.
+    reads; the defaults cover any real day many times over. Fetches retry as `retry` says;
+    search and one paper are look-ups someone waits for, one attempt each. `breaker` knows
+    whether huggingface.co could be reached.
     """
 
     name = SOURCE_NAME
@@ -43,6 +46,7 @@ class HuggingFaceSource:
         base_url: str,
         *,
         retry: RetryPolicy | None = None,
+        breaker: Breaker | None = None,
         page_size: int = MAX_PAGE_SIZE,
         max_pages: int = 10,
     ) -> None:
@@ -51,6 +55,7 @@ class HuggingFaceSource:
         self._client = client
         self._base_url = base_url.rstrip("/")
         self._retry = retry or RetryPolicy()
+        self._breaker = breaker or Breaker(SOURCE_NAME)
         self._page_size = page_size
         self._max_pages = max_pages
 
@@ -82,11 +87,14 @@ class HuggingFaceSource:
                 f"{self._base_url}/api/papers/search",
                 what=what,
                 params={"q": query, "limit": min(limit, MAX_PAGE_SIZE)},
-                policy=self._retry,
+                policy=LOOKUP_POLICY,
+                breaker=self._breaker,
             )
             data = response.json()
         except UpstreamError as error:
-            return FetchReport(errors=(str(error),))
+            return FetchReport(
+                errors=(str(error),), unreachable=isinstance(error, UpstreamUnreachable)
+            )
         except ValueError:
             return FetchReport(errors=(f"{what} answered invalid JSON",))
         report = parse_daily_papers(data, what=what)
@@ -95,8 +103,8 @@ class HuggingFaceSource:
     async def fetch_paper(self, paper_id: str) -> Paper | None:
         """One paper by arXiv id; None when HF does not know it (404).
 
-        Raises BadPaperId for an id that is not one, and UpstreamError when HF fails or
-        answers something that is not a paper.
+        Raises BadPaperId for an id that is not one, UpstreamUnreachable when HF can't be
+        reached, and UpstreamError when it fails or answers something that is not a paper.
         """
         arxiv_id = normalize_paper_id(paper_id)
         what = f"hf paper {arxiv_id}"
@@ -105,7 +113,8 @@ class HuggingFaceSource:
                 self._client,
                 f"{self._base_url}/api/papers/{arxiv_id}",
                 what=what,
-                policy=self._retry,
+                policy=LOOKUP_POLICY,
+                breaker=self._breaker,
             )
         except UpstreamError as error:
             if error.status == 404:
@@ -127,6 +136,7 @@ class HuggingFaceSource:
         papers: dict[str, Paper] = {}
         skipped = 0
         errors: list[str] = []
+        unreachable = False
         for page in range(self._max_pages):
             try:
                 response = await fetch(
@@ -135,10 +145,12 @@ class HuggingFaceSource:
                     what=f"{what} page {page}",
                     params={**params, "limit": limit, "p": page},
                     policy=self._retry,
+                    breaker=self._breaker,
                 )
                 data = response.json()
             except UpstreamError as error:
                 errors.append(str(error))
+                unreachable = isinstance(error, UpstreamUnreachable)
                 break
             except ValueError:
                 errors.append(f"{what} page {page} answered invalid JSON")
@@ -161,6 +173,7 @@ class HuggingFaceSource:
             papers=tuple(kept if want is None else kept[:want]),
             skipped=skipped,
             errors=tuple(errors),
+            unreachable=unreachable,
         )
 
 

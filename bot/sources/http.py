@@ -4,7 +4,10 @@ Upstreams rate-limit and fail now and then; a fetch should ride out a 429, a 5xx
 or a dropped connection with a few patient retries, honouring what the server asks for
 (`Retry-After`, Hugging Face's `RateLimit: "api";r=0;t=55`), and then give up with one
 `UpstreamError` sentence that the caller turns into a log line or a FetchReport error.
-The waits go through `RetryPolicy.sleep`, so tests can record them instead of sleeping.
+A connection that cannot be made is different: it is not retried, and the upstream's
+Breaker (bot.sources.breaker) marks it unreachable, so the calls after it fail at once with
+UpstreamUnreachable. The waits go through `RetryPolicy.sleep`, so tests can record them
+instead of sleeping.
 """
 
 from __future__ import annotations
@@ -29,11 +32,14 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
+from bot.sources.breaker import Breaker
 from config.settings import Settings
 
 log = structlog.get_logger(__name__)
 
 USER_AGENT = "papers-bot/0.1"
+CONNECT_TIMEOUT_SECONDS = 5.0
+"""How long making a connection may take (every request's whole timeout is the setting)."""
 _RATELIMIT_RESET = re.compile(r"(?:^|;)\s*t\s*=\s*(\d+(?:\.\d+)?)")
 
 
@@ -47,6 +53,16 @@ class UpstreamError(Exception):
     def __init__(self, message: str, *, status: int | None = None) -> None:
         super().__init__(message)
         self.status = status
+
+
+class UpstreamUnreachable(UpstreamError):
+    """No connection could be made to the upstream named `upstream` (refused, no route, a
+    name that does not resolve, a connect timeout), now or moments ago (its Breaker is
+    open); nothing was asked of it."""
+
+    def __init__(self, message: str, *, upstream: str) -> None:
+        super().__init__(message)
+        self.upstream = upstream
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,10 +84,17 @@ class RetryPolicy:
         return cls(retries=settings.http_retries)
 
 
+LOOKUP_POLICY = RetryPolicy(retries=0)
+"""Look-ups someone waits for (search, one paper) get one attempt: their answer has a budget
+of seconds, which a patient retry would spend waiting."""
+
+
 def make_http_client(settings: Settings) -> httpx.AsyncClient:
-    """The one AsyncClient the sources share: a timeout on every call, our User-Agent."""
+    """The one AsyncClient the sources share: a timeout on every call (a shorter one for
+    making the connection), our User-Agent."""
+    timeout = settings.http_timeout_seconds
     return httpx.AsyncClient(
-        timeout=httpx.Timeout(settings.http_timeout_seconds),
+        timeout=httpx.Timeout(timeout, connect=min(CONNECT_TIMEOUT_SECONDS, timeout)),
         headers={"User-Agent": USER_AGENT},
         follow_redirects=True,
     )
@@ -142,17 +165,36 @@ async def fetch(
     policy: RetryPolicy,
     params: Mapping[str, str | int] | None = None,
     pacer: Pacer | None = None,
+    breaker: Breaker,
 ) -> httpx.Response:
     """GET `url` and return the successful response, retrying as `policy` says.
 
     `what` names the call in messages ("hf daily papers for 2026-06-12"). Raises
     UpstreamError when retries run out, or at once for an answer retrying cannot fix
     (a 4xx other than 429); its `status` lets callers treat a 404 as "not found".
+    Raises UpstreamUnreachable at once when no connection can be made, or when `breaker`
+    says the upstream could not be reached moments ago (then nothing is sent).
     """
 
     async def attempt() -> httpx.Response:
+        if not breaker.admits():
+            raise UpstreamUnreachable(
+                f"{what} not asked: {breaker.name} can't be reached ({breaker.reason})",
+                upstream=breaker.name,
+            )
         async with pacer.turn() if pacer is not None else nullcontext():
-            response = await client.get(url, params=params)
+            try:
+                response = await client.get(url, params=params)
+            except (httpx.ConnectError, httpx.ConnectTimeout) as error:
+                reason = connection_failure(error)
+                breaker.unreachable(reason)
+                raise UpstreamUnreachable(
+                    f"{what} failed: can't connect ({reason})", upstream=breaker.name
+                ) from None
+            except httpx.TransportError:
+                breaker.connected()
+                raise
+        breaker.connected()
         if response.status_code == 429 or response.status_code >= 500:
             raise _RetryableStatus(response)
         return response
@@ -187,19 +229,25 @@ async def fetch(
         reraise=True,
     )
     attempts = policy.retries + 1
+    after = f" after {attempts} attempts" if attempts > 1 else ""
     try:
         response = await retrying(attempt)
     except _RetryableStatus as error:
         status = error.response.status_code
-        raise UpstreamError(
-            f"{what} failed: HTTP {status} after {attempts} attempts", status=status
-        ) from None
+        raise UpstreamError(f"{what} failed: HTTP {status}{after}", status=status) from None
     except httpx.TimeoutException:
-        raise UpstreamError(f"{what} failed: timed out {attempts} times") from None
+        times = f" {attempts} times" if attempts > 1 else ""
+        raise UpstreamError(f"{what} failed: timed out{times}") from None
     except httpx.TransportError as error:
-        raise UpstreamError(
-            f"{what} failed: {type(error).__name__} after {attempts} attempts"
-        ) from None
+        raise UpstreamError(f"{what} failed: {type(error).__name__}{after}") from None
     if response.is_success:
         return response
     raise UpstreamError(f"{what} failed: HTTP {response.status_code}", status=response.status_code)
+
+
+def connection_failure(error: httpx.TransportError) -> str:
+    """Why a connection could not be made, in a few words: the error's type and the first
+    line of its message ("ConnectError: [Errno 111] Connection refused")."""
+    lines = str(error).strip().splitlines()
+    name = type(error).__name__
+    return f"{name}: {lines[0][:120]}" if lines else name

@@ -37,6 +37,21 @@ class RecordingSleep:
         self.waits.append(seconds)
 
 
+class MovableClock:
+    """A stand-in for time.monotonic that only moves when a test says so."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        """The current reading, in seconds."""
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        """Move the clock forward."""
+        self.now += seconds
+
+
 async def eventually(
     check: Callable[[], object | Awaitable[object]], *, seconds: float = 5.0
 ) -> None:

@@ -167,6 +167,40 @@ class RecordedRequest:
     at: float
 
 
+class BlackHole(LocalServer):
+    """A server on 127.0.0.1 that accepts every connection and never answers: an upstream
+    that hangs. `connections` counts the connections it accepted."""
+
+    def __init__(self) -> None:
+        self.connections = 0
+        self._server: asyncio.Server | None = None
+        self._writers: list[asyncio.StreamWriter] = []
+        self._url = ""
+
+    @property
+    def url(self) -> str:
+        """The base URL, e.g. http://127.0.0.1:PORT (set once started)."""
+        return self._url
+
+    async def start(self) -> None:
+        """Listen on a free port."""
+        self._server = await asyncio.start_server(self._hold, "127.0.0.1", 0)
+        port = self._server.sockets[0].getsockname()[1]
+        self._url = f"http://127.0.0.1:{port}"
+
+    async def close(self) -> None:
+        """Drop the connections held and stop listening."""
+        for writer in self._writers:
+            writer.close()
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+
+    async def _hold(self, _reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
+        self._writers.append(writer)
+
+
 class FakeUpstream(LocalServer):
     """The fake HF + arXiv server; set the data attributes, queue faults, read `requests`.
 
@@ -176,9 +210,12 @@ class FakeUpstream(LocalServer):
     - `papers[id]`: the body of `/api/papers/{id}` (404 when absent)
     - `arxiv_entries`: `<entry>` texts of `/api/query`, newest first, paged by `start`
       and `max_results`; `id_list=` picks entries by id
+
+    `port` picks the port (0: any free one), e.g. one a test found refusing connections.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, port: int = 0) -> None:
+        self._port = port
         self.daily: dict[str, list[Any]] = {}
         self.trending: list[Any] = []
         self.search_results: list[Any] = []
@@ -214,7 +251,7 @@ class FakeUpstream(LocalServer):
         app.router.add_get("/api/query", self._arxiv_query)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", self._port)
         await site.start()
         host, port = self._runner.addresses[0][:2]
         self._url = f"http://{host}:{port}"

@@ -234,13 +234,14 @@ async def test_fetch_paper_refuses_junk_ids_without_asking(
     assert upstream.requests == []
 
 
-async def test_fetch_paper_raises_when_hf_keeps_failing(
-    hf: HuggingFaceSource, upstream: FakeUpstream
+async def test_fetch_paper_is_one_attempt_and_raises_when_hf_fails(
+    hf: HuggingFaceSource, upstream: FakeUpstream, sleeps: RecordingSleep
 ):
     upstream.add_fault(server_error(503), times=3)
 
-    with pytest.raises(UpstreamError, match="HTTP 503 after 3 attempts"):
+    with pytest.raises(UpstreamError, match=r"hf paper 2606\.13392 failed: HTTP 503$"):
         await hf.fetch_paper("2606.13392")
+    assert len(upstream.requests) == 1 and sleeps.waits == []
 
 
 # --- hostile data --------------------------------------------------------------------------
@@ -435,19 +436,19 @@ async def test_timeouts_every_time_are_reported(
     assert report.errors == ("hf daily papers for 2026-06-12 page 0 failed: timed out 2 times",)
 
 
-async def test_an_unreachable_server_is_reported(
+async def test_an_unreachable_server_is_reported_without_retrying(
     client: httpx.AsyncClient, sleeps: RecordingSleep, unused_port: int
 ):
     hf = HuggingFaceSource(
-        client, f"http://127.0.0.1:{unused_port}", retry=RetryPolicy(retries=1, sleep=sleeps)
+        client, f"http://127.0.0.1:{unused_port}", retry=RetryPolicy(retries=3, sleep=sleeps)
     )
 
     report = await hf.fetch_day(JUNE_DAY)
 
-    assert report.errors == (
-        "hf daily papers for 2026-06-12 page 0 failed: ConnectError after 2 attempts",
-    )
-    assert len(sleeps.waits) == 1
+    [error] = report.errors
+    assert error.startswith("hf daily papers for 2026-06-12 page 0 failed: can't connect (")
+    assert report.unreachable
+    assert sleeps.waits == []
 
 
 async def test_values_no_database_can_hold_leave_their_fields_empty(

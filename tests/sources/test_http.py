@@ -59,7 +59,13 @@ def test_the_client_sends_our_user_agent_with_a_timeout():
     client = make_http_client(settings)
 
     assert client.headers["User-Agent"] == USER_AGENT == "papers-bot/0.1"
-    assert client.timeout == httpx.Timeout(7.5)
+    assert client.timeout == httpx.Timeout(7.5, connect=5.0)
+
+
+def test_a_short_timeout_bounds_connecting_too():
+    client = make_http_client(load_settings(http_timeout_seconds=2))
+
+    assert client.timeout == httpx.Timeout(2)
 
 
 def test_the_policy_takes_its_retries_from_the_settings():
