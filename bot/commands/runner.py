@@ -15,6 +15,7 @@ import structlog
 
 from bot import grammar
 from bot.clock import Clock, utc_now
+from bot.commands.lookup import look_up_paper
 from bot.commands.replies import (
     DIGEST_NOW_ANSWERS,
     LIST_WORDS,
@@ -53,7 +54,6 @@ from bot.ranking import explain_in_words, score
 from bot.ranking.follows import find_follow, match_name
 from bot.refresh import Refresher
 from bot.schedule_words import describe_schedule
-from bot.sources import UpstreamError
 from bot.store import Store
 
 log = structlog.get_logger(__name__)
@@ -201,35 +201,20 @@ class Commands:
         return Reply(ReplyKind.PAPERS, heading, items=tuple(items))
 
     async def _paper(self, settings: ChannelSettings, paper_id: str) -> Reply:
+        """One paper: the stored one, else the first upstream's that knows it (kept), else a
+        sentence saying where it was looked for and which upstream could not answer."""
         paper = await self._store.get_paper(paper_id)
-        for source in self._searches.upstreams():
-            if paper is not None:
-                break
-            paper = await self._fetch_paper(source, paper_id)
-        if paper is None and self._refresher.offline:
-            return text_reply(
-                f"Paper {paper_id} isn't stored here, and Hugging Face and arXiv can't be "
-                "reached right now; try again later."
-            )
         if paper is None:
-            return text_reply(f"I can't find paper {paper_id} here, on Hugging Face or on arXiv.")
+            found = await look_up_paper(self._lookups, paper_id)
+            if found.paper is None:
+                return text_reply(found.not_found(paper_id))
+            paper = found.paper
+            await self._refresher.remember([paper])
         return Reply(
             ReplyKind.PAPER,
             paper.title,
             items=(listed_item(paper, settings, rank=1, now=self._clock()),),
         )
-
-    async def _fetch_paper(self, source: PaperSource, paper_id: str) -> Paper | None:
-        try:
-            paper = await source.fetch_paper(paper_id)
-        except UpstreamError as error:
-            log.warning(
-                "paper_lookup_failed", source=source.name, paper_id=paper_id, error=str(error)
-            )
-            return None
-        if paper is not None:
-            await self._refresher.remember([paper])
-        return paper
 
     async def _subscribe(self, channel: ChannelRef, action: grammar.Subscribe) -> Reply:
         def subscribe(settings: ChannelSettings) -> ChannelSettings:

@@ -12,6 +12,7 @@ import structlog
 
 from bot import grammar
 from bot.clock import Clock, utc_now
+from bot.commands.lookup import LOOKUP_BUDGET_SECONDS, Answer, unanswered, upstream_title
 from bot.commands.replies import error_reply, shorten_snippet, text_reply
 from bot.digest import digest_item
 from bot.models import ChannelSettings, DigestItem, FetchReport, Paper, Reply, ReplyKind
@@ -28,8 +29,6 @@ log = structlog.get_logger(__name__)
 SEARCH_LIMIT = 5
 FEW_RESULTS = 3
 """A search finding fewer stored papers than this asks Hugging Face too."""
-LOOKUP_BUDGET_SECONDS = 2.0
-"""How long a command waits for an upstream, so its answer fits Slack's and Discord's windows."""
 FROM_HF = "found on Hugging Face"
 
 
@@ -91,10 +90,9 @@ class SearchCommands:
             return error_reply(" ".join((*result.problems, result.hint)))
         found = [(f.paper, shorten_snippet(f.snippet)) for f in result.found]
         lines = list(result.problems)
-        upstreams = self.upstreams()
         words = " ".join(result.query.words)
-        if offset == 0 and result.exact < FEW_RESULTS and words and upstreams:
-            papers, problem = await self._search_upstream(upstreams[0], words)
+        if offset == 0 and result.exact < FEW_RESULTS and words and self._lookups:
+            papers, problem = await self._search_upstream(self._lookups[0], words)
             known = {paper.id for paper, _ in found}
             added = [(paper, FROM_HF) for paper in papers if paper.id not in known]
             found = found[: result.exact] + added + found[result.exact :]
@@ -153,25 +151,23 @@ class SearchCommands:
         offset = saved.shown if action.offset is None else action.offset
         return await self.search(settings, user_id, saved.query, offset=offset, saved_id=saved.id)
 
-    def upstreams(self) -> list[PaperSource]:
-        """The sources to ask on demand; none while the last fetch reached no upstream, so an
-        offline lookup answers at once instead of waiting out every retry."""
-        return [] if self._refresher.offline else self._lookups
-
     async def _search_upstream(self, source: PaperSource, words: str) -> tuple[list[Paper], str]:
         """What the upstream finds for the words (remembered in the store), and a sentence
-        when it could not answer in time or at all."""
+        when it could not answer in time or at all (at once when it can't be reached)."""
+        title = upstream_title(source.name)
         try:
             async with asyncio.timeout(LOOKUP_BUDGET_SECONDS):
                 report = await source.search(words, SEARCH_LIMIT)
         except TimeoutError:
             log.warning("search_upstream_slow", seconds=LOOKUP_BUDGET_SECONDS)
-            return [], f"Hugging Face did not answer within {LOOKUP_BUDGET_SECONDS:g} s."
+            return [], f"{unanswered([title], Answer.SLOW)}."
         except UpstreamError as error:
             report = FetchReport(errors=(str(error),))
+        if report.unreachable and not report.papers:
+            return [], f"{unanswered([title], Answer.UNREACHABLE)}."
         if report.errors and not report.papers:
             log.warning("search_upstream_failed", error=report.errors[0])
-            return [], "Hugging Face's search failed just now."
+            return [], f"{title}'s search failed just now."
         await self._refresher.remember(report.papers)
         return list(report.papers), ""
 

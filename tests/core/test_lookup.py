@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import socket
 import time
 from collections.abc import AsyncIterator
 
 import pytest
+import structlog
 
 from bot.app import build_sources
 from bot.commands import Commands
@@ -21,6 +24,7 @@ from bot.store import Store
 from config.settings import load_settings
 from tests.core.conftest import GENERAL, NOW
 from tests.fakes.upstream import (
+    BlackHole,
     FakeUpstream,
     atom_entry,
     load_hf_fixture,
@@ -29,39 +33,67 @@ from tests.fakes.upstream import (
 )
 
 
+@contextlib.asynccontextmanager
+async def commands_asking(
+    store: Store, hf_url: str, arxiv_url: str
+) -> AsyncIterator[tuple[Commands, Refresher]]:
+    """Commands over `store` asking Hugging Face and arXiv at these addresses, built as the
+    app builds them (and the refresher that fetches from them)."""
+    settings = load_settings(
+        hf_base_url=hf_url,
+        arxiv_base_url=arxiv_url,
+        arxiv_min_interval_seconds=0,
+        http_retries=0,
+    )
+    async with make_http_client(settings) as http:
+        metrics = Metrics()
+        composer = DigestComposer(store)
+        sources = build_sources(settings, http)
+        refresher = Refresher(store, sources, metrics=metrics, clock=lambda: NOW)
+
+        async def nothing() -> None:
+            return None
+
+        yield (
+            Commands(
+                store,
+                composer,
+                Delivery(store, composer, {}, metrics=metrics),
+                refresher,
+                sources,
+                schedule_changed=nothing,
+                clock=lambda: NOW,
+            ),
+            refresher,
+        )
+
+
 @pytest.fixture
 async def commands(store: Store) -> AsyncIterator[tuple[Commands, FakeUpstream, Refresher]]:
     """Commands over an empty store, with HF and arXiv served by the fake (and the refresher
     that fetches from it)."""
-    async with FakeUpstream() as upstream:
-        settings = load_settings(
-            hf_base_url=upstream.url,
-            arxiv_base_url=upstream.url,
-            arxiv_min_interval_seconds=0,
-            http_retries=0,
-        )
-        async with make_http_client(settings) as http:
-            metrics = Metrics()
-            composer = DigestComposer(store)
-            sources = build_sources(settings, http)
-            refresher = Refresher(store, sources, metrics=metrics, clock=lambda: NOW)
+    async with (
+        FakeUpstream() as upstream,
+        commands_asking(store, upstream.url, upstream.url) as (
+            runner,
+            refresher,
+        ),
+    ):
+        yield runner, upstream, refresher
 
-            async def nothing() -> None:
-                return None
 
-            yield (
-                Commands(
-                    store,
-                    composer,
-                    Delivery(store, composer, {}, metrics=metrics),
-                    refresher,
-                    sources,
-                    schedule_changed=nothing,
-                    clock=lambda: NOW,
-                ),
-                upstream,
-                refresher,
-            )
+@pytest.fixture
+def refused_url(unused_port: int) -> str:
+    """An address on 127.0.0.1 where nothing listens: connections are refused."""
+    return f"http://127.0.0.1:{unused_port}"
+
+
+@pytest.fixture
+def unused_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 async def run(commands: Commands, text: str):
@@ -122,19 +154,122 @@ async def test_search_asks_hugging_face_when_nothing_is_stored(
     assert await store.search_index(parse_query("adaptability"))
 
 
-async def test_while_offline_a_lookup_answers_at_once(
-    commands: tuple[Commands, FakeUpstream, Refresher], store: Store
+async def test_offline_a_paper_lookup_says_at_once_that_nothing_could_be_reached(
+    store: Store, refused_url: str
 ) -> None:
-    runner, upstream, refresher = commands
-    upstream.add_fault(server_error(), times=100)
-    await refresher.refresh()
-    upstream.papers["2606.00467"] = {"id": "2606.00467", "title": "Known upstream"}
-    asked_before = len(upstream.requests)
+    async with commands_asking(store, refused_url, refused_url) as (runner, _):
+        started = time.perf_counter()
+        reply = await run(runner, "paper 2606.13392")
+        first = time.perf_counter() - started
+        again = await run(runner, "paper 2606.13392")
 
-    reply = await run(runner, "paper 2606.00467")
+    assert first < 1.0
+    assert (
+        reply.text
+        == again.text
+        == (
+            "I can't find paper 2606.13392 here, and Hugging Face and arXiv can't be reached "
+            "right now; try again later."
+        )
+    )
 
-    assert "can't be reached right now" in reply.text
-    assert len(upstream.requests) == asked_before
+
+async def test_after_a_fetch_found_hugging_face_unreachable_a_lookup_asks_it_nothing(
+    store: Store, refused_url: str
+) -> None:
+    async with (
+        FakeUpstream() as arxiv,
+        commands_asking(store, refused_url, arxiv.url) as (runner, refresher),
+    ):
+        await refresher.refresh(sources=["hf"])
+        with structlog.testing.capture_logs() as logs:
+            reply = await run(runner, "paper 2611.09999")
+
+    assert reply.text == (
+        "I can't find paper 2611.09999 here or on arXiv, and Hugging Face can't be reached "
+        "right now; try again later."
+    )
+    assert "upstream_unreachable" not in [entry["event"] for entry in logs]
+
+
+async def test_a_paper_hugging_face_cannot_be_asked_for_comes_from_arxiv(
+    store: Store, refused_url: str
+) -> None:
+    async with (
+        FakeUpstream() as arxiv,
+        commands_asking(store, refused_url, arxiv.url) as (runner, _),
+    ):
+        arxiv.arxiv_entries = [
+            atom_entry("2611.01234", "Sparse Experts at Scale", "2026-11-20T10:00:00Z")
+        ]
+        reply = await run(runner, "paper 2611.01234")
+
+    assert reply.kind is ReplyKind.PAPER and reply.items[0].title == "Sparse Experts at Scale"
+    assert await store.get_paper("2611.01234") is not None
+
+
+async def test_a_hugging_face_that_never_answers_costs_a_paper_lookup_two_seconds(
+    store: Store,
+) -> None:
+    async with (
+        BlackHole() as hanging,
+        FakeUpstream() as arxiv,
+        commands_asking(store, hanging.url, arxiv.url) as (runner, _),
+    ):
+        started = time.perf_counter()
+        reply = await run(runner, "paper 2606.13392")
+        elapsed = time.perf_counter() - started
+
+    assert hanging.connections == 1
+    assert elapsed < 3.0
+    assert reply.text == (
+        "I can't find paper 2606.13392 here, and Hugging Face did not answer within 2 s; "
+        "try again later."
+    )
+
+
+async def test_a_failing_arxiv_is_named_not_called_ignorant(
+    commands: tuple[Commands, FakeUpstream, Refresher],
+) -> None:
+    runner, upstream, _ = commands
+    upstream.add_fault(server_error(503, path_prefix="/api/query"))
+
+    reply = await run(runner, "paper 2611.09999")
+
+    assert reply.text == (
+        "I can't find paper 2611.09999 here or on Hugging Face, and arXiv failed just now; "
+        "try again later."
+    )
+
+
+async def test_offline_a_search_shows_what_is_stored_and_says_hugging_face_cant_be_reached(
+    store: Store, refused_url: str
+) -> None:
+    entries = load_hf_fixture("hf_daily_papers_limit30_2026-06-13.json")
+    stored = parse_entry(entries[0])  # "On the Limits of LLM Adaptability"
+    assert stored is not None
+    await store.upsert_papers([stored], at=NOW)
+    async with commands_asking(store, refused_url, refused_url) as (runner, _):
+        started = time.perf_counter()
+        reply = await run(runner, "search limits of adaptability")
+        elapsed = time.perf_counter() - started
+
+    assert elapsed < 1.0
+    assert [item.paper_id for item in reply.items] == ["2606.00467"]
+    assert reply.lines == ("Hugging Face can't be reached right now.",)
+
+
+async def test_a_search_hugging_face_never_answers_takes_two_seconds(store: Store) -> None:
+    async with (
+        BlackHole() as hanging,
+        commands_asking(store, hanging.url, hanging.url) as (runner, _),
+    ):
+        started = time.perf_counter()
+        reply = await run(runner, "search limits of adaptability")
+        elapsed = time.perf_counter() - started
+
+    assert elapsed < 3.0
+    assert reply.text.endswith("Hugging Face did not answer within 2 s.")
 
 
 async def test_a_search_with_few_stored_results_adds_what_hugging_face_knows(
