@@ -104,10 +104,11 @@ def fail(sentence: str, *, status: int = 2) -> NoReturn:
     raise typer.Exit(status)
 
 
-def settings_for_cli(*, quiet: bool = False) -> Settings:
-    """Load the settings and set up logging (warnings only for one-shot commands)."""
+def settings_for_cli(*, quiet: bool = False, level: str | None = None) -> Settings:
+    """Load the settings and set up logging: warnings only for one-shot commands (`quiet`),
+    or `level` outright (e.g. "error" for a command that prints the problems itself)."""
     settings = load_settings()
-    configure_logging(settings.log_format, "warning" if quiet else settings.log_level)
+    configure_logging(settings.log_format, level or ("warning" if quiet else settings.log_level))
     return settings
 
 
@@ -177,24 +178,33 @@ def fetch(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
 ) -> None:
-    """Fetch papers from Hugging Face and arXiv (or a saved file) into the store."""
+    """Fetch papers from Hugging Face and arXiv (or a saved file) into the store.
+
+    Every problem is printed once, as an `error:` line (or in the JSON), not logged too; the
+    exit status is 1 when nothing could be fetched because of them (e.g. no upstream could
+    be reached)."""
     if source not in ("hf", "arxiv", "all"):
         raise CliError("--source must be hf, arxiv or all.")
     days = fetch_days(day, since, until)
-    settings = settings_for_cli(quiet=True)
+    settings = settings_for_cli(level="error")
     if from_file is not None:
         summary = run_async(_import_file(settings, from_file))
     else:
-        summary = run_async(_fetch(settings, days, source, show_progress=not as_json))
+        summary = run_async(
+            _fetch(settings, days, source, show_progress=not as_json and err.is_terminal)
+        )
     if as_json:
         out.print_json(data=summary.as_dict())
-        return
-    out.print(
-        f"Fetched {summary.fetched} papers, stored {summary.stored}, skipped {summary.skipped}.",
-        highlight=False,
-    )
-    for error in summary.errors:
-        err.print(f"error: {error}", markup=False, highlight=False)
+    else:
+        out.print(
+            f"Fetched {summary.fetched} papers, stored {summary.stored}, "
+            f"skipped {summary.skipped}.",
+            highlight=False,
+        )
+        for error in summary.errors:
+            err.print(f"error: {error}", markup=False, highlight=False)
+    if summary.errors and not summary.fetched:
+        raise typer.Exit(1)
 
 
 async def _fetch(
@@ -206,13 +216,11 @@ async def _fetch(
             raise CliError(f"The {source} source is turned off in the settings.")
         if days is None or not show_progress or len(days) == 1:
             return await core.refresher.refresh(days, sources=names)
-        summary = RefreshSummary()
         with Progress(console=err, transient=True) as progress:
-            task = progress.add_task("Fetching", total=len(days))
-            for day in days:
-                summary.add(await core.refresher.refresh([day], sources=names))
-                progress.advance(task)
-        return summary
+            task = progress.add_task("Fetching", total=len(days) * len(names))
+            return await core.refresher.refresh(
+                days, sources=names, on_day=lambda: progress.advance(task)
+            )
 
 
 def read_json_file(path: Path) -> object:

@@ -1,11 +1,12 @@
 """The fetch use case: pull recent papers from every source into the store.
 
 Every run re-reads the last days of the Hugging Face feed, so upvotes and stars of recent
-papers are refreshed and a snapshot kept (momentum is ranked from them). A failing upstream
-costs one log line; the bot keeps serving what is stored, and says once that it is offline.
-Any other failure of one fetch (a source or the store raising) is that fetch's error: one
-log line, one entry in the summary's errors, and the refresh goes on with the next day or
-source. After a refresh the store prunes what it no longer needs.
+papers are refreshed and a snapshot kept (momentum is ranked from them). An upstream that
+can't be reached is given up on for the rest of the refresh after the first day that could
+not connect (its breaker has said so in the log, once); one that keeps failing otherwise is
+said once too. Any other failure of one fetch (a source or the store raising) is that
+fetch's error: one log line, one entry in the summary's errors, and the refresh goes on
+with the next day or source. After a refresh the store prunes what it no longer needs.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from bot.clock import Clock, utc_now
 from bot.metrics import Metrics
 from bot.models import FetchReport, Paper
 from bot.ports import PaperSource
-from bot.sources import HuggingFaceSource, UpstreamError
+from bot.sources import HuggingFaceSource, UpstreamError, UpstreamUnreachable
 from bot.sources.values import clean_text
 from bot.store import Store
 
@@ -40,6 +41,8 @@ class RefreshSummary:
     stored: int = 0
     skipped: int = 0
     errors: list[str] = field(default_factory=list)
+    unreachable: list[str] = field(default_factory=list)
+    """The sources that could not be reached (not in the JSON: each has its error)."""
 
     def add(self, other: RefreshSummary) -> None:
         """Fold another summary into this one."""
@@ -47,6 +50,7 @@ class RefreshSummary:
         self.stored += other.stored
         self.skipped += other.skipped
         self.errors.extend(other.errors)
+        self.unreachable.extend(n for n in other.unreachable if n not in self.unreachable)
 
     def as_dict(self) -> dict[str, object]:
         """The summary as plain JSON-ready data."""
@@ -80,12 +84,7 @@ class Refresher:
         self._sources = {source.name: source for source in sources}
         self._metrics = metrics
         self._clock = clock
-        self._offline = False
-
-    @property
-    def offline(self) -> bool:
-        """Whether the last refresh reached no upstream at all."""
-        return self._offline
+        self._failing = False
 
     @property
     def source_names(self) -> list[str]:
@@ -93,23 +92,41 @@ class Refresher:
         return list(self._sources)
 
     async def refresh(
-        self, days: Sequence[date] | None = None, *, sources: Sequence[str] | None = None
+        self,
+        days: Sequence[date] | None = None,
+        *,
+        sources: Sequence[str] | None = None,
+        on_day: Callable[[], None] = lambda: None,
     ) -> RefreshSummary:
-        """Fetch `days` from `sources` (default: all) and store them.
+        """Fetch `days` from `sources` (default: all) and store them; `on_day` is called
+        after each day of each source, asked or given up on.
 
         By default Hugging Face is read for the last week, which refreshes upvotes and stars,
         and arXiv for the last three days, since it announces papers a day or more late.
+        A source that can't be reached is not asked for the days after the first that failed
+        to connect; its one error says how many days were left.
         """
         today = self._clock().date()
         summary = RefreshSummary()
-        for name in sources or self.source_names:
+        asked = list(sources or self.source_names)
+        for name in asked:
             source = self._sources[name]
             wanted = days or recent_days(today, REFRESH_DAYS.get(name, 1))
-            for day in wanted:
-                summary.add(await self._timed(source.name, self._fetch_day(source, day)))
-            if days is None and isinstance(source, HuggingFaceSource):
-                summary.add(await self._timed(source.name, self._fetch_trending(source)))
-        self._note_connectivity(summary)
+            for index, day in enumerate(wanted):
+                fetched = await self._timed(source.name, self._fetch_day(source, day))
+                left = len(wanted) - index - 1
+                if fetched.unreachable and left:
+                    fetched.errors[-1] += f"; the {left} later days were not asked"
+                summary.add(fetched)
+                on_day()
+                if fetched.unreachable:
+                    for _ in range(left):
+                        on_day()
+                    break
+            else:
+                if days is None and isinstance(source, HuggingFaceSource):
+                    summary.add(await self._timed(source.name, self._fetch_trending(source)))
+        self._note_failures(summary, asked)
         await self._prune()
         return summary
 
@@ -138,7 +155,7 @@ class Refresher:
         try:
             report = await source.fetch_trending(TRENDING_LIMIT)
         except UpstreamError as error:
-            return await self._failed(source.name, [f"{what}: {error}"])
+            return await self._failed(source.name, [f"{what}: {error}"], cause=error)
         except Exception as error:
             return await self._crashed(source.name, what, "fetching", error)
         return await self._store_papers(source.name, report, what=what)
@@ -148,20 +165,29 @@ class Refresher:
         try:
             report = await source.fetch_day(day)
         except UpstreamError as error:
-            return await self._failed(source.name, [f"{what}: {error}"])
+            return await self._failed(source.name, [f"{what}: {error}"], cause=error)
         except Exception as error:
             return await self._crashed(source.name, what, "fetching", error)
         return await self._store_papers(source.name, report, what=what)
 
     async def _failed(
-        self, source: str, errors: list[str], *, fetched: int = 0, skipped: int = 0
+        self,
+        source: str,
+        errors: list[str],
+        *,
+        fetched: int = 0,
+        skipped: int = 0,
+        cause: Exception | None = None,
     ) -> RefreshSummary:
         await self._record_fetch(
             source, ok=False, fetched=fetched, stored=0, skipped=skipped, error="; ".join(errors)
         )
         for error in errors:
             log.debug("fetch_failed", source=source, error=error)
-        return RefreshSummary(fetched=fetched, skipped=skipped, errors=errors)
+        unreachable = [source] if isinstance(cause, UpstreamUnreachable) else []
+        return RefreshSummary(
+            fetched=fetched, skipped=skipped, errors=errors, unreachable=unreachable
+        )
 
     async def _crashed(
         self,
@@ -214,6 +240,7 @@ class Refresher:
             stored=stored,
             skipped=skipped,
             errors=list(report.errors),
+            unreachable=[source] if report.unreachable else [],
         )
 
     async def _record_fetch(
@@ -240,20 +267,20 @@ class Refresher:
         except Exception as error:
             log.warning("store_prune_failed", error=describe(error), where=_where(error))
 
-    def _note_connectivity(self, summary: RefreshSummary) -> None:
-        """One line per refresh at most: offline (said once), back online, or what failed."""
-        failed = bool(summary.errors) and summary.fetched == 0
-        if failed and not self._offline:
-            log.warning(
-                "upstream_unreachable",
-                detail="serving the papers already stored",
-                error=summary.errors[0],
-            )
-        elif not failed and self._offline:
-            log.info("upstream_reachable_again")
-        elif summary.errors and not failed:
+    def _note_failures(self, summary: RefreshSummary, asked: Sequence[str]) -> None:
+        """One line per refresh at most: every fetch failing (said once), working again, or
+        what failed. Nothing when no source asked could be reached: each one's breaker has
+        said so, once."""
+        if set(asked) <= set(summary.unreachable):
+            return
+        failing = bool(summary.errors) and summary.fetched == 0
+        if failing and not self._failing:
+            log.warning("fetch_failing", error=summary.errors[0])
+        elif not failing and self._failing:
+            log.info("fetch_working_again")
+        elif summary.errors and not failing:
             log.warning("fetch_incomplete", errors=len(summary.errors), first=summary.errors[0])
-        self._offline = failed
+        self._failing = failing
 
 
 def describe(error: BaseException) -> str:

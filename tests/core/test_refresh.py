@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import socket
+import time
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 
@@ -74,10 +76,11 @@ async def test_an_upstream_failure_is_reported_and_logged_once(
         await refresher.refresh()
 
     assert first.fetched == 0 and len(first.errors) == 8
-    assert [e["event"] for e in logs].count("upstream_unreachable") == 1
+    assert first.unreachable == []  # it answered, with errors
+    assert [e["event"] for e in logs].count("fetch_failing") == 1
 
 
-async def test_coming_back_online_is_logged(refresher: Refresher, upstream: FakeUpstream) -> None:
+async def test_working_again_is_logged(refresher: Refresher, upstream: FakeUpstream) -> None:
     upstream.add_fault(server_error(), times=16)
     await refresher.refresh()
 
@@ -85,7 +88,51 @@ async def test_coming_back_online_is_logged(refresher: Refresher, upstream: Fake
         summary = await refresher.refresh()
 
     assert summary.fetched > 0
-    assert "upstream_reachable_again" in [e["event"] for e in logs]
+    assert "fetch_working_again" in [e["event"] for e in logs]
+
+
+@pytest.fixture
+def refused_url() -> str:
+    """An address on 127.0.0.1 where nothing listens: connections are refused."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{probe.getsockname()[1]}"
+
+
+async def test_an_unreachable_upstream_is_given_up_on_after_the_first_day(
+    store: Store, refused_url: str
+) -> None:
+    days = [date(2026, 5, 1) + timedelta(days=offset) for offset in range(30)]
+    counted: list[None] = []
+    async with make_http_client(load_settings()) as http:
+        source = HuggingFaceSource(http, refused_url, retry=RetryPolicy(retries=4))
+        refresher = Refresher(store, [source], metrics=Metrics(), clock=lambda: NOW)
+        started = time.perf_counter()
+        with structlog.testing.capture_logs() as logs:
+            summary = await refresher.refresh(days, on_day=lambda: counted.append(None))
+        elapsed = time.perf_counter() - started
+
+    assert elapsed < 3.0
+    assert summary.unreachable == ["hf"] and summary.fetched == 0
+    [error] = summary.errors
+    assert error.startswith("hf daily papers for 2026-05-01 page 0 failed: can't connect (")
+    assert error.endswith("; the 29 later days were not asked")
+    assert len(counted) == 30
+    assert [e["event"] for e in logs if e["log_level"] != "debug"] == ["upstream_unreachable"]
+
+
+async def test_a_reachable_source_is_read_whole_beside_an_unreachable_one(
+    store: Store, upstream: FakeUpstream, refused_url: str
+) -> None:
+    async with make_http_client(load_settings()) as http:
+        down = HuggingFaceSource(http, refused_url)
+        up = ScriptedSource("arxiv")
+        refresher = Refresher(store, [down, up], metrics=Metrics(), clock=lambda: NOW)
+
+        summary = await refresher.refresh(DAYS)
+
+    assert up.days == DAYS and summary.fetched == 3
+    assert summary.unreachable == ["hf"] and len(summary.errors) == 1
 
 
 # one failing day or source never stops the refresh -------------------------------------

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import socket
-from datetime import UTC, datetime
+import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.e2e.conftest import REPO, BotEnv, featured_on
+from tests.e2e.conftest import REPO, BotEnv, featured_on, free_port
 from tests.fakes import fixture_path
 from tests.fakes.upstream import FakeUpstream, load_hf_fixture
 
@@ -108,17 +109,40 @@ async def test_fetch_from_a_saved_file(bot_env: BotEnv) -> None:
     assert json.loads(result.stdout)["stored"] == 30
 
 
-async def test_an_unreachable_upstream_is_one_error_not_a_crash(
+async def test_an_unreachable_upstream_is_one_error_and_exit_status_1(
     bot_env: BotEnv, upstream: FakeUpstream
 ) -> None:
-    bot_env.env["PAPERS_HF_BASE_URL"] = "http://127.0.0.1:9"
+    bot_env.env["PAPERS_HF_BASE_URL"] = f"http://127.0.0.1:{free_port()}"
 
     result = await bot_env.run("fetch", "--date", TODAY.isoformat(), "--source", "hf", "--json")
 
-    assert result.code == 0
+    assert result.code == 1
     summary = json.loads(result.stdout)
     assert summary["fetched"] == 0 and len(summary["errors"]) == 1
-    assert "Traceback" not in result.stderr
+    assert "can't connect" in summary["errors"][0]
+    assert result.stderr == ""  # the JSON holds the error; it is not logged as well
+
+
+async def test_offline_a_range_gives_up_after_its_first_day_and_says_each_error_once(
+    bot_env: BotEnv,
+) -> None:
+    refused = f"http://127.0.0.1:{free_port()}"
+    bot_env.env.update(
+        PAPERS_HF_BASE_URL=refused, PAPERS_ARXIV_BASE_URL=refused, PAPERS_HTTP_RETRIES="4"
+    )
+    since = TODAY - timedelta(days=30)
+    started = time.perf_counter()
+
+    result = await bot_env.run("fetch", "--since", since.isoformat())
+
+    assert time.perf_counter() - started < 30  # start-up and migrations included
+    assert result.code == 1
+    assert result.stdout == "Fetched 0 papers, stored 0, skipped 0.\n"
+    hf_error, arxiv_error = result.stderr.splitlines()
+    assert hf_error.startswith(f"error: hf daily papers for {since.isoformat()} page 0 failed: ")
+    assert hf_error.endswith("; the 30 later days were not asked")
+    assert arxiv_error.startswith(f"error: arxiv newest submissions for {since.isoformat()} ")
+    assert "serving the papers already stored" not in result.stdout + result.stderr
 
 
 @pytest.mark.parametrize(
