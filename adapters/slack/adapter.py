@@ -44,7 +44,6 @@ import aiohttp
 import structlog
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
-from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.context.ack.async_ack import AsyncAck
@@ -67,6 +66,7 @@ from slack_sdk.webhook import WebhookResponse
 
 from adapters.slack import render
 from adapters.slack.admins import AdminCheck
+from adapters.slack.connection import SocketModeConnection
 from adapters.slack.emoji import VoteEmoji
 from adapters.slack.errors import (
     NOT_INSTALLED,
@@ -76,6 +76,7 @@ from adapters.slack.errors import (
     image_refused,
     translate,
 )
+from adapters.slack.library_logs import BOLT_LOG, NETWORK_ERRORS
 from adapters.slack.oauth import INSTALL_PATH, REDIRECT_PATH, Installations
 from adapters.slack.pacing import ChannelPacer
 from adapters.slack.payloads import (
@@ -267,7 +268,7 @@ class SlackAdapter:
         socket = None
         connecting = None
         if self._config.app_token is not None:
-            socket = AsyncSocketModeHandler(self.app, app_token=self._config.app_token)
+            socket = SocketModeConnection(self.app, self._config.app_token)
             connecting = asyncio.create_task(self._connect(socket))
         try:
             await self._stopped.wait()
@@ -516,6 +517,7 @@ class SlackAdapter:
             signing_secret=config.signing_secret or "",
             request_verification_enabled=config.signing_secret is not None,
             process_before_response=True,
+            logger=BOLT_LOG,
             **options,
         )
         app.command(re.compile(r"^/"))(self._on_command)
@@ -556,9 +558,10 @@ class SlackAdapter:
         else:
             log.info("slack_ready", team=auth.get("team_id"), bot_user=auth.get("user_id"))
 
-    async def _connect(self, socket: AsyncSocketModeHandler) -> None:
-        """Open the Socket Mode connection (slack_sdk retries until it is up, then keeps it),
-        unless Slack refuses the app token: that is said once, not retried forever."""
+    async def _connect(self, socket: SocketModeConnection) -> None:
+        """Open the Socket Mode connection (it retries until it is up, one line each time,
+        then keeps it), unless Slack refuses the app token: that is said once, not retried
+        forever."""
         if not await self._app_token_works():
             return
         await socket.connect_async()
@@ -566,7 +569,8 @@ class SlackAdapter:
 
     async def _app_token_works(self) -> bool:
         """False (with one log line) when Slack refuses SLACK_APP_TOKEN; True otherwise,
-        including when Slack cannot be reached yet (the connection then keeps trying)."""
+        including when Slack cannot be reached yet (the connection then keeps trying, and
+        says so once per attempt)."""
         try:
             await self._client.apps_connections_open(app_token=self._config.app_token or "")
         except SlackApiError as error:
@@ -576,8 +580,8 @@ class SlackAdapter:
                 hint="check SLACK_APP_TOKEN (xapp-, scope connections:write); Socket Mode is off",
             )
             return False
-        except (aiohttp.ClientError, TimeoutError) as error:
-            log.warning("slack_unreachable", error=type(error).__name__)
+        except NETWORK_ERRORS:
+            pass  # the connection tries again and says so
         return True
 
     async def _token_for(self, workspace: str) -> str:

@@ -5,17 +5,26 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 from collections.abc import AsyncIterator
 from urllib.parse import parse_qsl
 
 import pytest
 import structlog
 
-from adapters.slack import SlackAdapter, build_slack_adapter
+from adapters.slack import SlackAdapter, build_slack_adapter, connection
 from bot.models import ChannelRef, Command
 from tests.adapters.slack.conftest import RecordingCore, slack_settings
 from tests.fakes import eventually
 from tests.fakes.slack import APP_TOKEN, FakeSlack, event_callback, reaction, slash_command
+
+
+@pytest.fixture
+def unreachable_url() -> str:
+    """A Slack Web API address on 127.0.0.1 where nothing listens."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{probe.getsockname()[1]}/api/"
 
 
 @pytest.fixture
@@ -108,3 +117,50 @@ async def test_a_refused_app_token_is_said_once_not_retried_forever(fake_slack: 
     refused = [e for e in logs if e["event"] == "slack_app_token_refused"]
     assert len(refused) == 1 and refused[0]["error"] == "invalid_auth"
     assert "xapp-1-bad" not in str(logs)
+
+
+@pytest.fixture
+def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reconnection pauses in hundredths of a second, so a test sees several."""
+    monkeypatch.setattr(connection, "RETRY_FIRST_SECONDS", 0.01)
+
+
+@pytest.mark.usefixtures("quick_retries")
+async def test_without_network_each_retry_is_one_line_and_the_pauses_grow(
+    fake_slack: FakeSlack, unreachable_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = slack_settings(
+        fake_slack,
+        SLACK_SIGNING_SECRET=None,
+        SLACK_APP_TOKEN=APP_TOKEN,
+        slack_api_url=unreachable_url,
+    )
+    adapter = build_slack_adapter(settings)
+    assert adapter is not None
+
+    with structlog.testing.capture_logs() as logs:
+        running = asyncio.create_task(adapter.start(RecordingCore()))
+        failures = lambda: [e for e in logs if e["event"] == "slack_connection_failed"]  # noqa: E731
+        await eventually(lambda: len(failures()) >= 3, seconds=20)
+        await adapter.stop()
+        async with asyncio.timeout(5):
+            await running
+
+    assert [entry["retry_in"] for entry in failures()[:3]] == [0.01, 0.02, 0.04]
+    assert {entry["error"] for entry in failures()} == {"ClientConnectorError"}
+    assert [record for record in caplog.records if record.exc_info] == []
+
+
+async def test_a_connection_lost_later_is_retried_in_one_line_each_time(
+    fake_slack: FakeSlack,
+    socket_adapter: tuple[SlackAdapter, RecordingCore],
+    caplog: pytest.LogCaptureFixture,
+    quick_retries: None,
+) -> None:
+    with structlog.testing.capture_logs() as logs:
+        await fake_slack.close()  # Slack, or the network, goes away
+        await eventually(
+            lambda: sum(e["event"] == "slack_connection_failed" for e in logs) >= 2, seconds=30
+        )
+
+    assert [record for record in caplog.records if record.exc_info] == []
