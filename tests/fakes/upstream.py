@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import json
 import re
+import socket
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -199,6 +200,40 @@ class BlackHole(LocalServer):
     async def _hold(self, _reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.connections += 1
         self._writers.append(writer)
+
+
+class FullBacklog(LocalServer):
+    """A port on 127.0.0.1 that listens and never accepts, its queue of connections already
+    full, so a new connection is never made: a connect timeout, as behind a dropping
+    firewall."""
+
+    def __init__(self) -> None:
+        self._listener = socket.socket()
+        self._waiting: list[socket.socket] = []
+        self._url = ""
+
+    @property
+    def url(self) -> str:
+        """The base URL, e.g. http://127.0.0.1:PORT (set once started)."""
+        return self._url
+
+    async def start(self) -> None:
+        """Listen with a queue of one and fill it."""
+        self._listener.bind(("127.0.0.1", 0))
+        self._listener.listen(0)
+        address = self._listener.getsockname()
+        for _ in range(3):
+            waiting = socket.socket()
+            waiting.setblocking(False)
+            with contextlib.suppress(BlockingIOError):
+                waiting.connect(address)
+            self._waiting.append(waiting)
+        self._url = f"http://127.0.0.1:{address[1]}"
+
+    async def close(self) -> None:
+        """Let go of the sockets."""
+        for held in (*self._waiting, self._listener):
+            held.close()
 
 
 class FakeUpstream(LocalServer):

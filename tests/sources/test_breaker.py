@@ -12,7 +12,13 @@ import structlog
 from bot.sources import ArxivSource, Breaker, HuggingFaceSource, RetryPolicy, UpstreamUnreachable
 from bot.sources.breaker import HALF_OPEN_AFTER_SECONDS
 from tests.fakes import MovableClock, RecordingSleep
-from tests.fakes.upstream import FakeUpstream, atom_entry, load_hf_fixture, server_error
+from tests.fakes.upstream import (
+    FakeUpstream,
+    FullBacklog,
+    atom_entry,
+    load_hf_fixture,
+    server_error,
+)
 
 DAY = date(2026, 6, 12)
 
@@ -85,6 +91,22 @@ async def test_a_trial_that_still_cannot_connect_keeps_it_open_without_a_second_
 
     assert "can't connect" in trial.errors[0] and "not asked" in after.errors[0]
     assert logs == []
+
+
+async def test_a_connect_timeout_is_not_retried_either(
+    client: httpx.AsyncClient, sleeps: RecordingSleep, clock: MovableClock
+) -> None:
+    async with FullBacklog() as dropping:
+        hf = HuggingFaceSource(
+            client,
+            dropping.url,
+            retry=RetryPolicy(retries=4, sleep=sleeps),
+            breaker=Breaker("hf", clock=clock),
+        )
+        report = await hf.fetch_day(DAY)
+
+    assert report.unreachable and sleeps.waits == []
+    assert "can't connect (ConnectTimeout" in report.errors[0]
 
 
 async def test_a_server_error_is_still_retried_patiently_and_opens_nothing(
