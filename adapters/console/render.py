@@ -196,8 +196,10 @@ def _render_papers(reply: Reply) -> RenderableType:
 
 
 def _render_paper(reply: Reply) -> RenderableType:
+    """The paper in full; the reply's sentence (its title) only when there is no paper,
+    since the paper's panel starts with its title."""
     items = [render_item(item) for item in reply.items]
-    return Group(*_text(reply), *items, *_lines(reply.lines, "dim"))
+    return Group(*(items or _text(reply)), *_lines(reply.lines, "dim"))
 
 
 def _render_settings(reply: Reply) -> RenderableType:
@@ -206,6 +208,8 @@ def _render_settings(reply: Reply) -> RenderableType:
 
 
 def _render_explanation(reply: Reply) -> RenderableType:
+    """The paper's title (the reply's lines) first, then why it ranks there, then a table
+    of the score's parts for each listed item."""
     tables: list[RenderableType] = []
     for item in reply.items:
         table = Table(title=Text(clean(item.title, MAX_TITLE_CHARS)), title_justify="left")
@@ -223,7 +227,7 @@ def _render_explanation(reply: Reply) -> RenderableType:
             hidden = clean(item.explanation.excluded, MAX_LINE_CHARS)
             table.add_row(Text("Hidden by filter"), "", Text(hidden))
         tables.append(table)
-    return Group(*_text(reply), *_lines(reply.lines), *tables)
+    return Group(*_lines(reply.lines, "bold"), *_text(reply), *tables)
 
 
 _RENDERERS: dict[ReplyKind, Callable[[Reply], RenderableType]] = {

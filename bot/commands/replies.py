@@ -43,6 +43,8 @@ NO_PAPERS_YET = (
     "No recent papers are stored yet; the bot fetches them in the background, "
     "or run papers-bot fetch."
 )
+TODAY_PREVIEW = "Today's picks as they stand now; /papers digest now posts them here."
+"""The sentence above `/papers today`'s preview; the digest's header says how many."""
 DIGEST_NOW_ANSWERS = {
     Outcome.POSTED: "Posted today's digest in this channel.",
     Outcome.EMPTY: (

@@ -21,6 +21,7 @@ from bot.commands.replies import (
     LIST_WORDS,
     MAX_FOLLOWS,
     NO_PAPERS_YET,
+    TODAY_PREVIEW,
     error_reply,
     followed_sentence,
     following_sentence,
@@ -162,11 +163,7 @@ class Commands:
                 "Nothing new for this channel right now; every recent paper was already "
                 "shared here or filtered out. Try /papers top week."
             )
-        return Reply(
-            ReplyKind.DIGEST,
-            f"Today's picks for this channel: {len(digest.items)} papers.",
-            digest=digest,
-        )
+        return Reply(ReplyKind.DIGEST, TODAY_PREVIEW, digest=digest)
 
     async def _top(self, settings: ChannelSettings, period: str) -> Reply:
         """Your team's most voted papers of the period (votes cast in it), each with its

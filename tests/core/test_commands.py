@@ -30,6 +30,14 @@ async def test_today_previews_the_digest_without_posting(harness: Harness) -> No
     assert harness.adapter.posted == []
 
 
+async def test_today_says_how_to_post_the_picks_and_leaves_counting_them_to_the_header(
+    harness: Harness,
+) -> None:
+    reply = await harness.run("today")
+
+    assert reply.text == "Today's picks as they stand now; /papers digest now posts them here."
+
+
 async def test_today_before_any_fetch_says_papers_are_on_their_way(harness: Harness) -> None:
     harness.clock.now = harness.clock.now.replace(year=2027)
 

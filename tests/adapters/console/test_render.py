@@ -275,6 +275,31 @@ def test_paper_reply_shows_the_paper_in_detail(item_factory: MakeItem) -> None:
     assert "Paper page · arXiv · PDF · Code" in text
 
 
+def test_paper_reply_shows_the_title_once(item_factory: MakeItem) -> None:
+    reply = Reply(ReplyKind.PAPER, "One paper", items=(item_factory(0, title="One paper"),))
+
+    assert as_text(render_reply(reply)).count("One paper") == 1
+
+
+def test_paper_reply_without_the_paper_shows_its_sentence() -> None:
+    reply = Reply(ReplyKind.PAPER, "Paper 2401.00001 can't be shown right now.")
+
+    assert as_text(render_reply(reply)).strip() == "Paper 2401.00001 can't be shown right now."
+
+
+def test_why_reply_names_the_paper_before_explaining_it() -> None:
+    reply = Reply(
+        ReplyKind.EXPLANATION,
+        "Ranked high mostly for its 312 upvotes on Hugging Face.",
+        lines=("Sparse Attention Revisited",),
+    )
+
+    assert as_text(render_reply(reply)).splitlines() == [
+        "Sparse Attention Revisited",
+        "Ranked high mostly for its 312 upvotes on Hugging Face.",
+    ]
+
+
 def test_settings_reply_shows_every_line_in_one_view() -> None:
     lines = ("Schedule: 09:00 Europe/Berlin, Mon-Fri", "Size: 5 papers", "Layout: thread")
     text = as_text(render_reply(Reply(ReplyKind.SETTINGS, "Settings for general", lines=lines)))
