@@ -10,9 +10,8 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-
-ARXIV_CATEGORY_PATTERN = r"^[a-z-]+(\.[A-Za-z-]+)?$"
 
 
 class SettingsError(ValueError):
@@ -71,11 +70,11 @@ class Settings(BaseSettings):
     @field_validator("arxiv_categories")
     @classmethod
     def _check_categories(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        import re
+        from bot.sources.categories import category_problem
 
-        for category in value:
-            if not re.match(ARXIV_CATEGORY_PATTERN, category):
-                raise ValueError(f"{category!r} is not an arXiv category such as cs.LG")
+        problems = [problem for problem in map(category_problem, value) if problem]
+        if problems:
+            raise ValueError("; ".join(problems))
         return value
 
     @field_validator("discord_guild_ids", mode="before")
@@ -151,10 +150,21 @@ class Settings(BaseSettings):
         beside the SQLite file, or `papers-bot.pending-votes` in the working folder."""
         if self.pending_votes_file is not None:
             return self.pending_votes_file
+        return self._data_file("pending-votes")
+
+    @property
+    def console_history_path(self) -> Path:
+        """Where the console channel keeps the commands typed at it, for Up to bring back:
+        beside the SQLite file, or `papers-bot.console-history` in the working folder."""
+        return self._data_file("console-history")
+
+    def _data_file(self, kind: str) -> Path:
+        """A file of the bot's own where it keeps its data: `NAME.KIND` beside the SQLite
+        file NAME, or `papers-bot.KIND` in the working folder (with PostgreSQL)."""
         database = sqlite_file(self.database_url)
         if database is not None:
-            return database.with_name(f"{database.name}.pending-votes")
-        return Path("papers-bot.pending-votes")
+            return database.with_name(f"{database.name}.{kind}")
+        return Path(f"papers-bot.{kind}")
 
     @property
     def chat_mode(self) -> str:
@@ -194,15 +204,18 @@ def parse_emoji_map(text: str) -> dict[str, str]:
 
 
 def load_settings(**overrides: object) -> Settings:
-    """Read the settings; a bad value raises SettingsError naming the variable."""
+    """Read the settings; bad values raise one SettingsError naming every variable that has
+    one, so all of them can be fixed at once."""
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as error:
-        first = error.errors()[0]
-        field = str(first["loc"][0]) if first["loc"] else "settings"
-        variable = _variable_name(field)
-        message = first["msg"].removeprefix("Value error, ")
-        raise SettingsError(f"{variable}: {message}") from None
+        raise SettingsError("; ".join(map(_problem, error.errors()))) from None
+
+
+def _problem(error: ErrorDetails) -> str:
+    """One bad value in words: `PAPERS_HTTP_PORT: Input should be a valid integer`."""
+    field = str(error["loc"][0]) if error["loc"] else "settings"
+    return f"{_variable_name(field)}: {error['msg'].removeprefix('Value error, ')}"
 
 
 def _variable_name(field: str) -> str:

@@ -39,6 +39,14 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         ("PAPERS_TASTE_HALF_LIFE_DAYS", "0", "PAPERS_TASTE_HALF_LIFE_DAYS:"),
         ("PAPERS_HF_BASE_URL", "ftp://hf", "PAPERS_HF_BASE_URL: must start with http"),
         ("PAPERS_ARXIV_CATEGORIES", "cs.LG, x y", "PAPERS_ARXIV_CATEGORIES: 'x y' is not"),
+        (
+            "PAPERS_ARXIV_CATEGORIES",
+            "cs.lg",
+            "PAPERS_ARXIV_CATEGORIES: 'cs.lg' is not an arXiv category; did you mean cs.LG?",
+        ),
+        ("PAPERS_ARXIV_CATEGORIES", "cs", "PAPERS_ARXIV_CATEGORIES: 'cs' is not an arXiv category"),
+        ("PAPERS_ARXIV_CATEGORIES", "ml.AI", "PAPERS_ARXIV_CATEGORIES: 'ml.AI' is not an arXiv"),
+        ("PAPERS_ARXIV_CATEGORIES", "cs.LGX", "PAPERS_ARXIV_CATEGORIES: 'cs.LGX' is not an arXiv"),
         ("PAPERS_FETCH_INTERVAL_MINUTES", "0", "PAPERS_FETCH_INTERVAL_MINUTES:"),
         ("PAPERS_LOG_FORMAT", "xml", "PAPERS_LOG_FORMAT:"),
         ("PAPERS_VOTE_WEIGHTS", "fire=9", "PAPERS_VOTE_WEIGHTS: 'fire=9': a weight must be"),
@@ -78,6 +86,38 @@ def test_lists_and_urls_are_read_as_people_write_them(monkeypatch: pytest.Monkey
     assert settings.discord_guild_ids == (12, 34)
     assert settings.slack_api_url == "http://127.0.0.1:9/api/"
     assert settings.hf_base_url == "http://127.0.0.1:9"
+
+
+def test_every_bad_value_is_named_in_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAPERS_HTTP_PORT", "eighty")
+    monkeypatch.setenv("PAPERS_LOG_FORMAT", "xml")
+    monkeypatch.setenv("PAPERS_ARXIV_CATEGORIES", "cs.LG,cs.lg,nope")
+
+    with pytest.raises(SettingsError) as raised:
+        load_settings()
+
+    said = str(raised.value)
+    assert "\n" not in said
+    assert said.startswith("PAPERS_ARXIV_CATEGORIES: 'cs.lg' is not an arXiv category; ")
+    assert "'nope' is not an arXiv category" in said
+    assert "; PAPERS_HTTP_PORT: Input should be a valid integer" in said
+    assert "; PAPERS_LOG_FORMAT: " in said
+
+
+def test_the_categories_of_every_archive_shape_are_accepted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    categories = ("cs.LG", "stat.ML", "hep-th", "physics.optics", "cond-mat.mes-hall", "q-bio.NC")
+    monkeypatch.setenv("PAPERS_ARXIV_CATEGORIES", ",".join(categories))
+
+    assert load_settings().arxiv_categories == categories
+
+
+def test_the_console_history_is_kept_beside_the_database(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAPERS_DATABASE_URL", "sqlite+aiosqlite:///data/bot.db")
+    Path("data").mkdir()
+
+    assert load_settings().console_history_path == Path("data/bot.db.console-history")
 
 
 def test_an_empty_category_list_turns_arxiv_off(monkeypatch: pytest.MonkeyPatch) -> None:
