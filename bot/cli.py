@@ -12,6 +12,7 @@ import sys
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import date, timedelta
 from functools import wraps
+from importlib.metadata import version
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
 
@@ -20,16 +21,18 @@ import structlog
 import typer
 from rich.console import Console
 from rich.progress import Progress
+from rich.text import Text
 from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from adapters.console.adapter import ConsoleAdapter
 from adapters.console.render import render_reply
-from adapters.discord import ApplicationLookupError, fetch_application_id, invite_url
+from adapters.discord import ApplicationLookupError, application_id_from_token, invite_url
 from adapters.slack import manifest_text
 from bot.app import CoreParts, StartupError, first_line, open_core, run_bot
 from bot.clock import utc_now
 from bot.commands import PERIOD_LENGTHS
+from bot.commands.replies import nothing_in_period
 from bot.composer import local_date
 from bot.delivery import Delivery, Outcome, SentDigest
 from bot.digest import digest_id
@@ -39,9 +42,10 @@ from bot.models import BadChannelId, ChannelRef, ChannelSettings, Digest, Reply,
 from bot.refresh import RefreshSummary
 from bot.search.engine import Searcher
 from bot.sources import parse_daily_papers
+from bot.sources.hf import DAILY_PAPERS_SHAPE, is_daily_papers
 from bot.store import SlotStatus, StoreUnavailable, upgrade_database
 from bot.wording import clock_time, one_line
-from config.settings import Settings, SettingsError, load_settings
+from config.settings import Settings, SettingsError, load_settings, sqlite_file
 
 app = typer.Typer(
     name="papers-bot",
@@ -57,8 +61,10 @@ app.add_typer(discord_app, name="discord")
 slack_app = typer.Typer(help="Slack app tasks.", no_args_is_help=True)
 app.add_typer(slack_app, name="slack")
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True, markup=False, emoji=False, highlight=False)
+err = Console(stderr=True, soft_wrap=True, markup=False, emoji=False, highlight=False)
+"""Both print text as it is (no rich markup, `:emoji:` codes or highlighting): much of what
+they show was typed by a user or sent by an upstream."""
 log = structlog.get_logger(__name__)
 
 T = TypeVar("T")
@@ -125,16 +131,28 @@ def parse_day(text: str, option: str) -> date:
         raise CliError(f"{option} needs a date as YYYY-MM-DD, e.g. 2026-06-12.") from None
 
 
+def past_day(text: str, option: str) -> date:
+    """A YYYY-MM-DD date that is not after today (UTC), or a CliError naming the option."""
+    day = parse_day(text, option)
+    today = utc_now().date()
+    if day > today:
+        raise CliError(
+            f"{option} {day.isoformat()} is in the future; no papers are out for it yet "
+            f"(today is {today.isoformat()} in UTC)."
+        )
+    return day
+
+
 def fetch_days(day: str | None, since: str | None, until: str | None) -> list[date] | None:
     """The days `fetch` should read, or None for the default (the last week)."""
     if day and (since or until):
         raise CliError("Use either --date or --since/--until, not both.")
     if day:
-        return [parse_day(day, "--date")]
+        return [past_day(day, "--date")]
     if not since and not until:
         return None
-    first = parse_day(since, "--since") if since else utc_now().date()
-    last = parse_day(until, "--until") if until else utc_now().date()
+    first = past_day(since, "--since") if since else utc_now().date()
+    last = past_day(until, "--until") if until else utc_now().date()
     if last < first:
         raise CliError("--until must not be before --since.")
     if (last - first).days >= MAX_FETCH_DAYS:
@@ -172,7 +190,7 @@ def fetch(
     day: Annotated[str | None, typer.Option("--date", help="One day, YYYY-MM-DD.")] = None,
     since: Annotated[str | None, typer.Option(help="First day of a range.")] = None,
     until: Annotated[str | None, typer.Option(help="Last day of a range.")] = None,
-    source: Annotated[str, typer.Option(help="hf, arxiv or all.")] = "all",
+    source: Annotated[str | None, typer.Option(help="hf, arxiv or all (the default).")] = None,
     from_file: Annotated[
         Path | None, typer.Option("--from-file", help="Import a saved daily_papers response.")
     ] = None,
@@ -183,15 +201,17 @@ def fetch(
     Every problem is printed once, as an `error:` line (or in the JSON), not logged too; the
     exit status is 1 when nothing could be fetched because of them (e.g. no upstream could
     be reached)."""
-    if source not in ("hf", "arxiv", "all"):
+    if source not in (None, "hf", "arxiv", "all"):
         raise CliError("--source must be hf, arxiv or all.")
+    if from_file is not None:
+        _refuse_with_file({"--source": source, "--date": day, "--since": since, "--until": until})
     days = fetch_days(day, since, until)
     settings = settings_for_cli(level="error")
     if from_file is not None:
         summary = run_async(_import_file(settings, from_file))
     else:
         summary = run_async(
-            _fetch(settings, days, source, show_progress=not as_json and err.is_terminal)
+            _fetch(settings, days, source or "all", show_progress=not as_json and err.is_terminal)
         )
     if as_json:
         out.print_json(data=summary.as_dict())
@@ -233,8 +253,26 @@ def read_json_file(path: Path) -> object:
         raise CliError(f"{path} is not a JSON file.") from None
 
 
+def _refuse_with_file(options: dict[str, str | None]) -> None:
+    """A CliError naming the options given beside --from-file, which reads its papers and
+    their days from the file alone."""
+    given = [name for name, value in options.items() if value is not None]
+    if given:
+        listed = given[0] if len(given) == 1 else f"{', '.join(given[:-1])} and {given[-1]}"
+        raise CliError(
+            f"--from-file takes the papers and their days from the file; leave out {listed}."
+        )
+
+
 async def _import_file(settings: Settings, path: Path) -> RefreshSummary:
-    report = parse_daily_papers(await asyncio.to_thread(read_json_file, path))
+    data = await asyncio.to_thread(read_json_file, path)
+    report = parse_daily_papers(data, what=str(path))
+    if not is_daily_papers(data, report):
+        raise NotDone(
+            f"{path} is not a saved Hugging Face daily_papers answer: expected "
+            f"{DAILY_PAPERS_SHAPE}, as {settings.hf_base_url}/api/daily_papers?date=YYYY-MM-DD "
+            "answers."
+        )
     async with open_core(settings) as core:
         return await core.refresher.store_report("hf", report)
 
@@ -405,24 +443,40 @@ def top(
             ),
         )
     )
+    counted = ref is not None
     items = [
         {
             "paper_id": e.paper.id,
             "title": e.paper.title,
             "upvotes": e.paper.upvotes or 0,
-            "team_votes": e.team_votes,
+            "team_votes": e.team_votes if counted else None,
         }
         for e in entries
     ]
+    team = f"{ref.platform}:{ref.workspace}" if ref else None
     if as_json:
-        out.print_json(data={"period": period, "items": items})
+        out.print_json(data={"period": period, "votes_of": team, "items": items})
         return
+    if not items:
+        out.print(nothing_in_period(period))
+        return
+    out.print(_top_heading(period, ref))
     for item in items:
-        out.print(
-            f"{item['upvotes']:>5} upvotes  {item['team_votes']:+d} team  {item['title']}",
-            highlight=False,
-            markup=False,
+        votes = f"  {item['team_votes']:+d} team votes" if counted else ""
+        out.print(f"{item['upvotes']:>5} upvotes{votes}  {item['title']}")
+
+
+def _top_heading(period: str, ref: ChannelRef | None) -> str:
+    """The line above `top`'s rows: what is ranked, and whose team votes count."""
+    if ref is None:
+        return (
+            f"Most upvoted on Hugging Face in the last {period}; no team's votes are counted "
+            "without --channel (e.g. --channel slack:T0123:C0456)."
         )
+    return (
+        f"Most upvoted on Hugging Face in the last {period}, with the votes of the "
+        f"{ref.platform} workspace {ref.workspace}."
+    )
 
 
 async def _with_store(settings: Settings, job: Callable[[Any], Awaitable[T]]) -> T:
@@ -435,8 +489,15 @@ async def _with_store(settings: Settings, job: Callable[[Any], Awaitable[T]]) ->
 def db_upgrade() -> None:
     """Apply the database migrations (also done by `papers-bot run`)."""
     settings = settings_for_cli(quiet=True)
-    upgrade_database(settings.database_url)
-    out.print("Database is up to date.", highlight=False)
+    upgrade = upgrade_database(settings.database_url)
+    where = sqlite_file(settings.database_url) or _redacted_url(settings.database_url)
+    if upgrade.created:
+        out.print(f"Created the database schema in {where}.")
+    elif upgrade.applied:
+        applied = ", ".join(upgrade.applied)
+        out.print(f"Upgraded the database {where} (migrations {applied}); it is up to date.")
+    else:
+        out.print(f"The database {where} is up to date.")
 
 
 @slack_app.command("manifest")
@@ -464,7 +525,7 @@ def discord_invite_url(
         if not token:
             raise CliError("Set DISCORD_TOKEN, or pass --application-id from the Developer Portal.")
         try:
-            application_id = run_async(fetch_application_id(token, settings.discord_api_url))
+            application_id = application_id_from_token(token)
         except ApplicationLookupError as error:
             raise CliError(str(error)) from None
     out.print(invite_url(application_id), markup=False, highlight=False)
@@ -476,16 +537,19 @@ def doctor() -> None:
     try:
         settings = settings_for_cli(quiet=True)
     except SettingsError as error:
-        out.print(f"[red]✗[/] settings: {error}", highlight=False)
+        out.print(_check_line(False, "settings", str(error)))
         raise typer.Exit(1) from None
-    out.print(f"[green]✓[/] settings: chat mode {settings.chat_mode}", highlight=False)
+    out.print(_check_line(True, "settings", f"chat mode {settings.chat_mode}"))
     checks = run_async(_doctor(settings))
     for ok, name, detail in checks:
-        mark = "[green]✓[/]" if ok else "[red]✗[/]"
-        out.print(f"{mark} {name}: ", end="", highlight=False)
-        out.print(detail, markup=False, highlight=False)
+        out.print(_check_line(ok, name, detail))
     if not all(ok for ok, _, _ in checks):
         raise typer.Exit(1)
+
+
+def _check_line(ok: bool, name: str, detail: str) -> Text:
+    """One line of `doctor`: a green ✓ or a red ✗, what was checked, and what was found."""
+    return Text.assemble(("✓", "green") if ok else ("✗", "red"), f" {name}: {detail}")
 
 
 async def _doctor(settings: Settings) -> list[tuple[bool, str, str]]:
@@ -522,6 +586,25 @@ def _redacted_url(url: str) -> str:
     parsed = make_url(url)
     query = {key: value for key, value in parsed.query.items() if key.lower() != "password"}
     return parsed.set(password=None, query=query).render_as_string(hide_password=False)
+
+
+def _print_version(wanted: bool) -> None:
+    """`--version`: print the installed version and stop."""
+    if wanted:
+        out.print(f"papers-bot {version('papers-bot')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def options(
+    _version: Annotated[
+        bool,
+        typer.Option(
+            "--version", is_eager=True, callback=_print_version, help="Print the version."
+        ),
+    ] = False,
+) -> None:
+    """Trending machine-learning papers for your team's channels."""
 
 
 def main() -> None:

@@ -122,6 +122,11 @@ def following_sentence(follows: Sequence[Follow]) -> str:
     return f"This channel follows {'; '.join(groups)}."
 
 
+def nothing_in_period(period: str) -> str:
+    """The answer to `top` when no paper was featured or published in the period."""
+    return f"No papers stored from the last {period} yet."
+
+
 def team_note(tally: VoteTally) -> str:
     """`your team: +5 from 3 people`."""
     people = "person" if tally.voters == 1 else "people"

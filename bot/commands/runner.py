@@ -28,6 +28,7 @@ from bot.commands.replies import (
     help_reply,
     hf_note,
     listed_words,
+    nothing_in_period,
     sent_digest_reply,
     settings_reply,
     surname_only,
@@ -184,7 +185,7 @@ class Commands:
             if entry.paper.id not in listed
         ][: TOP_LIMIT - len(rows)]
         if not rows:
-            return text_reply(f"No papers stored from the last {period} yet.")
+            return text_reply(nothing_in_period(period))
         items = [
             listed_item(paper, settings, rank=rank, now=self._clock(), team_votes=votes, note=note)
             for rank, (paper, votes, note) in enumerate(rows, start=1)

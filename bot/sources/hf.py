@@ -197,6 +197,16 @@ def parse_daily_papers(data: object, *, what: str = "hf answer") -> FetchReport:
     return FetchReport(papers=tuple(papers.values()), skipped=skipped)
 
 
+DAILY_PAPERS_SHAPE = 'a JSON list of entries like {"paper": {"id": "2606.13392", "title": "..."}}'
+"""The shape of a daily_papers answer, in words for a hint."""
+
+
+def is_daily_papers(data: object, report: FetchReport) -> bool:
+    """Whether `data` (parsed into `report`) has the shape of a daily_papers answer: a list,
+    empty or with at least one usable entry."""
+    return isinstance(data, list) and (not data or bool(report.papers))
+
+
 def parse_entry(entry: object) -> Paper | None:
     """One raw entry as a Paper, or None when it has no usable arXiv id or title.
 

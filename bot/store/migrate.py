@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import structlog
@@ -23,6 +24,9 @@ log = structlog.get_logger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
 URL_ATTRIBUTE = "papers_bot_url"
 """Key in `Config.attributes` under which `migrations/env.py` finds the database URL."""
+APPLIED_ATTRIBUTE = "papers_bot_applied"
+"""Key in `Config.attributes` of the list `migrations/env.py` adds each applied revision to."""
+FIRST_REVISION = "0001"
 
 
 def include_object(
@@ -45,7 +49,19 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def upgrade_database(url: str) -> None:
+@dataclass(frozen=True, slots=True)
+class Upgrade:
+    """What `upgrade_database` did: the revisions it applied, oldest first."""
+
+    applied: tuple[str, ...]
+
+    @property
+    def created(self) -> bool:
+        """Whether the database had no schema before (the first migration ran)."""
+        return FIRST_REVISION in self.applied
+
+
+def upgrade_database(url: str) -> Upgrade:
     """Run every pending migration (`alembic upgrade head`) against `url`.
 
     Synchronous: the async driver runs on an event loop of its own. Called from a thread
@@ -54,6 +70,8 @@ def upgrade_database(url: str) -> None:
     `await asyncio.to_thread(upgrade_database, url)`.
     """
     config = alembic_config(url)
+    applied: list[str] = []
+    config.attributes[APPLIED_ATTRIBUTE] = applied
     try:
         asyncio.get_running_loop()
     except RuntimeError:
@@ -61,4 +79,5 @@ def upgrade_database(url: str) -> None:
     else:
         with ThreadPoolExecutor(max_workers=1) as worker:
             worker.submit(command.upgrade, config, "head").result()
-    log.info("database_upgraded", backend=url.split(":", 1)[0])
+    log.info("database_upgraded", backend=url.split(":", 1)[0], applied=applied)
+    return Upgrade(tuple(applied))

@@ -6,11 +6,15 @@ import json
 import socket
 import time
 from datetime import UTC, datetime, timedelta
+from importlib.metadata import version
 
 import pytest
 
+from bot.models import ChannelRef, Vote
+from bot.store import open_store
 from tests.e2e.conftest import REPO, BotEnv, featured_on, free_port
 from tests.fakes import fixture_path
+from tests.fakes.discord import bot_token
 from tests.fakes.upstream import FakeUpstream, load_hf_fixture
 
 TODAY = datetime.now(UTC).date()
@@ -109,6 +113,74 @@ async def test_fetch_from_a_saved_file(bot_env: BotEnv) -> None:
     assert json.loads(result.stdout)["stored"] == 30
 
 
+@pytest.mark.parametrize("content", ['{"papers": []}', "[1, 2]", '"2606.13392"'])
+async def test_a_json_file_that_is_not_a_daily_papers_answer_gets_a_hint(
+    bot_env: BotEnv, content: str
+) -> None:
+    saved = bot_env.workdir / "saved.json"
+    saved.write_text(content, encoding="utf-8")
+
+    result = await bot_env.run("fetch", "--from-file", str(saved))
+
+    assert result.code == 1
+    assert result.stderr.strip().splitlines() == [
+        f"papers-bot: {saved} is not a saved Hugging Face daily_papers answer: expected a JSON "
+        'list of entries like {"paper": {"id": "2606.13392", "title": "..."}}, as '
+        f"{bot_env.env['PAPERS_HF_BASE_URL']}/api/daily_papers?date=YYYY-MM-DD answers."
+    ]
+
+
+async def test_top_with_nothing_in_the_period_says_so(bot_env: BotEnv) -> None:
+    result = await bot_env.run("top", "--period", "day")
+
+    assert (result.code, result.stdout) == (0, "No papers stored from the last day yet.\n")
+
+
+async def test_top_says_whose_team_votes_it_shows_and_prints_titles_as_sent(
+    bot_env: BotEnv, upstream: FakeUpstream
+) -> None:
+    entries = featured_on(TODAY)
+    entries[0]["paper"].update(title="Cheap :fire: [bold]tricks[/bold]", upvotes=500)
+    upstream.daily[TODAY.isoformat()] = entries
+    await bot_env.run("fetch", "--date", TODAY.isoformat(), "--source", "hf")
+    paper_id = entries[0]["paper"]["id"]
+    store = await open_store(bot_env.database_url)
+    vote = Vote(ChannelRef("slack", "T1", "C1"), "m1", "U1", "fire")
+    await store.apply_vote(vote, paper_id=paper_id, weight=2, at=datetime.now(UTC))
+    await store.close()
+
+    anyone = (await bot_env.run("top")).stdout.splitlines()
+    team = (await bot_env.run("top", "--channel", "slack:T1:C1")).stdout.splitlines()
+
+    assert anyone[0] == (
+        "Most upvoted on Hugging Face in the last week; no team's votes are counted without "
+        "--channel (e.g. --channel slack:T0123:C0456)."
+    )
+    assert not any("team" in row for row in anyone[1:])
+    assert team[0] == (
+        "Most upvoted on Hugging Face in the last week, with the votes of the slack workspace T1."
+    )
+    [voted] = [row for row in team if "Cheap" in row]
+    assert voted.endswith("+2 team votes  Cheap :fire: [bold]tricks[/bold]")
+    assert "Cheap :fire: [bold]tricks[/bold]" in "\n".join(anyone)
+
+
+async def test_version_prints_the_installed_version(bot_env: BotEnv) -> None:
+    result = await bot_env.run("--version")
+
+    assert (result.code, result.stdout) == (0, f"papers-bot {version('papers-bot')}\n")
+
+
+async def test_db_upgrade_says_when_it_created_the_schema(bot_env: BotEnv) -> None:
+    database = bot_env.workdir / "bot.db"
+
+    first = await bot_env.run("db", "upgrade")
+    again = await bot_env.run("db", "upgrade")
+
+    assert (first.code, first.stdout) == (0, f"Created the database schema in {database}.\n")
+    assert (again.code, again.stdout) == (0, f"The database {database} is up to date.\n")
+
+
 async def test_an_unreachable_upstream_is_one_error_and_exit_status_1(
     bot_env: BotEnv, upstream: FakeUpstream
 ) -> None:
@@ -177,6 +249,20 @@ async def test_offline_a_range_gives_up_after_its_first_day_and_says_each_error_
         ),
         (("search", "x"), {"PAPERS_MISSED_SLOT_GRACE_HOURS": "0"}, "greater than 0"),
         (("search", "a" * 10_000), {}, "Give a query of 1 to 400 characters."),
+        (("digest", "--channel", "teams:a:b"), {}, "'teams:a:b' is not a channel id"),
+        (("fetch", "--from-file", "/no/:smile:.json"), {}, "Can't read /no/:smile:.json"),
+        (
+            ("fetch", "--from-file", "saved.json", "--source", "hf"),
+            {},
+            "--from-file takes the papers and their days from the file; leave out --source.",
+        ),
+        (
+            ("fetch", "--from-file", "saved.json", "--source", "arxiv", "--date", "2026-06-12"),
+            {},
+            "leave out --source and --date.",
+        ),
+        (("fetch", "--date", "2999-01-01"), {}, "--date 2999-01-01 is in the future"),
+        (("fetch", "--since", "2999-01-01"), {}, "--since 2999-01-01 is in the future"),
     ],
 )
 async def test_bad_input_exits_non_zero_with_one_sentence(
@@ -214,6 +300,18 @@ async def test_discord_invite_url_asks_for_exactly_the_permissions_used(bot_env:
     assert "client_id=1234" in url
     assert "permissions=309237763136" in url
     assert "scope=bot+applications.commands" in url or "scope=bot%20applications.commands" in url
+
+
+async def test_discord_invite_url_reads_the_application_id_from_the_token_offline(
+    bot_env: BotEnv,
+) -> None:
+    bot_env.env["DISCORD_TOKEN"] = bot_token(1234)
+    bot_env.env["PAPERS_DISCORD_API_URL"] = "http://127.0.0.1:9/api/v10"
+
+    result = await bot_env.run("discord", "invite-url")
+
+    assert result.code == 0, result.stderr
+    assert "client_id=1234" in result.stdout
 
 
 async def test_discord_invite_url_without_a_token_says_what_to_do(bot_env: BotEnv) -> None:

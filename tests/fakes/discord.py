@@ -23,6 +23,7 @@ user, guilds, session_id, resume_gateway_url and application; heartbeats get op 
 from __future__ import annotations
 
 import asyncio
+import base64
 import itertools
 import json
 import re
@@ -45,6 +46,14 @@ CHANNEL_ID = 1_100_000_000_000_000_200
 OTHER_CHANNEL_ID = 1_100_000_000_000_000_201
 USER_ID = 1_100_000_000_000_000_300
 TOKEN = "fake-token"
+
+
+def bot_token(application_id: int = APPLICATION_ID) -> str:
+    """A token shaped like Discord's: the bot's id in base64, a timestamp and an HMAC."""
+    first = base64.b64encode(str(application_id).encode()).decode().rstrip("=")
+    return f"{first}.GhIjKl.{'x' * 38}"
+
+
 WAIT_SECONDS = 5
 TIMESTAMP = "2026-06-13T10:00:00.000000+00:00"
 

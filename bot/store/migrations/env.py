@@ -9,15 +9,24 @@ own set-up (WAL, explicit BEGIN), so the whole upgrade commits once. The URL com
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from alembic import context
+from alembic.runtime.migration import MigrationInfo
 from sqlalchemy import pool
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.store.dialect import configure_engine
-from bot.store.migrate import URL_ATTRIBUTE, include_object
+from bot.store.migrate import APPLIED_ATTRIBUTE, URL_ATTRIBUTE, include_object
 from bot.store.tables import metadata
+
+
+def _remember_applied(*, step: MigrationInfo, **_: Any) -> None:
+    """Add each revision applied to the list `upgrade_database` reports (when it gave one)."""
+    applied = context.config.attributes.get(APPLIED_ATTRIBUTE)
+    if applied is not None and step.is_upgrade:
+        applied.extend(step.up_revision_ids)
 
 
 def _run_migrations(connection: Connection) -> None:
@@ -26,6 +35,7 @@ def _run_migrations(connection: Connection) -> None:
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         include_object=include_object,
+        on_version_apply=[_remember_applied],
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -7,8 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 import discord
 import pytest
 
-from adapters.discord import ApplicationLookupError, fetch_application_id, invite_url
-from tests.fakes.discord import APPLICATION_ID, TOKEN, FakeDiscord, Fault
+from adapters.discord import ApplicationLookupError, application_id_from_token, invite_url
+from tests.fakes.discord import APPLICATION_ID, bot_token
 
 USED = [
     "add_reactions",
@@ -34,22 +34,15 @@ def test_the_invite_link_asks_for_the_two_scopes_and_the_permissions_used() -> N
     assert not granted.administrator and not granted.mention_everyone
 
 
-async def test_the_application_id_is_read_with_the_token(fake: FakeDiscord) -> None:
-    assert await fetch_application_id(TOKEN, fake.api_url) == APPLICATION_ID
-    (call,) = fake.calls_to("GET", "/oauth2/applications/@me")
-    assert call.headers["Authorization"] == f"Bot {TOKEN}"
+def test_the_application_id_is_read_from_the_token_without_asking_discord() -> None:
+    assert application_id_from_token(bot_token(APPLICATION_ID)) == APPLICATION_ID
+    assert application_id_from_token(f"  {bot_token(1234)}\n") == 1234
 
 
-async def test_a_refused_token_says_what_to_do(fake: FakeDiscord) -> None:
-    fake.add_fault(
-        Fault("GET", "/oauth2/applications/@me", 401, {"message": "401: Unauthorized", "code": 0})
-    )
+@pytest.mark.parametrize("token", ["fake-token", "", "bm90IGFuIGlk.GhIjKl.xxx", "!!!.a.b"])
+def test_a_token_of_another_shape_says_what_to_do(token: str) -> None:
     with pytest.raises(ApplicationLookupError, match="--application-id") as refused:
-        await fetch_application_id("wrong", fake.api_url)
-    assert "DISCORD_TOKEN" in str(refused.value)
-    assert "wrong" not in str(refused.value)
+        application_id_from_token(token)
 
-
-async def test_an_unreachable_discord_says_what_to_do() -> None:
-    with pytest.raises(ApplicationLookupError, match="--application-id"):
-        await fetch_application_id(TOKEN, "http://127.0.0.1:9/api/v10")
+    assert "DISCORD_TOKEN doesn't look like a bot token" in str(refused.value)
+    assert not token or token not in str(refused.value)
