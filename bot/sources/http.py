@@ -212,7 +212,7 @@ async def fetch(
 
     def before_sleep(state: RetryCallState) -> None:
         error = state.outcome.exception() if state.outcome is not None else None
-        log.info(
+        log.debug(
             "upstream_retry",
             what=what,
             attempt=state.attempt_number,

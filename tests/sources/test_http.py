@@ -8,6 +8,7 @@ from email.utils import format_datetime
 
 import httpx
 import pytest
+from structlog.testing import capture_logs
 
 from bot.sources import HuggingFaceSource, RetryPolicy, make_http_client
 from bot.sources.http import USER_AGENT, server_wait_seconds
@@ -51,6 +52,21 @@ async def test_a_retry_after_date_is_waited_until(
     assert report.errors == ()
     [wait] = sleeps.waits
     assert 27 < wait <= 30
+
+
+async def test_each_retry_is_logged_at_debug_so_a_headless_log_stays_quiet(
+    client: httpx.AsyncClient, upstream: FakeUpstream, sleeps: RecordingSleep
+):
+    upstream.add_fault(rate_limited(retry_after="1"))
+    hf = HuggingFaceSource(client, upstream.url, retry=RetryPolicy(retries=1, sleep=sleeps))
+
+    with capture_logs() as logs:
+        report = await hf.fetch_day(date(2026, 6, 12))
+
+    assert report.errors == ()
+    assert [(e["event"], e["log_level"]) for e in logs if e["event"] == "upstream_retry"] == [
+        ("upstream_retry", "debug")
+    ]
 
 
 def test_the_client_sends_our_user_agent_with_a_timeout():
