@@ -1,4 +1,5 @@
-"""Test-wide rules: no test reaches the internet.
+"""Test-wide rules: no test reaches the internet, and the PostgreSQL tests are left out
+with one line saying so when no PostgreSQL server is configured.
 
 Every socket connect to an address that is not this machine (loopback, or a local Unix
 socket) fails with NetworkBlocked, and so does a name lookup of anything but this machine,
@@ -18,6 +19,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.databases import POSTGRES_ENV
+
+POSTGRES_EXAMPLE = "postgresql+asyncpg://postgres@127.0.0.1:5432/papers_test"
+_LEFT_OUT = pytest.StashKey[int]()
 LOCAL_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
 _REAL_GETADDRINFO = socket.getaddrinfo
 
@@ -28,7 +33,7 @@ class NetworkBlocked(RuntimeError):
 
 def _postgres_host() -> str | None:
     """The host of the test database, when PAPERS_TEST_POSTGRES_URL is set."""
-    url = os.environ.get("PAPERS_TEST_POSTGRES_URL")
+    url = os.environ.get(POSTGRES_ENV)
     return urlsplit(url).hostname if url else None
 
 
@@ -102,3 +107,35 @@ def no_internet() -> Iterator[None]:
         patch.setattr(socket.socket, "connect_ex", connect_ex)
         patch.setattr(socket, "getaddrinfo", getaddrinfo)
         yield
+
+
+def _needs_postgres(item: pytest.Item) -> bool:
+    """Whether a test runs on PostgreSQL: the `postgresql` case of `database_url`, or a test
+    asking for `postgres_url` itself."""
+    callspec = getattr(item, "callspec", None)
+    on_postgres = callspec is not None and callspec.params.get("database_url") == "postgresql"
+    return on_postgres or "postgres_url" in getattr(item, "fixturenames", ())
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without PAPERS_TEST_POSTGRES_URL, leave the PostgreSQL tests out (counted as
+    deselected) instead of reporting each one as skipped."""
+    if os.environ.get(POSTGRES_ENV):
+        return
+    left_out = [item for item in items if _needs_postgres(item)]
+    if left_out:
+        items[:] = [item for item in items if not _needs_postgres(item)]
+        config.hook.pytest_deselected(items=left_out)
+    config.stash[_LEFT_OUT] = len(left_out)
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
+    """One line above the summary when PostgreSQL tests were left out, saying how to run them."""
+    left_out = config.stash.get(_LEFT_OUT, 0)
+    if left_out:
+        terminalreporter.write_line(
+            f"{left_out} PostgreSQL tests were not run; set {POSTGRES_ENV}, e.g. "
+            f"{POSTGRES_ENV}={POSTGRES_EXAMPLE} make test, to run them."
+        )
