@@ -43,8 +43,7 @@ log = structlog.get_logger(__name__)
 
 CONSOLE_MODE_LINE = (
     "papers-bot is running in console mode: no Slack or Discord token is set. "
-    "Type /papers help to begin. To post to Slack set SLACK_BOT_TOKEN and SLACK_APP_TOKEN; "
-    "for Discord set DISCORD_TOKEN."
+    "To post to Slack set SLACK_BOT_TOKEN and SLACK_APP_TOKEN; for Discord set DISCORD_TOKEN."
 )
 
 
@@ -136,7 +135,11 @@ def build_adapters(settings: Settings) -> list[ChatAdapter]:
         adapters.append(discord_adapter)
     if not adapters:
         channel = ChannelRef("console", "local", settings.console_channel)
-        adapters.append(ConsoleAdapter(channel, mode_line=CONSOLE_MODE_LINE))
+        adapters.append(
+            ConsoleAdapter(
+                channel, mode_line=CONSOLE_MODE_LINE, history_path=settings.console_history_path
+            )
+        )
     return adapters
 
 

@@ -25,7 +25,7 @@ from rich.text import Text
 from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from adapters.console.adapter import ConsoleAdapter
+from adapters.console.adapter import ConsoleAdapter, reads_commands
 from adapters.console.render import render_reply
 from adapters.discord import ApplicationLookupError, application_id_from_token, invite_url
 from adapters.slack import manifest_text
@@ -173,13 +173,14 @@ def run() -> None:
 
 
 def _drawing_console(settings: Settings) -> bool:
-    """Whether the console channel draws in this terminal, so info logs would clutter it.
+    """Whether the console channel reads commands and draws its answers, so info logs
+    would clutter them.
 
     An explicit PAPERS_LOG_LEVEL still wins.
     """
     return (
         settings.chat_mode == "console"
-        and sys.stdin.isatty()
+        and reads_commands(sys.stdin)
         and "log_level" not in settings.model_fields_set
     )
 

@@ -54,7 +54,9 @@ _HANDLER_NAME = "papers-bot"
 
 
 def configure_logging(log_format: LogFormat, level: str, *, stream: IO[str] | None = None) -> None:
-    """Route structlog and stdlib logging to one handler on `stream` (stderr by default).
+    """Route structlog and stdlib logging to one handler on `stream` (stderr by default:
+    whatever `sys.stderr` is when a line is written, so a line editor that prints above its
+    prompt, see adapters/console/lines.py, gets the log lines too).
 
     `level` is a level name ("debug", "info", "warning", "error"). Calling this again replaces
     the handler it installed before, so tests and the CLI can reconfigure freely. Loggers are
@@ -86,7 +88,7 @@ def configure_logging(log_format: LogFormat, level: str, *, stream: IO[str] | No
         cache_logger_on_first_use=False,
     )
 
-    handler = logging.StreamHandler(output)
+    handler = logging.StreamHandler(output) if stream is not None else _CurrentStderrHandler()
     handler.set_name(_HANDLER_NAME)
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
@@ -103,6 +105,23 @@ def configure_logging(log_format: LogFormat, level: str, *, stream: IO[str] | No
     for name in NOISY_LOGGERS:
         logging.getLogger(name).setLevel(max(numeric_level, logging.WARNING))
     logging.captureWarnings(True)
+
+
+class _CurrentStderrHandler(logging.StreamHandler):
+    """A stream handler on whatever `sys.stderr` is at the moment a line is written."""
+
+    def __init__(self) -> None:
+        """Write to the current `sys.stderr` (the stream given to the base class is unused)."""
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self) -> IO[str]:
+        """The current `sys.stderr`."""
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: IO[str]) -> None:
+        """Ignored: the stream is always the current `sys.stderr`."""
 
 
 def _rendering_chain(log_format: LogFormat, stream: IO[str]) -> list[Processor]:

@@ -1,23 +1,20 @@
 """The console channel: the bot in a terminal, the embedded default that needs no token.
 
-Interactive (stdin is a terminal): digests are drawn with rich as they are posted, and the
-person at the keyboard types `/papers ...` commands and votes such as `+1 2`. Headless (no
-terminal, e.g. a container): each post becomes one structured log line instead, and
-`start()` simply waits for `stop()`.
-
-Input is read by a daemon thread that feeds an asyncio queue, so a blocked `readline()`
-never stalls the event loop nor keeps the process alive at shutdown.
+Interactive (stdin is a terminal, a pipe or a file): digests are drawn with rich as they are
+posted, and each line read is a `/papers ...` command or a vote such as `+1 2`; at a
+terminal with line editing and history (see lines.py). The end of the input leaves, like
+`quit`. Headless (nothing to read, e.g. a container's /dev/null): each post becomes one
+structured log line instead, and `start()` simply waits for `stop()`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import re
 import sys
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Final, TextIO
 
 import structlog
@@ -25,6 +22,7 @@ from rich.console import Console
 from rich.padding import Padding
 from rich.text import Text
 
+from adapters.console.lines import LineEditor, LineSource, PipedLines, is_piped, is_terminal
 from adapters.console.render import (
     MAX_TITLE_CHARS,
     clean,
@@ -57,13 +55,16 @@ MORE = "more"
 
 USER_ID: Final = "local"
 HINT: Final = "Type /papers help, or +1 N to vote on item N."
+HEADLESS_NOTE: Final = (
+    "No terminal or piped input to read commands from, so each digest is written to the "
+    "log; run papers-bot run in a terminal to try the commands."
+)
 COMMAND_FAILED: Final = "Something went wrong running that command."
 VOTE_FAILED: Final = "Something went wrong recording that vote."
 
 _COMMAND = re.compile(r"/?papers(?:\s+(?P<rest>.*))?", re.IGNORECASE | re.DOTALL)
 _VOTE = re.compile(r"(?P<emoji>\+1|-1|fire)\s+#?(?P<rank>\d{1,3})", re.IGNORECASE)
 _QUIT = frozenset({"quit", "exit"})
-_STOP: Final = object()
 
 
 class ConsoleAdapter:
@@ -79,14 +80,22 @@ class ConsoleAdapter:
         console: Console | None = None,
         input_stream: TextIO | None = None,
         interactive: bool | None = None,
+        history_path: Path | None = None,
+        line_editor: LineEditor | None = None,
     ) -> None:
-        """Set up the channel; `interactive` None means "when the input stream is a TTY"."""
+        """Set up the channel; `interactive` None means "when there is input to read"
+        (`reads_commands`). At a terminal the commands typed are kept in `history_path`;
+        `line_editor` replaces the terminal's (tests give one reading prepared keys)."""
         self.channel = channel
         self._mode_line = mode_line
-        self._console = console or Console()
+        self._console = console or Console(markup=False, emoji=False, highlight=False)
         self._input = input_stream if input_stream is not None else sys.stdin
-        self._interactive = _is_tty(self._input) if interactive is None else interactive
-        self._lines: asyncio.Queue[object] = asyncio.Queue()
+        self._line_editor = line_editor
+        if interactive is None:
+            interactive = line_editor is not None or reads_commands(self._input)
+        self._interactive = interactive
+        self._history_path = history_path
+        self._source: LineSource | None = None
         self._stopped = asyncio.Event()
         self._posted_by_paper: dict[str, str] = {}
         self._headers: dict[str, str] = {}
@@ -100,23 +109,32 @@ class ConsoleAdapter:
     async def start(self, core: Core) -> None:
         """Print the mode line, then serve typed lines until quit, EOF or `stop()`."""
         self._console.print(Text(self._mode_line), soft_wrap=True)
+        if not self._interactive:
+            self._console.print(Text(HEADLESS_NOTE), soft_wrap=True)
         if not self._interactive or self._stopped.is_set():
             await self._stopped.wait()
             return
         self._console.print(Text(f"{HINT} Type quit to leave.", style="dim"))
-        loop = asyncio.get_running_loop()
-        threading.Thread(
-            target=self._read_lines, args=(loop,), name="console-input", daemon=True
-        ).start()
-        while not self._stopped.is_set():
-            line = await self._lines.get()
-            if not isinstance(line, str) or not await self._handle_line(core, line):
-                return
+        self._source = self._line_source()
+        with self._source.active():
+            while not self._stopped.is_set():
+                line = await self._source.read_line()
+                if line is None or not await self._handle_line(core, line):
+                    return
 
     async def stop(self) -> None:
         """Make `start()` return once the line in hand, if any, is handled."""
         self._stopped.set()
-        self._lines.put_nowait(_STOP)
+        if self._source is not None:
+            self._source.close()
+
+    def _line_source(self) -> LineSource:
+        """The line editor at a terminal, else the input read line by line."""
+        if self._line_editor is not None:
+            return self._line_editor
+        if is_terminal(self._input):
+            return LineEditor(self._history_path)
+        return PipedLines(self._input)
 
     async def post(self, channel: ChannelRef, message: OutgoingMessage) -> PostRef:
         """Draw (or, headless, log) one digest message and remember items for voting."""
@@ -157,18 +175,6 @@ class ConsoleAdapter:
                 votes=[entry.votes for entry in recap.entries],
             )
         return PostRef(channel=channel, message_id=recap.id)
-
-    def _read_lines(self, loop: asyncio.AbstractEventLoop) -> None:
-        """Thread body: forward each input line to the loop; EOF or a read error ends it."""
-        try:
-            for line in iter(self._input.readline, ""):
-                loop.call_soon_threadsafe(self._lines.put_nowait, line)
-        except RuntimeError:
-            return  # the event loop is closed: the app has shut down
-        except (OSError, ValueError) as exc:
-            log.warning("console_input_failed", error=str(exc))
-        with contextlib.suppress(RuntimeError):
-            loop.call_soon_threadsafe(self._lines.put_nowait, _STOP)
 
     async def _handle_line(self, core: Core, raw: str) -> bool:
         """Act on one typed line; False when the person asked to leave."""
@@ -268,9 +274,6 @@ class _Target:
         return None
 
 
-def _is_tty(stream: TextIO | None) -> bool:
-    """Whether `stream` is an open terminal (False for None, pipes, files and closed streams)."""
-    try:
-        return stream is not None and stream.isatty()
-    except (AttributeError, ValueError):
-        return False
+def reads_commands(stream: TextIO | None) -> bool:
+    """Whether the console can read commands from `stream`: a terminal, a pipe or a file."""
+    return is_terminal(stream) or is_piped(stream)

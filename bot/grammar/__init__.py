@@ -57,7 +57,7 @@ from bot.grammar.actions import (
     is_change,
 )
 from bot.grammar.follows import FOLLOW_KINDS
-from bot.grammar.help import HELP, HelpEntry, help_entries
+from bot.grammar.help import HELP, HelpEntry, WordTree, command_words, help_entries
 from bot.grammar.schedule import timezone_names
 from bot.grammar.settings import SETTINGS_NAMES
 from bot.grammar.subcommands import SUBCOMMANDS, CommandTraits, parse, traits
@@ -106,6 +106,8 @@ __all__ = [
     "UsageError",
     "Why",
     "WordList",
+    "WordTree",
+    "command_words",
     "help_entries",
     "is_change",
     "parse",

@@ -132,3 +132,34 @@ def help_entries(topic: str | None = None) -> tuple[HelpEntry, ...]:
     if topic is None:
         return HELP
     return tuple(entry for entry in HELP if entry.subcommand == topic)
+
+
+WordTree = dict[str, "WordTree"]
+"""The words that may follow each word of a command, e.g. {"set": {"size": {}, ...}, ...}."""
+
+
+def command_words() -> WordTree:
+    """The literal words of every subcommand as a tree, read from the help's usage lines,
+    for a terminal to complete: `set` then `size` or `layout`, `layout` then `thread` or
+    `channel`; placeholders such as `<words>` or `[HH:MM]` end a branch. `help` is followed
+    by any subcommand."""
+    tree: WordTree = {}
+    for entry in HELP:
+        branch = tree
+        for word in entry.usage.split()[1:]:
+            choices = _literal_choices(word)
+            if not choices:
+                break
+            for choice in choices:
+                branch.setdefault(choice, {})
+            branch = branch[choices[0]]
+    tree["help"] = {subcommand: {} for subcommand in tree}
+    return tree
+
+
+def _literal_choices(word: str) -> list[str]:
+    """`thread|channel` and `[day|week|month]` give their choices; a placeholder such as
+    `<name>`, `[subcommand]` or `<HH:MM>|off` gives none."""
+    if word.startswith("<") or (word.startswith("[") and "|" not in word):
+        return []
+    return word.strip("[]").split("|")

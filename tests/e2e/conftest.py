@@ -72,13 +72,16 @@ class BotEnv:
         assert process.returncode is not None
         return Result(process.returncode, out.decode(), err.decode())
 
-    async def start(self, *args: str) -> asyncio.subprocess.Process:
-        """Start a long-running command (e.g. `run`) headless."""
+    async def start(
+        self, *args: str, stdin: int = asyncio.subprocess.DEVNULL
+    ) -> asyncio.subprocess.Process:
+        """Start a long-running command (e.g. `run`): headless, or reading a pipe when
+        `stdin` is `asyncio.subprocess.PIPE`."""
         return await asyncio.create_subprocess_exec(
             *self.command(*args),
             cwd=self.workdir,
             env=self.env,
-            stdin=asyncio.subprocess.DEVNULL,
+            stdin=stdin,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
         )

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
+from adapters.console.adapter import HEADLESS_NOTE
 from bot.models import ChannelRef, ChannelSettings
 from bot.store import open_store, upgrade_database
 from tests.e2e.conftest import BotEnv, featured_on, json_events
@@ -63,6 +64,47 @@ async def test_run_headless_says_its_mode_fetches_and_stops_on_sigterm(
     assert code == 0
     assert "Traceback" not in err
     assert any(e["event"] == "bot_stopped" for e in json_events(err))
+
+
+async def test_headless_says_how_it_runs_without_asking_for_commands(
+    bot_env: BotEnv,
+) -> None:
+    process = await bot_env.start("run")
+    await wait_for_fetch(bot_env)
+    _, out, _ = await stop(process)
+
+    assert out.splitlines()[1] == HEADLESS_NOTE
+    assert "Type /papers help" not in out
+
+
+async def read_until(process: asyncio.subprocess.Process, text: str) -> str:
+    """What the process printed up to the line holding `text` (10 s at most)."""
+    assert process.stdout is not None
+    printed = ""
+    async with asyncio.timeout(10):
+        while text not in printed:
+            line = await process.stdout.readline()
+            assert line, f"the output ended before {text!r}: {printed}"
+            printed += line.decode()
+    return printed
+
+
+async def test_commands_piped_in_are_each_answered_and_the_end_of_input_leaves(
+    bot_env: BotEnv,
+) -> None:
+    process = await bot_env.start("run", stdin=asyncio.subprocess.PIPE)
+    assert process.stdin is not None
+
+    process.stdin.write(b"/papers help\n")
+    helped = await read_until(process, "/papers digest now - ")
+    process.stdin.write(b"/papers settings\n")
+    settled = await read_until(process, "Weekly recap:")
+    process.stdin.close()
+    code = await asyncio.wait_for(process.wait(), 20)
+
+    assert "papers-bot commands" in helped
+    assert "Settings for this channel" in settled
+    assert code == 0
 
 
 async def test_a_missed_slot_is_posted_at_start_and_never_twice(

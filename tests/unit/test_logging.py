@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -97,6 +98,17 @@ def test_configuring_twice_replaces_the_handler_instead_of_doubling_lines() -> N
 
     assert first.getvalue() == ""
     assert [line["event"] for line in json_lines(second)] == ["once"]
+
+
+def test_lines_go_to_stderr_as_it_is_when_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    """So a line editor that replaces stderr to print above its prompt gets them too."""
+    configure_logging("json", "info")
+    above_the_prompt = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", above_the_prompt)
+
+    structlog.get_logger("bot").warning("fetch_failed", source="hf")
+
+    assert [line["event"] for line in json_lines(above_the_prompt)] == ["fetch_failed"]
 
 
 def test_console_format_is_human_readable() -> None:

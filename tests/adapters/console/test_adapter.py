@@ -13,7 +13,7 @@ from rich.console import Console
 from structlog.testing import capture_logs
 
 from adapters.console import ConsoleAdapter
-from adapters.console.adapter import COMMAND_FAILED, HINT, VOTE_FAILED
+from adapters.console.adapter import COMMAND_FAILED, HEADLESS_NOTE, HINT, VOTE_FAILED
 from bot.models import (
     Command,
     Digest,
@@ -359,7 +359,7 @@ async def test_headless_start_waits_for_stop_and_reads_nothing(digest: Digest) -
     await asyncio.wait_for(task, timeout=5)
 
     assert core.commands == []
-    assert console.export_text().splitlines() == [MODE_LINE]
+    assert console.export_text().splitlines() == [MODE_LINE, HEADLESS_NOTE]
 
 
 async def test_headless_posts_are_logged_one_line_each_not_drawn(digest: Digest) -> None:
