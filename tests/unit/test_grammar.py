@@ -489,7 +489,14 @@ def test_a_leading_papers_word_changes_nothing(text: str, prefix: str) -> None:
     assert parse_outcome(prefix + text) == parse_outcome(text)
 
 
-CASE_FREE_COMMANDS = [text for text, action in VALID if not isinstance(action, Search | FollowName)]
+CASE_FREE_COMMANDS = [
+    text
+    for text, action in VALID
+    if not isinstance(action, Search | FollowName)
+    and not (isinstance(action, More) and action.search_id)
+]
+"""The commands whose every letter may be typed in either case: not the words searched for,
+the names followed, nor a saved search's id (ids are case-sensitive)."""
 
 
 @given(st.sampled_from(CASE_FREE_COMMANDS), st.randoms(use_true_random=False))
