@@ -5,18 +5,20 @@ Ways in, any of which may be configured (see `SlackConfig.from_settings`):
 - Socket Mode (SLACK_APP_TOKEN): a websocket that slack_sdk's aiohttp client keeps open;
   no public URL needed.
 - HTTP mode (SLACK_SIGNING_SECRET): Slack posts events, slash commands and button clicks to
-  POST /slack/events on the bot's one HTTP server; bolt checks every request's signature
-  and age (older than five minutes is refused with 401).
+  POST /slack/events on the bot's one HTTP server; the adapter checks every request's
+  signature and age (older than five minutes is refused with 401).
 - Tokens: one workspace's SLACK_BOT_TOKEN, or an install in many workspaces
   (SLACK_CLIENT_ID and SLACK_CLIENT_SECRET) through /slack/install and /slack/oauth_redirect
   with installations kept in the bot's database.
 
-Over HTTP, the signature is checked first, on the raw body (slack_sdk's SignatureVerifier,
-the check bolt makes): anything Slack did not sign, or signed more than five minutes ago, gets
-401 and one log line before a byte of it is parsed; a signed body that is not a JSON object or
-a form gets 400. Then acknowledging comes first: an event, slash command or button click gets
-its empty 200 at once; bolt checks it again, authorizes and routes it on one of a few workers.
-Anything else (URL verification) bolt answers itself. Listeners, in both modes, queue the real
+Over HTTP, the signature is checked once, first, on the raw body (slack_sdk's
+SignatureVerifier, the check bolt would make, which is turned off in bolt so that there is one
+gate to test): anything Slack did not sign, or signed more than five minutes ago, gets 401 and
+one log line before a byte of it is parsed; a signed body that is not a JSON object or a form
+gets 400. Then acknowledging comes first: an event, slash command or button click gets its
+empty 200 at once; bolt authorizes and routes it on one of a few workers, and a request no
+listener takes is logged (`slack_request_not_handled`). Anything else (URL verification) bolt
+answers itself. Listeners, in both modes, queue the real
 work for those workers: a slash command is run by the core and answered through its
 response_url, a reaction becomes a Vote, whose event-id claim in the core applies a retried
 event once. `stop()` lets queued work finish. Every Web API call, bolt's own and the OAuth
@@ -417,8 +419,8 @@ class SlackAdapter:
         """Check the signature on the raw body first: a request Slack did not sign gets 401
         (one log line) before any of it is parsed. A signed body that is not a JSON object
         or a form gets 400. Events, slash commands and button clicks then get their empty
-        200 at once and are routed by bolt (which checks the signature again) on a worker;
-        anything else (URL verification, SSL check) bolt answers itself."""
+        200 at once and are routed by bolt on a worker; anything else (URL verification,
+        SSL check) bolt answers itself."""
         raw = await request.read()
         refused = self._signature_problem(raw, request.headers)
         if refused is not None:
@@ -515,7 +517,8 @@ class SlackAdapter:
             name="papers-bot",
             client=self._client,
             signing_secret=config.signing_secret or "",
-            request_verification_enabled=config.signing_secret is not None,
+            # `_handle_events` has verified the signature on the raw body already.
+            request_verification_enabled=False,
             process_before_response=True,
             logger=BOLT_LOG,
             **options,

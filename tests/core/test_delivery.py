@@ -32,9 +32,17 @@ async def test_a_digest_posts_a_header_then_each_paper_in_its_thread(harness: Ha
 async def test_channel_layout_posts_papers_outside_the_thread(harness: Harness) -> None:
     await harness.store.save_channel(ChannelSettings(GENERAL, layout=Layout.CHANNEL))
 
-    await harness.delivery.deliver(GENERAL, TODAY)
+    outcome = await harness.delivery.deliver(GENERAL, TODAY)
 
-    assert all(message.thread is None for _, message in harness.adapter.posted)
+    assert outcome is Outcome.POSTED
+    posted = [(message.role, message.item, message.thread) for _, message in harness.adapter.posted]
+    header_items = harness.adapter.posted[0][1].digest.items
+    assert posted == [(MessageRole.HEADER, None, None)] + [
+        (MessageRole.ITEM, item, None) for item in header_items
+    ]
+    assert len(header_items) == 5
+    slot = await harness.store.slot_status(GENERAL, TODAY.isoformat())
+    assert slot is not None and slot.status == "posted"
 
 
 async def test_a_slot_fired_twice_posts_once(harness: Harness) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
+import structlog.testing
 
 from adapters.slack import SlackAdapter, build_slack_adapter
 from bot.http_server import HealthReport, HttpServer
@@ -137,6 +138,7 @@ class Served:
     server: HttpServer
     http: httpx.AsyncClient
     fake: FakeSlack
+    logs: list[dict[str, Any]]
 
     async def send(
         self,
@@ -168,22 +170,29 @@ class Served:
 async def serve(
     fake: FakeSlack, core: RecordingCore | None = None, **overrides: Any
 ) -> AsyncIterator[Served]:
-    """Build the adapter from settings, mount its routes, start server and adapter; stop both."""
+    """Build the adapter from settings, mount its routes, start server and adapter; stop both.
+
+    Once stopped (every queued request dispatched), fail if bolt found no listener for one
+    of them: the early 200 would otherwise hide a listener that is missing.
+    """
     adapter = build_slack_adapter(slack_settings(fake, **overrides))
     assert adapter is not None
     recording = core or RecordingCore()
     server = HttpServer(AlwaysHealthy(), Metrics())
     server.add_routes(adapter.web_routes())
     await server.start("127.0.0.1", 0)
-    running = asyncio.create_task(adapter.start(recording))
-    base_url = f"http://127.0.0.1:{server.port}"
-    try:
-        async with httpx.AsyncClient(base_url=base_url, trust_env=False) as http:
-            yield Served(adapter, recording, server, http, fake)
-    finally:
-        await adapter.stop()
-        await running
-        await server.stop()
+    with structlog.testing.capture_logs() as logs:
+        running = asyncio.create_task(adapter.start(recording))
+        base_url = f"http://127.0.0.1:{server.port}"
+        try:
+            async with httpx.AsyncClient(base_url=base_url, trust_env=False) as http:
+                yield Served(adapter, recording, server, http, fake, logs)
+        finally:
+            await adapter.stop()
+            await running
+            await server.stop()
+    unrouted = [entry for entry in logs if entry["event"] == "slack_request_not_handled"]
+    assert not unrouted, f"bolt routed no listener for {len(unrouted)} request(s): {unrouted}"
 
 
 @pytest.fixture

@@ -117,6 +117,25 @@ async def test_a_digest_posted_from_slack_is_voted_on_with_reactions(wired: Wire
     await _until(wired, {"2606.20002": (1, 1)})
 
 
+async def test_with_the_channel_layout_each_paper_is_its_own_message_in_the_channel(
+    wired: Wired,
+) -> None:
+    await wired.command("set layout channel", "layout")
+    await wired.answer("layout")
+
+    await wired.command("digest now", "now")
+
+    assert await wired.answer("now") == "Posted today's digest in this channel."
+    header, *items = wired.fake.messages
+    assert "thread_ts" not in header
+    assert [item.get("thread_ts") for item in items] == [None] * 3
+    assert [item["metadata"]["event_payload"]["paper_id"] for item in items] == [
+        "2606.20001",
+        "2606.20002",
+        "2606.20003",
+    ]
+
+
 async def _until(wired: Wired, expected: dict[str, tuple[int, int]]) -> None:
     """Wait for the store's tallies (non-zero ones) to read `expected`, then check they stay."""
 
