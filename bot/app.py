@@ -10,8 +10,7 @@ import asyncio
 import contextlib
 import signal
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import httpx
 import structlog
@@ -20,23 +19,15 @@ from sqlalchemy.exc import SQLAlchemyError
 from adapters.console.adapter import ConsoleAdapter
 from adapters.discord import build_discord_adapter
 from adapters.slack import build_slack_adapter
-from bot.commands import Commands
-from bot.composer import DigestComposer
-from bot.delivery import Delivery
+from bot.assembly import CoreParts, build_parts, build_use_cases, missed_slot_grace
 from bot.http_server import HealthReport, HttpServer
-from bot.metrics import Metrics
 from bot.models import ChannelRef
 from bot.pending_votes import PendingVotes
 from bot.ports import ChatAdapter, PaperSource, WebhookAdapter
-from bot.ranking.learner import TasteLearner
-from bot.recap.delivery import RecapDelivery
-from bot.refresh import Refresher
 from bot.scheduler import Scheduler
 from bot.search import meaning
-from bot.service import PapersService
 from bot.sources import ArxivSource, HuggingFaceSource, RetryPolicy, make_http_client
-from bot.store import Store, StoreUnavailable, open_store, upgrade_database
-from bot.votes import parse_weights
+from bot.store import StoreUnavailable, open_store, upgrade_database
 from config.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -59,20 +50,6 @@ def first_line(error: BaseException) -> str:
     return (text.strip().splitlines() or [type(cause).__name__])[0]
 
 
-@dataclass
-class CoreParts:
-    """Everything the core is made of, built from the settings, without any chat platform
-    (adapters see only the narrow `bot.ports.Core`, which the service implements)."""
-
-    settings: Settings
-    store: Store
-    http: httpx.AsyncClient
-    sources: list[PaperSource]
-    refresher: Refresher
-    composer: DigestComposer
-    metrics: Metrics
-
-
 def build_sources(settings: Settings, http: httpx.AsyncClient) -> list[PaperSource]:
     """Hugging Face always; arXiv when categories are configured."""
     retry = RetryPolicy.from_settings(settings)
@@ -92,7 +69,8 @@ def build_sources(settings: Settings, http: httpx.AsyncClient) -> list[PaperSour
 
 @contextlib.asynccontextmanager
 async def open_core(settings: Settings, *, migrate: bool = True) -> AsyncIterator[CoreParts]:
-    """Migrate the database, open the store and the HTTP client; close both on exit."""
+    """Migrate the database, open the store and the HTTP client, build the core's parts
+    around them (`bot.assembly`); close it all on exit."""
     try:
         if migrate:
             await asyncio.to_thread(upgrade_database, settings.database_url)
@@ -101,22 +79,11 @@ async def open_core(settings: Settings, *, migrate: bool = True) -> AsyncIterato
     except (SQLAlchemyError, OSError, StoreUnavailable) as error:
         raise StartupError(f"The database can't be used: {first_line(error)}") from None
     http = make_http_client(settings)
-    learner = TasteLearner(store, half_life_days=settings.taste_half_life_days)
+    parts = build_parts(settings, store, build_sources(settings, http))
     try:
-        sources = build_sources(settings, http)
-        metrics = Metrics()
-        composer = DigestComposer(store, learner)
-        yield CoreParts(
-            settings=settings,
-            store=store,
-            http=http,
-            sources=sources,
-            refresher=Refresher(store, sources, metrics=metrics, on_stored=composer.forget),
-            composer=composer,
-            metrics=metrics,
-        )
+        yield parts
     finally:
-        await learner.close()
+        await parts.composer.learner.close()
         await http.aclose()
         await store.close()
 
@@ -153,19 +120,15 @@ class Bot:
         self.adapters = adapters
         self.pending_votes = PendingVotes(core.settings.pending_votes_path)
         self._health_problem: str | None = None
-        by_platform = {adapter.platform: adapter for adapter in adapters}
-        self.delivery = Delivery(
-            core.store,
-            core.composer,
-            by_platform,
-            metrics=core.metrics,
-            resume_within=_hours(core.settings.missed_slot_grace_hours),
+        use_cases = build_use_cases(
+            core,
+            {adapter.platform: adapter for adapter in adapters},
+            schedule_changed=self._schedule_changed,
+            pending=self.pending_votes,
         )
-        self.recaps = RecapDelivery(
-            core.store,
-            by_platform,
-            resume_within=_hours(core.settings.missed_slot_grace_hours),
-        )
+        self.delivery = use_cases.delivery
+        self.recaps = use_cases.recaps
+        self.service = use_cases.service
         self.scheduler = Scheduler(
             subscriptions=core.store.subscribed_channels,
             deliver=self.delivery.deliver,
@@ -173,28 +136,16 @@ class Bot:
             empty_slots=core.store.empty_slots,
             fetch=self._fetch,
             fetch_interval_minutes=core.settings.fetch_interval_minutes,
-            missed_grace=_hours(core.settings.missed_slot_grace_hours),
-        )
-        commands = Commands(
-            core.store,
-            core.composer,
-            self.delivery,
-            core.refresher,
-            core.sources,
-            schedule_changed=self.scheduler.rebuild,
-        )
-        self.service = PapersService(
-            core.store,
-            commands,
-            weights=parse_weights(core.settings.vote_weights),
-            metrics=core.metrics,
-            pending=self.pending_votes,
-            on_votes_changed=core.composer.learner.votes_changed,
+            missed_grace=missed_slot_grace(core.settings),
         )
         self.http = HttpServer(self, core.metrics)
         for adapter in adapters:
             if isinstance(adapter, WebhookAdapter):
                 self.http.add_routes(adapter.web_routes())
+
+    async def _schedule_changed(self) -> None:
+        """A command changed a channel's schedule: plan the scheduler's jobs anew."""
+        await self.scheduler.rebuild()
 
     def close(self) -> None:
         """Let go of the vote spool; the votes still held in it wait for the next start."""
@@ -306,7 +257,3 @@ async def run_bot(settings: Settings) -> None:
             await bot.run(stop)
         finally:
             bot.close()
-
-
-def _hours(value: float) -> timedelta:
-    return timedelta(hours=value)

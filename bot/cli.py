@@ -29,19 +29,20 @@ from adapters.console.adapter import ConsoleAdapter, reads_commands
 from adapters.console.render import render_reply
 from adapters.discord import ApplicationLookupError, application_id_from_token, invite_url
 from adapters.slack import manifest_text
-from bot.app import CoreParts, StartupError, first_line, open_core, run_bot
+from bot.app import StartupError, first_line, open_core, run_bot
+from bot.assembly import CoreParts, build_delivery
 from bot.clock import utc_now
 from bot.commands import PERIOD_LENGTHS
 from bot.commands.replies import nothing_in_period
 from bot.composer import local_date
-from bot.delivery import Delivery, Outcome, SentDigest
+from bot.delivery import Outcome, SentDigest
 from bot.digest import digest_id
 from bot.grammar import MAX_QUERY_LENGTH
 from bot.logging import configure_logging
 from bot.models import BadChannelId, ChannelRef, ChannelSettings, Digest, Reply, ReplyKind
 from bot.refresh import RefreshSummary
 from bot.search.engine import Searcher
-from bot.sources import parse_daily_papers
+from bot.sources import make_http_client, parse_daily_papers
 from bot.sources.hf import DAILY_PAPERS_SHAPE, is_daily_papers
 from bot.store import SlotStatus, StoreUnavailable, upgrade_database
 from bot.wording import clock_time, one_line
@@ -354,7 +355,7 @@ async def _post_digest(core: CoreParts, channel: ChannelSettings) -> Digest:
     ref = channel.channel
     today = local_date(channel, utc_now())
     screen = ConsoleAdapter(ref, mode_line="", console=err, interactive=True)
-    delivery = Delivery(core.store, core.composer, {"console": screen}, metrics=core.metrics)
+    delivery = build_delivery(core, {"console": screen})
     outcome = await delivery.deliver(ref, today, scheduled=False)
     sent = await delivery.sent(channel, today)
     if outcome is Outcome.ALREADY:
@@ -556,11 +557,11 @@ def _check_line(ok: bool, name: str, detail: str) -> Text:
 async def _doctor(settings: Settings) -> list[tuple[bool, str, str]]:
     checks: list[tuple[bool, str, str]] = []
     try:
-        async with open_core(settings) as core:
+        async with open_core(settings) as core, make_http_client(settings) as http:
             await core.store.ping()
             checks.append((True, "database", _redacted_url(settings.database_url)))
             for source in core.sources:
-                checks.append(await _probe(core.http, source.name, PROBES[source.name](settings)))
+                checks.append(await _probe(http, source.name, PROBES[source.name](settings)))
     except Exception as error:  # any failure to open the store is what doctor reports
         checks.append((False, "database", str(error) or type(error).__name__))
     return checks

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-DEFAULT_WEIGHTS = "+1=1,fire=2,-1=-1"
 KEYCAP_PREFIX = "keycap:"
 MAX_KEYCAP = 10
 _PAIR = re.compile(r"^\s*([^=\s]+)\s*=\s*(-?\d+)\s*$")

@@ -4,22 +4,20 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
-from bot.commands import Commands
+from bot.assembly import CoreParts, UseCases, build_parts, build_use_cases
 from bot.composer import DigestComposer
 from bot.delivery import Delivery
-from bot.metrics import Metrics
 from bot.models import ChannelRef, Command, Reply
-from bot.ranking.learner import TasteLearner
-from bot.refresh import Refresher
+from bot.pending_votes import PendingVotes
 from bot.service import PapersService
 from bot.store import Store, open_store, upgrade_database
-from bot.votes import DEFAULT_WEIGHTS, parse_weights
+from config.settings import Settings
 from tests.databases import database_url, postgres_url
 from tests.fakes.chat import RecordingAdapter
 from tests.fakes.papers import make_paper
@@ -43,19 +41,49 @@ class Clock:
 
 @dataclass
 class Harness:
-    """The core's parts, as the app wires them, around one store."""
+    """The core's parts and use cases, built by `bot.assembly` as the app builds them, around
+    one store, posting to a recording adapter; schedule changes are counted."""
 
     store: Store
     clock: Clock
-    composer: DigestComposer
     adapter: RecordingAdapter
-    delivery: Delivery
-    service: PapersService
-    schedule_changes: list[int]
+    parts: CoreParts
+    schedule_changes: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.use_cases = self.build_use_cases()
+
+    @property
+    def composer(self) -> DigestComposer:
+        """The digest composer (and its taste learner)."""
+        return self.parts.composer
+
+    @property
+    def delivery(self) -> Delivery:
+        """The digest outbox."""
+        return self.use_cases.delivery
+
+    @property
+    def service(self) -> PapersService:
+        """The service the adapters see."""
+        return self.use_cases.service
+
+    def build_use_cases(self, *, pending: PendingVotes | None = None) -> UseCases:
+        """Use cases over the harness's parts; `pending` holds the votes the database can't
+        take, as `papers-bot run` has it."""
+        return build_use_cases(
+            self.parts,
+            {"console": self.adapter},
+            schedule_changed=self._record_schedule_change,
+            pending=pending,
+        )
 
     async def run(self, text: str, *, channel: ChannelRef = GENERAL, manage: bool = True) -> Reply:
         """Run `/papers <text>` as user U1."""
         return await self.service.handle_command(Command(channel, "U1", text, can_manage=manage))
+
+    async def _record_schedule_change(self) -> None:
+        self.schedule_changes.append(1)
 
 
 @pytest.fixture
@@ -95,34 +123,8 @@ async def build_harness(store: Store) -> Harness:
         ],
         at=NOW,
     )
-    adapter = RecordingAdapter()
     # Commands wait for every refit here, so what a test sees never depends on the
     # machine's speed; the bot itself answers after half a second at most.
-    composer = DigestComposer(
-        store, TasteLearner(store, half_life_days=60, command_wait_seconds=60, clock=clock)
-    )
-    metrics = Metrics()
-    delivery = Delivery(store, composer, {"console": adapter}, metrics=metrics, clock=clock)
-    changes: list[int] = []
-
-    async def schedule_changed() -> None:
-        changes.append(1)
-
-    commands = Commands(
-        store,
-        composer,
-        delivery,
-        Refresher(store, [], metrics=metrics, clock=clock),
-        [],
-        schedule_changed=schedule_changed,
-        clock=clock,
-    )
-    service = PapersService(
-        store,
-        commands,
-        weights=parse_weights(DEFAULT_WEIGHTS),
-        metrics=metrics,
-        on_votes_changed=composer.learner.votes_changed,
-        clock=clock,
-    )
-    return Harness(store, clock, composer, adapter, delivery, service, changes)
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    parts = build_parts(settings, store, [], clock=clock, command_wait_seconds=60)
+    return Harness(store, clock, RecordingAdapter(), parts)

@@ -14,11 +14,9 @@ from pathlib import Path
 
 import structlog
 
-from bot.metrics import Metrics
 from bot.models import Vote, VoteOutcome
 from bot.pending_votes import PendingVotes
 from bot.service import PapersService
-from bot.votes import DEFAULT_WEIGHTS, parse_weights
 from tests.core.conftest import GENERAL, TODAY, Harness
 from tests.fakes import eventually
 from tests.store.faults import failing_writes
@@ -33,14 +31,7 @@ async def posted_items(harness: Harness) -> dict[int, str]:
 
 def service_with(harness: Harness, pending: PendingVotes) -> PapersService:
     """A service over the harness's store that holds votes in `pending`."""
-    return PapersService(
-        harness.store,
-        None,  # type: ignore[arg-type]  # votes need no commands
-        weights=parse_weights(DEFAULT_WEIGHTS),
-        metrics=Metrics(),
-        pending=pending,
-        clock=harness.clock,
-    )
+    return harness.build_use_cases(pending=pending).service
 
 
 @asynccontextmanager

@@ -11,10 +11,8 @@ import pytest
 import structlog
 
 from bot.app import build_sources
+from bot.assembly import build_parts, build_use_cases
 from bot.commands import Commands
-from bot.composer import DigestComposer
-from bot.delivery import Delivery
-from bot.metrics import Metrics
 from bot.models import Command, Paper, ReplyKind
 from bot.refresh import Refresher
 from bot.search.query import parse_query
@@ -46,26 +44,13 @@ async def commands_asking(
         http_retries=0,
     )
     async with make_http_client(settings) as http:
-        metrics = Metrics()
-        composer = DigestComposer(store)
-        sources = build_sources(settings, http)
-        refresher = Refresher(store, sources, metrics=metrics, clock=lambda: NOW)
+        parts = build_parts(settings, store, build_sources(settings, http), clock=lambda: NOW)
 
         async def nothing() -> None:
             return None
 
-        yield (
-            Commands(
-                store,
-                composer,
-                Delivery(store, composer, {}, metrics=metrics),
-                refresher,
-                sources,
-                schedule_changed=nothing,
-                clock=lambda: NOW,
-            ),
-            refresher,
-        )
+        use_cases = build_use_cases(parts, {}, schedule_changed=nothing)
+        yield use_cases.commands, parts.refresher
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ WEEK = "2026-W24"
 
 def recaps_of(harness: Harness) -> RecapDelivery:
     """The recap delivery as the app wires it, over the harness's store and adapter."""
-    return RecapDelivery(harness.store, {"console": harness.adapter}, clock=harness.clock)
+    return harness.use_cases.recaps
 
 
 async def voted_week(harness: Harness) -> None:

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import structlog
 
-from bot.metrics import NAMESPACE, Metrics
+from bot.metrics import NAMESPACE
 from bot.models import ChannelRef, Vote
-from bot.service import PapersService
-from bot.votes import DEFAULT_WEIGHTS, parse_weights
 from tests.core.conftest import GENERAL, TODAY, Harness
 
 
@@ -137,16 +135,10 @@ async def test_vote_outcomes_are_counted_as_before(harness: Harness) -> None:
         Vote(GENERAL, header, "U7", "+1", event_id="E5"),  # no_paper
     ]
 
-    metrics = Metrics()
-    service = PapersService(
-        harness.store,
-        None,  # type: ignore[arg-type]  # votes need no commands
-        weights=parse_weights(DEFAULT_WEIGHTS),
-        metrics=metrics,
-    )
+    metrics = harness.parts.metrics
 
     with structlog.testing.capture_logs() as logs:
-        results = [await service.record_vote(vote) for vote in votes]
+        results = [await harness.service.record_vote(vote) for vote in votes]
 
     assert [bool(result) for result in results] == [True, False, False, False, False, False]
     outcomes = ("recorded", "duplicate", "unchanged", "ignored_emoji", "not_ours", "no_paper")

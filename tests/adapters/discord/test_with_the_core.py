@@ -15,15 +15,11 @@ from typing import Any
 import pytest
 
 from adapters.discord.adapter import DiscordAdapter
-from bot.commands import Commands
-from bot.composer import DigestComposer
-from bot.delivery import Delivery
-from bot.metrics import Metrics
+from bot.assembly import build_parts, build_use_cases
 from bot.models import Command, Reply, Vote, VoteOutcome
-from bot.refresh import Refresher
 from bot.service import PapersService
 from bot.store import Store, open_store, upgrade_database
-from bot.votes import DEFAULT_WEIGHTS, parse_weights
+from config.settings import Settings
 from tests.adapters.discord.conftest import CHANNEL
 from tests.fakes.discord import (
     CHANNEL_ID,
@@ -102,26 +98,12 @@ async def wired(
     def clock() -> datetime:
         return NOW
 
-    metrics = Metrics()
-    composer = DigestComposer(store)
-    delivery = Delivery(store, composer, adapter_slot, metrics=metrics, clock=clock)
-
     async def schedule_changed() -> None:
         """No scheduler here."""
 
-    commands = Commands(
-        store,
-        composer,
-        delivery,
-        Refresher(store, [], metrics=metrics, clock=clock),
-        [],
-        schedule_changed=schedule_changed,
-        clock=clock,
-    )
-    service = PapersService(
-        store, commands, weights=parse_weights(DEFAULT_WEIGHTS), metrics=metrics, clock=clock
-    )
-    core = VoteSignals(service)
+    parts = build_parts(Settings(_env_file=None), store, [], clock=clock)  # type: ignore[call-arg]
+    use_cases = build_use_cases(parts, adapter_slot, schedule_changed=schedule_changed)
+    core = VoteSignals(use_cases.service)
     adapter_slot["discord"] = await connect(core)
     return adapter_slot["discord"], core
 
