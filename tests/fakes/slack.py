@@ -58,6 +58,8 @@ class Call:
     method: str
     token: str | None
     body: dict[str, Any]
+    at: float = field(default_factory=time.monotonic)
+    """When it arrived (time.monotonic), to check the pace of posts."""
 
 
 @dataclass
