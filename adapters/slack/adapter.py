@@ -32,11 +32,9 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import itertools
 import json
 import re
 import time
-import zlib
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -88,6 +86,7 @@ from adapters.slack.payloads import (
     slack_id,
     vote_from_event,
 )
+from adapters.slack.work import OrderedWork
 from bot import grammar
 from bot.models import (
     ChannelRef,
@@ -107,11 +106,11 @@ log = structlog.get_logger(__name__)
 EVENTS_PATH = "/slack/events"
 DRAIN_SECONDS = 10.0
 """How long `stop()` lets commands and votes in hand finish."""
-WORKERS = 16
+CONCURRENT_JOBS = 32
+"""Commands, votes and deferred dispatches running at once; beyond that they wait their turn."""
 RECONCILE_SECONDS = 2 * 24 * 3600
 """How far back a resumed post looks for itself in the channel's history."""
 RECONCILE_LIMIT = 200
-"""Tasks that run commands, votes and deferred dispatches; few, so acknowledging comes first."""
 EARLY_ACK_BACKLOG = 5_000
 """Beyond this much queued work, HTTP requests are dispatched before they are acknowledged."""
 SIGNATURE_MAX_AGE_SECONDS = 5 * 60
@@ -244,11 +243,7 @@ class SlackAdapter:
         self._auth: AsyncSlackResponse | None = None
         self._auth_lock = asyncio.Lock()
         self._core: Core | None = None
-        self._queues: list[asyncio.Queue[Callable[[], Awaitable[None]]]] = [
-            asyncio.Queue() for _ in range(WORKERS)
-        ]
-        self._next_queue = itertools.cycle(range(WORKERS))
-        self._workers: list[asyncio.Task[None]] = []
+        self._work = OrderedWork(CONCURRENT_JOBS)
         self._stopped = asyncio.Event()
         self._ready = asyncio.Event()
         self._verifier = (
@@ -265,7 +260,6 @@ class SlackAdapter:
             await self._installations.create_tables()
         else:
             await self._check_token()
-        self._workers = [asyncio.create_task(self._worker(queue)) for queue in self._queues]
         self._ready.set()
         socket = None
         connecting = None
@@ -279,7 +273,7 @@ class SlackAdapter:
                 connecting.cancel()
             if socket is not None:
                 await socket.close_async()
-            await self._drain()
+            await self._work.drain(DRAIN_SECONDS)
             if self._installations is not None:
                 await self._installations.close()
 
@@ -748,38 +742,12 @@ class SlackAdapter:
     def _later(
         self, job: Callable[..., Awaitable[None]], *args: Any, key: str | None = None
     ) -> None:
-        """Queue `job(*args)` for the workers, so acknowledging never waits for it.
-
-        Jobs with the same `key` (one person's reactions on one message) go to the same
-        worker, so a reaction added and removed at once is applied in that order.
-        """
-        index = zlib.crc32(key.encode()) % WORKERS if key else next(self._next_queue)
-        self._queues[index].put_nowait(functools.partial(job, *args))
+        """Run `job(*args)` after acknowledging, beside the other work (see OrderedWork):
+        jobs with the same `key` (one person's reactions on one message) run in order."""
+        self._work.submit(functools.partial(job, *args), key=key)
 
     def _backlog(self) -> int:
-        return sum(queue.qsize() for queue in self._queues)
-
-    async def _worker(self, queue: asyncio.Queue[Callable[[], Awaitable[None]]]) -> None:
-        while True:
-            job = await queue.get()
-            try:
-                await job()
-            except Exception:
-                log.exception("slack_work_failed")
-            finally:
-                queue.task_done()
-
-    async def _drain(self) -> None:
-        """Let queued work finish (DRAIN_SECONDS at most), then stop the workers."""
-        try:
-            async with asyncio.timeout(DRAIN_SECONDS):
-                await asyncio.gather(*(queue.join() for queue in self._queues))
-        except TimeoutError:
-            log.warning("slack_work_abandoned", jobs=self._backlog())
-        for worker in self._workers:
-            worker.cancel()
-        await asyncio.gather(*self._workers, return_exceptions=True)
-        self._workers.clear()
+        return self._work.backlog
 
 
 def _bolt_request(raw: bytes, request: web.Request) -> AsyncBoltRequest | None:
