@@ -16,16 +16,16 @@ SignatureVerifier, the check bolt would make, which is turned off in bolt so tha
 gate to test): anything Slack did not sign, or signed more than five minutes ago, gets 401 and
 one log line before a byte of it is parsed; a signed body that is not a JSON object or a form
 gets 400. Then acknowledging comes first: an event, slash command or button click gets its
-empty 200 at once; bolt authorizes and routes it on one of a few workers, and a request no
-listener takes is logged (`slack_request_not_handled`). Anything else (URL verification) bolt
-answers itself. Listeners, in both modes, queue the real
-work for those workers: a slash command is run by the core and answered through its
-response_url, a reaction becomes a Vote, whose event-id claim in the core applies a retried
-event once. `stop()` lets queued work finish. Every Web API call, bolt's own and the OAuth
-flow's included, goes to PAPERS_SLACK_API_URL through one AsyncWebClient that waits out 429
-answers and tries once more after a dropped connection; posts keep to each channel's pace.
-A message Slack refuses because it could not download a paper's thumbnail is sent again
-without the image.
+empty 200 at once; bolt authorizes and routes it as work of its own (OrderedWork: many jobs
+at once, one person's reactions on a message in order), and a request no listener takes is
+logged (`slack_request_not_handled`). Anything else (URL verification) bolt answers itself.
+Listeners, in both modes, queue the real work the same way: a slash command is run by the
+core and answered through its response_url, a reaction becomes a Vote, whose event-id claim
+in the core applies a retried event once. `stop()` lets queued work finish. Every Web API
+call, bolt's own and the OAuth flow's included, goes to PAPERS_SLACK_API_URL through one
+AsyncWebClient that waits out 429 answers and tries once more after a dropped connection;
+posts keep to each channel's pace. A message Slack refuses because it could not download a
+paper's thumbnail is sent again without the image.
 """
 
 from __future__ import annotations
@@ -413,7 +413,7 @@ class SlackAdapter:
         """Check the signature on the raw body first: a request Slack did not sign gets 401
         (one log line) before any of it is parsed. A signed body that is not a JSON object
         or a form gets 400. Events, slash commands and button clicks then get their empty
-        200 at once and are routed by bolt on a worker; anything else (URL verification,
+        200 at once and are routed by bolt as work of its own; anything else (URL verification,
         SSL check) bolt answers itself."""
         raw = await request.read()
         refused = self._signature_problem(raw, request.headers)
@@ -452,7 +452,7 @@ class SlackAdapter:
 
     def _acknowledge_at_once(self, bolt_request: AsyncBoltRequest) -> bool:
         """Whether to answer 200 now and dispatch later: only for a verified event, slash
-        command or button click, and while the workers keep up."""
+        command or button click, and while the work in hand keeps up."""
         if self._verifier is None or self._backlog() >= EARLY_ACK_BACKLOG:
             return False
         body = bolt_request.body
