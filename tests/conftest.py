@@ -10,7 +10,6 @@ the real service. The host of `PAPERS_TEST_POSTGRES_URL`, when set, is allowed t
 from __future__ import annotations
 
 import ipaddress
-import os
 import socket
 from collections.abc import Iterator
 from functools import cache
@@ -19,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.databases import POSTGRES_ENV
+from tests.databases import CONFIGURED_POSTGRES_URL, POSTGRES_ENV
 
 POSTGRES_EXAMPLE = "postgresql+asyncpg://postgres@127.0.0.1:5432/papers_test"
 _LEFT_OUT = pytest.StashKey[int]()
@@ -33,7 +32,7 @@ class NetworkBlocked(RuntimeError):
 
 def _postgres_host() -> str | None:
     """The host of the test database, when PAPERS_TEST_POSTGRES_URL is set."""
-    url = os.environ.get(POSTGRES_ENV)
+    url = CONFIGURED_POSTGRES_URL
     return urlsplit(url).hostname if url else None
 
 
@@ -120,7 +119,7 @@ def _needs_postgres(item: pytest.Item) -> bool:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Without PAPERS_TEST_POSTGRES_URL, leave the PostgreSQL tests out (counted as
     deselected) instead of reporting each one as skipped."""
-    if os.environ.get(POSTGRES_ENV):
+    if CONFIGURED_POSTGRES_URL:
         return
     left_out = [item for item in items if _needs_postgres(item)]
     if left_out:
