@@ -1,18 +1,25 @@
-"""Test-wide rules: no test reaches the internet, and the PostgreSQL tests are left out
-with one line saying so when no PostgreSQL server is configured.
+"""Test-wide rules: no test reaches the internet, no test reads the developer's settings,
+and the PostgreSQL tests are left out with one line saying so when no PostgreSQL server is
+configured.
 
 Every socket connect to an address that is not this machine (loopback, or a local Unix
 socket) fails with NetworkBlocked, and so does a name lookup of anything but this machine,
 so a test that forgets to point a client at a local fake fails loudly instead of calling
 the real service. The host of `PAPERS_TEST_POSTGRES_URL`, when set, is allowed too.
+
+Each test runs in a temporary working folder with no PAPERS_*, SLACK_* or DISCORD_*
+variable set (but PAPERS_TEST_POSTGRES_URL, read once at import by tests/databases.py), so
+neither a `.env` file where pytest was started nor the shell's variables reach `Settings()`.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 from collections.abc import Iterator
 from functools import cache
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -106,6 +113,20 @@ def no_internet() -> Iterator[None]:
         patch.setattr(socket.socket, "connect_ex", connect_ex)
         patch.setattr(socket, "getaddrinfo", getaddrinfo)
         yield
+
+
+SETTINGS_PREFIXES = ("PAPERS_", "SLACK_", "DISCORD_")
+"""The environment variables `Settings` reads (see config/settings.py)."""
+
+
+@pytest.fixture(autouse=True)
+def hermetic_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Run the test in `tmp_path` with none of the machine's bot settings in the environment:
+    a developer's `.env` or exported PAPERS_*/SLACK_*/DISCORD_* variables change nothing."""
+    for name in list(os.environ):
+        if name.startswith(SETTINGS_PREFIXES) and name != POSTGRES_ENV:
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
 
 
 def _needs_postgres(item: pytest.Item) -> bool:

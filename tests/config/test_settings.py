@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from bot.votes import BadVoteWeights, keycap_rank, parse_weights, vote_weight
 from config.settings import Settings, SettingsError, load_settings
-
-
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No PAPERS_/SLACK_/DISCORD_ variable or .env file from the machine leaks in."""
-    for name in list(os.environ):
-        if name.startswith(("PAPERS_", "SLACK_", "DISCORD_")):
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
 
 
 @pytest.mark.parametrize(
