@@ -1,4 +1,9 @@
-"""Wires the core's use cases to a real SQLite store, a fixed clock and a recording adapter."""
+"""Wires the core's use cases to a real store, a fixed clock and a recording adapter.
+
+The store is migrated SQLite, and PostgreSQL too when PAPERS_TEST_POSTGRES_URL is set
+(`database_url`, tests/databases.py): every test that asks for `store` or `harness` runs
+on both.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,6 @@ import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 
@@ -87,28 +91,18 @@ class Harness:
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    """A migrated SQLite store in a temporary folder."""
-    url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
-    await asyncio.to_thread(upgrade_database, url)
-    opened = await open_store(url)
+async def store(database_url: str) -> AsyncIterator[Store]:
+    """A migrated store on the database under test (SQLite, then PostgreSQL)."""
+    await asyncio.to_thread(upgrade_database, database_url)
+    opened = await open_store(database_url)
     yield opened
     await opened.close()
 
 
 @pytest.fixture
 async def harness(store: Store) -> Harness:
-    """The core over a SQLite store holding five papers featured today."""
+    """The core over the store, which holds five papers featured today."""
     return await build_harness(store)
-
-
-@pytest.fixture
-async def any_harness(database_url: str) -> AsyncIterator[Harness]:
-    """The same core over SQLite, and over PostgreSQL when PAPERS_TEST_POSTGRES_URL is set."""
-    await asyncio.to_thread(upgrade_database, database_url)
-    opened = await open_store(database_url)
-    yield await build_harness(opened)
-    await opened.close()
 
 
 async def build_harness(store: Store) -> Harness:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -39,10 +38,10 @@ class SlowAdapter(RecordingAdapter):
         return await super().post(channel, message)
 
 
-def offline_settings(tmp_path: Path) -> Settings:
-    """A bot on a temporary SQLite file whose upstream is a closed local port."""
+def offline_settings(database_url: str) -> Settings:
+    """A bot on the database under test whose upstream is a closed local port."""
     return load_settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        database_url=database_url,
         hf_base_url="http://127.0.0.1:9",
         arxiv_categories="",
         http_retries=0,
@@ -51,8 +50,8 @@ def offline_settings(tmp_path: Path) -> Settings:
     )
 
 
-async def test_a_digest_in_flight_at_shutdown_is_posted_whole(tmp_path: Path) -> None:
-    settings = offline_settings(tmp_path)
+async def test_a_digest_in_flight_at_shutdown_is_posted_whole(database_url: str) -> None:
+    settings = offline_settings(database_url)
     now = datetime.now(UTC)
     adapter = SlowAdapter()
     async with open_core(settings) as core:
@@ -78,8 +77,8 @@ class BrokenAdapter(RecordingAdapter):
         raise ConnectionError("gateway unreachable")
 
 
-async def test_one_failing_platform_does_not_take_the_others_down(tmp_path: Path) -> None:
-    settings = offline_settings(tmp_path)
+async def test_one_failing_platform_does_not_take_the_others_down(database_url: str) -> None:
+    settings = offline_settings(database_url)
     working = SlowAdapter()
     async with open_core(settings) as core:
         stop = asyncio.Event()
@@ -91,8 +90,8 @@ async def test_one_failing_platform_does_not_take_the_others_down(tmp_path: Path
         await asyncio.wait_for(running, 10)
 
 
-async def test_a_digest_whose_post_failed_is_finished_by_the_next_fetch(tmp_path: Path) -> None:
-    settings = offline_settings(tmp_path)
+async def test_a_digest_whose_post_failed_is_finished_by_the_next_fetch(database_url: str) -> None:
+    settings = offline_settings(database_url)
     now = datetime.now(UTC)
     flaky = RecordingAdapter()
     flaky.crash_after = 2

@@ -19,12 +19,12 @@ async def run_together(harness: Harness, *texts: str) -> list[str]:
     return [reply.text for reply in replies]
 
 
-async def test_ten_topics_added_at_once_are_all_kept(any_harness: Harness) -> None:
+async def test_ten_topics_added_at_once_are_all_kept(harness: Harness) -> None:
     words = [f"t{n}" for n in range(10)]
 
-    answers = await run_together(any_harness, *(f"topics add {word}" for word in words))
+    answers = await run_together(harness, *(f"topics add {word}" for word in words))
 
-    stored = await any_harness.store.get_channel(GENERAL)
+    stored = await harness.store.get_channel(GENERAL)
     assert stored is not None
     assert sorted(stored.topics) == words
     for word, answer in zip(words, answers, strict=True):
@@ -33,9 +33,9 @@ async def test_ten_topics_added_at_once_are_all_kept(any_harness: Harness) -> No
         assert set(shown) <= set(words)
 
 
-async def test_different_settings_changed_at_once_are_all_kept(any_harness: Harness) -> None:
+async def test_different_settings_changed_at_once_are_all_kept(harness: Harness) -> None:
     await run_together(
-        any_harness,
+        harness,
         "set size 3",
         "set min-upvotes 7",
         "set max-age 9",
@@ -44,7 +44,7 @@ async def test_different_settings_changed_at_once_are_all_kept(any_harness: Harn
         "subscribe 11:00 Asia/Tokyo",
     )
 
-    stored = await any_harness.store.get_channel(GENERAL)
+    stored = await harness.store.get_channel(GENERAL)
     assert stored is not None
     assert (stored.size, stored.min_upvotes, stored.max_age_days) == (3, 7, 9)
     assert stored.layout is Layout.CHANNEL
@@ -54,38 +54,38 @@ async def test_different_settings_changed_at_once_are_all_kept(any_harness: Harn
 
 
 async def test_a_subscribe_and_a_size_change_sent_together_both_stick(
-    any_harness: Harness,
+    harness: Harness,
 ) -> None:
     for attempt in range(5):
-        await run_together(any_harness, "subscribe 09:00 UTC", f"set size {attempt + 2}")
+        await run_together(harness, "subscribe 09:00 UTC", f"set size {attempt + 2}")
 
-        stored = await any_harness.store.get_channel(GENERAL)
+        stored = await harness.store.get_channel(GENERAL)
         assert stored is not None
         assert stored.subscribed
         assert stored.size == attempt + 2
-        await any_harness.run("unsubscribe")
+        await harness.run("unsubscribe")
 
 
 async def test_a_pause_written_during_a_setting_change_is_not_undone(
-    any_harness: Harness,
+    harness: Harness,
 ) -> None:
-    await any_harness.run("subscribe 09:00 UTC")
+    await harness.run("subscribe 09:00 UTC")
 
     await asyncio.gather(
-        any_harness.run("set size 4"),
-        any_harness.store.pause_channel(GENERAL, "the bot was removed", at=NOW),
-        any_harness.run("topics add llm"),
+        harness.run("set size 4"),
+        harness.store.pause_channel(GENERAL, "the bot was removed", at=NOW),
+        harness.run("topics add llm"),
     )
 
-    stored = await any_harness.store.get_channel(GENERAL)
+    stored = await harness.store.get_channel(GENERAL)
     assert stored is not None
     assert stored.paused_reason == "the bot was removed"
     assert (stored.size, stored.topics) == (4, ("llm",))
 
 
-async def test_the_answer_shows_what_is_stored_after_the_change(any_harness: Harness) -> None:
-    await any_harness.run("topics add diffusion")
+async def test_the_answer_shows_what_is_stored_after_the_change(harness: Harness) -> None:
+    await harness.run("topics add diffusion")
 
-    reply = await any_harness.run("topics add robotics diffusion")
+    reply = await harness.run("topics add robotics diffusion")
 
     assert reply.text == "The topics are now: diffusion, robotics."

@@ -11,8 +11,8 @@ from tests.e2e.conftest import REPO, BotEnv, free_port
 from tests.sources import hostile
 
 
-def _bot_env(workdir: Path) -> BotEnv:
-    """The real process with its own SQLite file; upstreams point at a closed local port."""
+def _bot_env(workdir: Path, database_url: str) -> BotEnv:
+    """The real process on the database under test; upstreams point at a closed local port."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -21,7 +21,7 @@ def _bot_env(workdir: Path) -> BotEnv:
     nowhere = f"http://127.0.0.1:{free_port()}"
     env.update(
         PYTHONPATH=str(REPO),
-        PAPERS_DATABASE_URL=f"sqlite+aiosqlite:///{workdir / 'bot.db'}",
+        PAPERS_DATABASE_URL=database_url,
         PAPERS_HF_BASE_URL=nowhere,
         PAPERS_ARXIV_BASE_URL=nowhere,
         PAPERS_HTTP_PORT=str(free_port()),
@@ -31,12 +31,12 @@ def _bot_env(workdir: Path) -> BotEnv:
 
 
 async def test_importing_hostile_entries_stores_the_good_ones_without_a_traceback(
-    tmp_path: Path,
+    tmp_path: Path, database_url: str
 ) -> None:
     saved = tmp_path / "bad.json"
     # json.dumps escapes the lone surrogates and NULs exactly as an HTTP answer would
     saved.write_text(json.dumps(hostile.hf_entries()), encoding="utf-8")
-    bot = _bot_env(tmp_path)
+    bot = _bot_env(tmp_path, database_url)
 
     result = await bot.run("fetch", "--from-file", str(saved), "--json")
 
@@ -59,7 +59,9 @@ async def test_importing_hostile_entries_stores_the_good_ones_without_a_tracebac
     assert papers["2606.00103"].upvotes is None
 
 
-async def test_importing_the_reviewers_file_prints_no_traceback(tmp_path: Path) -> None:
+async def test_importing_the_reviewers_file_prints_no_traceback(
+    tmp_path: Path, database_url: str
+) -> None:
     saved = tmp_path / "bad.json"
     saved.write_text(
         '[{"paper": {"id": "2606.00001", "title": "fine", "upvotes": 3}},'
@@ -68,7 +70,7 @@ async def test_importing_the_reviewers_file_prints_no_traceback(tmp_path: Path) 
         encoding="utf-8",
     )
 
-    result = await _bot_env(tmp_path).run("fetch", "--from-file", str(saved))
+    result = await _bot_env(tmp_path, database_url).run("fetch", "--from-file", str(saved))
 
     assert result.code == 0, result.stderr
     assert "Traceback" not in result.stdout + result.stderr

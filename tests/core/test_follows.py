@@ -29,10 +29,10 @@ STORED_AUTHORS = (
 
 
 @pytest.fixture
-async def with_authors(any_harness: Harness) -> Harness:
+async def with_authors(harness: Harness) -> Harness:
     """The core over a store that has also seen LeCun, two Zhangs and NVIDIA."""
-    await any_harness.store.upsert_papers([*STORED_AUTHORS, LECUN_PAPER], at=NOW)
-    return any_harness
+    await harness.store.upsert_papers([*STORED_AUTHORS, LECUN_PAPER], at=NOW)
+    return harness
 
 
 async def test_following_an_author_lifts_and_marks_their_paper(with_authors: Harness) -> None:

@@ -39,13 +39,13 @@ def png_size(png: bytes) -> tuple[int, int]:
     return width, height
 
 
-async def test_the_recap_ranks_the_weeks_votes_and_draws_them(any_harness: Harness) -> None:
-    await voted_week(any_harness)
+async def test_the_recap_ranks_the_weeks_votes_and_draws_them(harness: Harness) -> None:
+    await voted_week(harness)
 
-    outcome = await recaps_of(any_harness).deliver(GENERAL, TODAY)
+    outcome = await recaps_of(harness).deliver(GENERAL, TODAY)
 
     assert outcome is RecapOutcome.POSTED
-    ((channel, recap),) = any_harness.adapter.recaps
+    ((channel, recap),) = harness.adapter.recaps
     assert channel == GENERAL.key
     ranked = [(e.paper_id, e.votes, e.voters) for e in recap.entries]
     assert ranked == [("2606.00003", 4, 3), ("2606.00005", 1, 1)]
@@ -54,82 +54,80 @@ async def test_the_recap_ranks_the_weeks_votes_and_draws_them(any_harness: Harne
     assert width > 400 and height > 150
     assert recap.chart.alt_text.startswith("Bar chart, Your team's votes, 7-13 June 2026: ")
     assert "1. Paper 2606.00003: +4 from 3 people" in recap.chart.alt_text
-    assert await any_harness.store.recap_status(GENERAL, WEEK) is RecapStatus.POSTED
+    assert await harness.store.recap_status(GENERAL, WEEK) is RecapStatus.POSTED
 
 
-async def test_a_week_is_recapped_once(any_harness: Harness) -> None:
-    await voted_week(any_harness)
-    recaps = recaps_of(any_harness)
+async def test_a_week_is_recapped_once(harness: Harness) -> None:
+    await voted_week(harness)
+    recaps = recaps_of(harness)
 
     first = await recaps.deliver(GENERAL, TODAY)
     again = await recaps.deliver(GENERAL, TODAY + timedelta(days=1))
 
     assert (first, again) == (RecapOutcome.POSTED, RecapOutcome.ALREADY)
-    assert len(any_harness.adapter.recaps) == 1
+    assert len(harness.adapter.recaps) == 1
 
 
-async def test_a_week_without_votes_posts_nothing(any_harness: Harness) -> None:
-    await any_harness.run("subscribe 09:00")
-    await any_harness.delivery.deliver(GENERAL, TODAY)
+async def test_a_week_without_votes_posts_nothing(harness: Harness) -> None:
+    await harness.run("subscribe 09:00")
+    await harness.delivery.deliver(GENERAL, TODAY)
 
-    outcome = await recaps_of(any_harness).deliver(GENERAL, TODAY)
-
-    assert outcome is RecapOutcome.EMPTY
-    assert any_harness.adapter.recaps == []
-    assert await any_harness.store.recap_status(GENERAL, WEEK) is RecapStatus.EMPTY
-
-
-async def test_votes_older_than_the_week_are_not_recapped(any_harness: Harness) -> None:
-    await voted_week(any_harness)
-    any_harness.clock.now += timedelta(days=7)
-
-    outcome = await recaps_of(any_harness).deliver(GENERAL, TODAY + timedelta(days=7))
+    outcome = await recaps_of(harness).deliver(GENERAL, TODAY)
 
     assert outcome is RecapOutcome.EMPTY
+    assert harness.adapter.recaps == []
+    assert await harness.store.recap_status(GENERAL, WEEK) is RecapStatus.EMPTY
 
 
-async def test_another_workspaces_votes_stay_out(any_harness: Harness) -> None:
-    await voted_week(any_harness)
+async def test_votes_older_than_the_week_are_not_recapped(harness: Harness) -> None:
+    await voted_week(harness)
+    harness.clock.now += timedelta(days=7)
+
+    outcome = await recaps_of(harness).deliver(GENERAL, TODAY + timedelta(days=7))
+
+    assert outcome is RecapOutcome.EMPTY
+
+
+async def test_another_workspaces_votes_stay_out(harness: Harness) -> None:
+    await voted_week(harness)
     elsewhere = ChannelRef("console", "other-team", "general")
-    await any_harness.run("subscribe 09:00", channel=elsewhere)
+    await harness.run("subscribe 09:00", channel=elsewhere)
 
-    assert await recaps_of(any_harness).deliver(elsewhere, TODAY) is RecapOutcome.EMPTY
+    assert await recaps_of(harness).deliver(elsewhere, TODAY) is RecapOutcome.EMPTY
 
 
 @pytest.mark.parametrize("text", ["set recap off", "unsubscribe"])
-async def test_a_channel_without_a_recap_gets_none(any_harness: Harness, text: str) -> None:
-    await voted_week(any_harness)
-    await any_harness.run(text)
+async def test_a_channel_without_a_recap_gets_none(harness: Harness, text: str) -> None:
+    await voted_week(harness)
+    await harness.run(text)
 
-    assert await recaps_of(any_harness).deliver(GENERAL, TODAY) is RecapOutcome.OFF
-    assert any_harness.adapter.recaps == []
+    assert await recaps_of(harness).deliver(GENERAL, TODAY) is RecapOutcome.OFF
+    assert harness.adapter.recaps == []
 
 
 async def test_a_recap_claimed_before_a_crash_is_posted_by_the_resume(
-    any_harness: Harness,
+    harness: Harness,
 ) -> None:
-    await voted_week(any_harness)
-    claimed = await any_harness.store.claim_recap(
-        GENERAL, WEEK, last_day=TODAY, at=any_harness.clock.now
-    )
+    await voted_week(harness)
+    claimed = await harness.store.claim_recap(GENERAL, WEEK, last_day=TODAY, at=harness.clock.now)
 
-    posted = await recaps_of(any_harness).resume_unfinished()
+    posted = await recaps_of(harness).resume_unfinished()
 
     assert claimed and posted == 1
-    assert len(any_harness.adapter.recaps) == 1
-    assert await any_harness.store.recap_status(GENERAL, WEEK) is RecapStatus.POSTED
+    assert len(harness.adapter.recaps) == 1
+    assert await harness.store.recap_status(GENERAL, WEEK) is RecapStatus.POSTED
 
 
 async def test_a_crash_in_the_middle_of_the_post_never_posts_it_twice(
-    any_harness: Harness,
+    harness: Harness,
 ) -> None:
-    await voted_week(any_harness)
-    recaps = recaps_of(any_harness)
-    any_harness.adapter.crash_after = len(any_harness.adapter.posted)
+    await voted_week(harness)
+    recaps = recaps_of(harness)
+    harness.adapter.crash_after = len(harness.adapter.posted)
     with pytest.raises(RuntimeError):
         await recaps.deliver(GENERAL, TODAY)
-    any_harness.adapter.crash_after = None
+    harness.adapter.crash_after = None
 
     assert await recaps.resume_unfinished() == 0
-    assert any_harness.adapter.recaps == []
-    assert await any_harness.store.recap_status(GENERAL, WEEK) is RecapStatus.UNKNOWN
+    assert harness.adapter.recaps == []
+    assert await harness.store.recap_status(GENERAL, WEEK) is RecapStatus.UNKNOWN

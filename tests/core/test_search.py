@@ -15,12 +15,12 @@ from tests.fakes.upstream import HF_DAILY_AUGUST, HF_DAILY_JUNE, load_hf_fixture
 
 
 @pytest.fixture
-async def recorded(any_harness: Harness) -> Harness:
+async def recorded(harness: Harness) -> Harness:
     """The core over a store holding both recorded Hugging Face days (60 papers)."""
     for name in (HF_DAILY_JUNE, HF_DAILY_AUGUST):
         report = parse_daily_papers(load_hf_fixture(name))
-        await any_harness.store.upsert_papers(report.papers, at=NOW)
-    return any_harness
+        await harness.store.upsert_papers(report.papers, at=NOW)
+    return harness
 
 
 async def first_hit(harness: Harness, text: str) -> str:

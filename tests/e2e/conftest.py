@@ -1,4 +1,9 @@
-"""Runs the real `papers-bot` process against the local fake Hugging Face server."""
+"""Runs the real `papers-bot` process against the local fake Hugging Face server.
+
+The process keeps its data in the database under test (`database_url`,
+tests/databases.py): a SQLite file in the test's folder, then a PostgreSQL database when
+PAPERS_TEST_POSTGRES_URL is set, so every test that asks for `bot_env` runs on both.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +20,11 @@ from pathlib import Path
 
 import pytest
 
+from config.settings import Settings, sqlite_file
+from tests.databases import database_url, postgres_url
 from tests.fakes.upstream import FakeUpstream, load_hf_fixture
+
+__all__ = ["database_url", "postgres_url"]
 
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = Path(sys.executable).with_name("papers-bot")
@@ -88,8 +97,19 @@ class BotEnv:
 
     @property
     def database_url(self) -> str:
-        """The SQLite URL the process uses."""
+        """The database URL the process uses (open it with `bot.store.open_store`)."""
         return self.env["PAPERS_DATABASE_URL"]
+
+    @property
+    def database_file(self) -> Path | None:
+        """The process's SQLite file; None on PostgreSQL."""
+        return sqlite_file(self.database_url)
+
+    @property
+    def console_history(self) -> Path:
+        """Where the process keeps the console's history: beside its SQLite file, or in its
+        working folder on PostgreSQL."""
+        return self.workdir / Settings(database_url=self.database_url).console_history_path
 
     @property
     def http_url(self) -> str:
@@ -105,8 +125,9 @@ async def upstream() -> AsyncIterator[FakeUpstream]:
 
 
 @pytest.fixture
-def bot_env(tmp_path: Path, upstream: FakeUpstream) -> BotEnv:
-    """A clean working directory and settings pointing every upstream at the fake."""
+def bot_env(tmp_path: Path, upstream: FakeUpstream, database_url: str) -> BotEnv:
+    """A clean working directory, the database under test and settings pointing every
+    upstream at the fake."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -114,7 +135,7 @@ def bot_env(tmp_path: Path, upstream: FakeUpstream) -> BotEnv:
     }
     env.update(
         PYTHONPATH=str(REPO),
-        PAPERS_DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        PAPERS_DATABASE_URL=database_url,
         PAPERS_HF_BASE_URL=upstream.url,
         PAPERS_ARXIV_BASE_URL=upstream.url,
         PAPERS_ARXIV_MIN_INTERVAL_SECONDS="0",

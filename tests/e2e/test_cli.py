@@ -172,7 +172,7 @@ async def test_version_prints_the_installed_version(bot_env: BotEnv) -> None:
 
 
 async def test_db_upgrade_says_when_it_created_the_schema(bot_env: BotEnv) -> None:
-    database = bot_env.workdir / "bot.db"
+    database = bot_env.database_file or bot_env.database_url  # the test URL has no password
 
     first = await bot_env.run("db", "upgrade")
     again = await bot_env.run("db", "upgrade")

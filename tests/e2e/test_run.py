@@ -12,6 +12,7 @@ import httpx
 from adapters.console.adapter import HEADLESS_NOTE
 from bot.models import ChannelRef, ChannelSettings
 from bot.store import open_store, upgrade_database
+from tests.databases import only_sqlite
 from tests.e2e.conftest import BotEnv, featured_on, json_events
 from tests.fakes import eventually
 from tests.fakes.upstream import FakeUpstream, slow
@@ -147,6 +148,7 @@ async def test_sigterm_does_not_wait_for_a_hanging_upstream(
     assert "Traceback" not in err
 
 
+@only_sqlite
 async def test_a_database_file_deleted_under_the_running_bot_fails_the_health_check(
     bot_env: BotEnv, upstream: FakeUpstream
 ) -> None:

@@ -12,7 +12,6 @@ import struct
 import termios
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from tests.e2e.conftest import BotEnv
 from tests.fakes import eventually
@@ -82,7 +81,7 @@ async def bot_at_terminal(
 
 
 async def test_keys_edit_the_line_up_repeats_it_and_ctrl_d_leaves(bot_env: BotEnv) -> None:
-    history = Path(bot_env.workdir) / "bot.db.console-history"
+    history = bot_env.console_history
     async with bot_at_terminal(bot_env) as (process, terminal):
         await eventually(lambda: "papers>" in terminal.text, seconds=30)
 
