@@ -28,6 +28,7 @@ from bot.scheduler import Scheduler
 from bot.search import meaning
 from bot.sources import ArxivSource, HuggingFaceSource, RetryPolicy, make_http_client
 from bot.store import StoreUnavailable, open_store, upgrade_database
+from bot.threads import in_daemon_thread
 from config.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -202,9 +203,10 @@ class Bot:
                 for adapter in self.adapters:
                     group.create_task(self._serve(adapter, stop))
                 group.create_task(self._resume())
-                group.create_task(self._warm_up())
+                warming_up = group.create_task(self._warm_up())
                 held_votes = group.create_task(self.service.apply_held_votes())
                 await stop.wait()
+                warming_up.cancel()
                 await self.scheduler.shutdown()
                 for adapter in self.adapters:
                     await adapter.stop()
@@ -224,7 +226,7 @@ class Bot:
     async def _warm_up(self) -> None:
         """Load search's meaning model and rebuild the subscribed channels' taste models
         from the stored votes, in the background (see TasteLearner.warm_up)."""
-        await asyncio.to_thread(meaning.SHARED.warm_up)
+        await in_daemon_thread(meaning.SHARED.warm_up, name="meaning-warm-up")
         try:
             channels = [s.channel for s in await self.core.store.subscribed_channels()]
         except StoreUnavailable as error:
