@@ -13,7 +13,7 @@ import json
 import os
 import socket
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from config.settings import Settings, sqlite_file
+from tests import children
 from tests.databases import database_url, postgres_url
 from tests.fakes.upstream import FakeUpstream, load_hf_fixture
 
@@ -124,10 +125,20 @@ async def upstream() -> AsyncIterator[FakeUpstream]:
         yield fake
 
 
+@pytest.fixture(scope="session")
+def closed_port() -> Iterator[int]:
+    """A port on 127.0.0.1 that refuses connections, for what a test does not mean to reach."""
+    with children.closed_port() as port:
+        yield port
+
+
 @pytest.fixture
-def bot_env(tmp_path: Path, upstream: FakeUpstream, database_url: str) -> BotEnv:
-    """A clean working directory, the database under test and settings pointing every
-    upstream at the fake."""
+def bot_env(
+    tmp_path: Path, upstream: FakeUpstream, database_url: str, closed_port: int
+) -> Iterator[BotEnv]:
+    """A clean working directory, the database under test, and settings pointing every
+    upstream at the fake and every platform at a closed local port; the test fails if the
+    process tried to reach further."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -144,7 +155,9 @@ def bot_env(tmp_path: Path, upstream: FakeUpstream, database_url: str) -> BotEnv
         PAPERS_HTTP_RETRIES="0",
         PAPERS_LOG_FORMAT="json",
     )
-    return BotEnv(tmp_path, env)
+    env = children.isolated_env(env, workdir=tmp_path, closed_port=closed_port)
+    yield BotEnv(tmp_path, env)
+    children.assert_nothing_blocked(env)
 
 
 def json_events(text: str) -> list[dict]:
