@@ -14,10 +14,21 @@ from bot.models import ChannelRef, ChannelSettings
 from bot.store import open_store, upgrade_database
 from tests.databases import only_sqlite
 from tests.e2e.conftest import BotEnv, featured_on, json_events
+from tests.e2e.running import RunningBot
 from tests.fakes import eventually
 from tests.fakes.upstream import FakeUpstream, slow
 
 LAB = ChannelRef("console", "local", "general")
+# How a delivery of a slot ends, in the bot's log: each names the channel.
+SLOT_OUTCOMES = (
+    "digest_posted",
+    "digest_slot_taken",
+    "digest_slot_in_progress",
+    "digest_empty",
+    "digest_skipped",
+    "channel_paused",
+    "digest_job_failed",
+)
 
 
 async def wait_for_fetch(bot_env: BotEnv) -> dict:
@@ -116,18 +127,20 @@ async def test_a_missed_slot_is_posted_at_start_and_never_twice(
     await bot_env.run("fetch", "--date", today.isoformat(), "--source", "hf")
     await subscribe_an_hour_ago(bot_env)
 
-    first = await bot_env.start("run")
+    first = RunningBot(await bot_env.start("run"))
+    posted = await first.wait_for(SLOT_OUTCOMES, channel=LAB.key)
     await wait_for_fetch(bot_env)
-    await asyncio.sleep(1.5)
-    _, _, first_log = await stop(first)
-    second = await bot_env.start("run")
+    _, _, first_log = await first.stop()
+    second = RunningBot(await bot_env.start("run"))
+    declined = await second.wait_for(SLOT_OUTCOMES, channel=LAB.key)
     await wait_for_fetch(bot_env)
-    await asyncio.sleep(1.5)
-    _, _, second_log = await stop(second)
+    _, _, second_log = await second.stop()
 
+    assert posted["event"] == "digest_posted"
     posts = [e for e in json_events(first_log) if e["event"] == "console_post"]
     assert [p["role"] for p in posts] == ["header"] + ["item"] * 5
-    assert not [e for e in json_events(second_log) if e["event"] == "console_post"]
+    assert declined["event"] == "digest_slot_taken"
+    assert [e for e in json_events(second_log) if e["event"] == "console_post"] == []
 
 
 async def test_sigterm_does_not_wait_for_a_hanging_upstream(

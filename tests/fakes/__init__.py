@@ -53,16 +53,21 @@ class MovableClock:
 
 
 async def eventually(
-    check: Callable[[], object | Awaitable[object]], *, seconds: float = 5.0
+    check: Callable[[], object | Awaitable[object]],
+    *,
+    seconds: float = 5.0,
+    what: str = "the condition",
 ) -> None:
     """Wait until `check()` is truthy (it may be a coroutine function), looking every 10 ms;
-    fail after `seconds`."""
-    for _ in range(int(seconds * 100)):
+    fail after `seconds` (however long each look takes), saying `what` did not come true."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while True:
         outcome = check()
         if await outcome if inspect.isawaitable(outcome) else outcome:
             return
+        if asyncio.get_running_loop().time() >= deadline:
+            raise AssertionError(f"{what} did not come true within {seconds:g} seconds")
         await asyncio.sleep(0.01)
-    raise AssertionError(f"the condition did not come true within {seconds:g} seconds")
 
 
 class LocalServer:
