@@ -14,11 +14,21 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pytest
+from apscheduler.events import (
+    EVENT_JOB_ERROR,
+    EVENT_JOB_EXECUTED,
+    EVENT_JOB_MISSED,
+    EVENT_JOB_SUBMITTED,
+    JobEvent,
+    JobExecutionEvent,
+    JobSubmissionEvent,
+)
 from structlog.testing import capture_logs
 
 from bot.models import ChannelRef, ChannelSettings
 from bot.scheduler import ScheduledSlot, Scheduler, cron_trigger, last_due_slot
 from bot.store import SlotRecord, SlotStatus
+from tests.fakes import eventually
 
 SIX_HOURS = timedelta(hours=6)
 WEEKDAYS = frozenset(range(5))
@@ -292,6 +302,39 @@ class Fetches:
             raise self.error
 
 
+class JobLog:
+    """APScheduler's own account of the jobs of a `Scheduler` (a listener on the scheduler it
+    runs): each run it submitted, and those that ended or were skipped as too late. It is the
+    evidence a test waits for before it says that nothing else ran."""
+
+    def __init__(self, scheduler: Scheduler) -> None:
+        self._scheduler = scheduler._scheduler
+        self.pending: set[tuple[str, datetime]] = set()
+        self.missed: list[str] = []
+        kinds = EVENT_JOB_SUBMITTED | EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED
+        self._scheduler.add_listener(self._record, kinds)
+
+    def _record(self, event: JobEvent) -> None:
+        if isinstance(event, JobSubmissionEvent):
+            self.pending |= {(event.job_id, at) for at in event.scheduled_run_times}
+            return
+        assert isinstance(event, JobExecutionEvent)
+        self.pending.discard((event.job_id, event.scheduled_run_time))
+        if event.code == EVENT_JOB_MISSED:
+            self.missed.append(event.job_id)
+
+    def idle(self) -> bool:
+        """Whether no job is due now and every run submitted has ended or been skipped."""
+        now = datetime.now(UTC)
+        jobs = self._scheduler.get_jobs()
+        due = [job for job in jobs if job.next_run_time is not None and job.next_run_time <= now]
+        return not due and not self.pending
+
+    async def settled(self) -> None:
+        """Wait (1.5 s at most) until every job due by now has ended or been skipped."""
+        await eventually(self.idle, seconds=1.5, what="every job due now ending")
+
+
 # The default clock: 06:00 UTC, 15:00 in Tokyo, so neither an 08:00 UTC nor an 08:00 Tokyo
 # slot is within the six hours of grace.
 QUIET = utc("2025-06-02T06:00")
@@ -433,10 +476,10 @@ async def test_missed_slots_are_delivered_once_at_start(make_scheduler: MakeSche
         deliver=deliveries,
         clock=FakeClock(utc("2025-03-10T08:30")),
     )
+    jobs = JobLog(scheduler)
 
     await scheduler.start()
-    await deliveries.wait_for(2)
-    await asyncio.sleep(0.05)
+    await jobs.settled()
 
     assert sorted(deliveries.calls) == [
         ("berlin", date(2025, 3, 10)),
@@ -461,10 +504,11 @@ async def test_after_a_fetch_an_empty_slot_is_tried_again_within_the_grace(
         clock=FakeClock(utc("2025-06-02T10:00")),
         empty=[("empty", "2025-06-02"), ("too-late", "2025-06-02"), ("yesterday", "2025-06-01")],
     )
+    jobs = JobLog(scheduler)
 
     with capture_logs() as logs:
         await scheduler.start()
-        await deliveries.wait_for(4)
+        await jobs.settled()
 
     today = date(2025, 6, 2)
     assert sorted(deliveries.calls) == [
@@ -494,11 +538,11 @@ async def test_a_missed_weekly_recap_is_posted_at_start_for_its_week(
         recaps=recaps,
         clock=FakeClock(utc("2025-06-06T14:30")),
     )
+    jobs = JobLog(scheduler)
 
     with capture_logs() as logs:
         await scheduler.start()
-        await recaps.wait_for(2)
-        await asyncio.sleep(0.05)
+        await jobs.settled()
 
     assert sorted(recaps.calls) == [("berlin", date(2025, 6, 6)), ("tokyo", date(2025, 6, 6))]
     assert {"event": "schedule_built", "jobs": 4, "recaps": 3, "log_level": "info"} in logs
@@ -513,11 +557,11 @@ async def test_a_failing_delivery_is_logged_and_the_others_go_on(
         deliver=deliveries,
         clock=FakeClock(utc("2025-06-02T08:05")),
     )
+    jobs = JobLog(scheduler)
 
     with capture_logs() as logs:
         await scheduler.start()
-        await deliveries.wait_for(2)
-        await asyncio.sleep(0.05)
+        await jobs.settled()
 
     assert deliveries.finished == ["fine"]
     failures = [e for e in logs if e["event"] == "digest_job_failed"]
@@ -542,15 +586,15 @@ async def test_a_late_cron_job_fires_once_with_its_local_slot_date(
     scheduler = make_scheduler(
         [sub("tokyo", "08:00", "Asia/Tokyo")], deliver=deliveries, clock=clock
     )
+    jobs = JobLog(scheduler)
     await scheduler.start()
-    await asyncio.sleep(0.05)
+    await jobs.settled()
     assert deliveries.calls == []
 
     clock.now = utc("2025-06-01T23:01")  # 08:01 on 2 June in Tokyo
     now = datetime.now(UTC)
     scheduler._scheduler.modify_job("console:local:tokyo", next_run_time=now - timedelta(hours=1))
-    await deliveries.wait_for(1)
-    await asyncio.sleep(0.05)
+    await jobs.settled()
 
     assert deliveries.calls == [("tokyo", date(2025, 6, 2))]
     assert scheduler.jobs()[0].next_fire > now
@@ -563,13 +607,15 @@ async def test_a_cron_job_later_than_the_grace_is_skipped(make_scheduler: MakeSc
     an_hour_on = (now + timedelta(hours=1)).strftime("%H:%M")
     deliveries = Deliveries()
     scheduler = make_scheduler([sub("a", an_hour_on)], deliver=deliveries)
+    jobs = JobLog(scheduler)
     await scheduler.start()
-    await asyncio.sleep(0.05)
+    await jobs.settled()
     assert deliveries.calls == []
 
     scheduler._scheduler.modify_job("console:local:a", next_run_time=now - timedelta(hours=7))
-    await asyncio.sleep(0.1)
+    await jobs.settled()
 
+    assert jobs.missed == ["console:local:a"]
     assert deliveries.calls == []
     assert scheduler.jobs()[0].next_fire > now
 
@@ -590,12 +636,11 @@ async def test_a_failing_fetch_is_logged_and_the_schedule_stays(
 ) -> None:
     fetches = Fetches(error=ConnectionError("huggingface.co unreachable"))
     scheduler = make_scheduler([sub("a")], fetch=fetches)
+    jobs = JobLog(scheduler)
 
     with capture_logs() as logs:
         await scheduler.start()
-        async with asyncio.timeout(1.5):
-            await fetches.ran.wait()
-        await asyncio.sleep(0.05)
+        await jobs.settled()
 
     assert {
         "event": "fetch_job_failed",
