@@ -6,6 +6,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from structlog.testing import capture_logs
 
 from bot.app import Bot, open_core
 from bot.models import ChannelRef, ChannelSettings, OutgoingMessage, PostRef
@@ -82,12 +83,17 @@ async def test_one_failing_platform_does_not_take_the_others_down(database_url: 
     working = SlowAdapter()
     async with open_core(settings) as core:
         stop = asyncio.Event()
-        running = asyncio.create_task(Bot(core, [BrokenAdapter("discord"), working]).run(stop))
-        await asyncio.sleep(0.3)
+        with capture_logs() as logs:
+            running = asyncio.create_task(Bot(core, [BrokenAdapter("discord"), working]).run(stop))
+            failed = lambda: [e for e in logs if e["event"] == "adapter_failed"]  # noqa: E731
+            await eventually(failed, what="the broken platform's failure being logged")
 
-        assert not running.done()
+        assert not stop.is_set() and not working.stopped.is_set()
         stop.set()
-        await asyncio.wait_for(running, 10)
+        await asyncio.wait_for(running, 10)  # it ran until told to stop, and ends cleanly
+
+    assert failed()[0]["platform"] == "discord"
+    assert working.stopped.is_set()
 
 
 async def test_a_digest_whose_post_failed_is_finished_by_the_next_fetch(database_url: str) -> None:

@@ -27,6 +27,7 @@ from bot.models import (
     Vote,
     VoteOutcome,
 )
+from tests.fakes import eventually
 
 MakeItem = Callable[..., DigestItem]
 MODE_LINE = "papers-bot: console mode (no Slack or Discord token set)."
@@ -301,7 +302,8 @@ async def test_stop_ends_an_interactive_start_waiting_on_input(digest: Digest) -
             interactive=True,
         )
         task = asyncio.create_task(adapter.start(FakeCore()))
-        await asyncio.sleep(0.05)
+        reading = lambda: any(t.name == "console-input" for t in threading.enumerate())  # noqa: E731
+        await eventually(reading, what="the console reading its input")
         assert not task.done()
 
         await adapter.stop()
@@ -353,7 +355,7 @@ async def test_headless_start_waits_for_stop_and_reads_nothing(digest: Digest) -
     core = FakeCore()
 
     task = asyncio.create_task(adapter.start(core))
-    await asyncio.sleep(0.05)
+    await eventually(lambda: HEADLESS_NOTE in console.export_text(clear=False), what="the note")
     assert not task.done()
     await adapter.stop()
     await asyncio.wait_for(task, timeout=5)

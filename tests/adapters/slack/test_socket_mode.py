@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl
 
 import pytest
 import structlog
+from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
 
 from adapters.slack import SlackAdapter, build_slack_adapter, connection
 from bot.models import ChannelRef, Command
@@ -109,20 +110,37 @@ async def test_a_refused_app_token_is_said_once_not_retried_forever(fake_slack: 
 
     with structlog.testing.capture_logs() as logs:
         running = asyncio.create_task(adapter.start(RecordingCore()))
-        await asyncio.sleep(1.5)
+        refused = lambda: [e for e in logs if e["event"] == "slack_app_token_refused"]  # noqa: E731
+        await eventually(refused, what="the refusal being logged")
+        await eventually(lambda: not connecting(), what="the Socket Mode connection giving up")
+        assert not running.done(), "start() must wait for stop(): the bot keeps its other parts"
         await adapter.stop()
         await running
 
     assert len(fake_slack.calls_to("apps.connections.open")) == 1
-    refused = [e for e in logs if e["event"] == "slack_app_token_refused"]
-    assert len(refused) == 1 and refused[0]["error"] == "invalid_auth"
+    assert len(refused()) == 1 and refused()[0]["error"] == "invalid_auth"
     assert "xapp-1-bad" not in str(logs)
+
+
+def connecting() -> list[asyncio.Task[object]]:
+    """The Socket Mode connection's tasks still at work (asking for a URL, or connected)."""
+    return [
+        task
+        for task in asyncio.all_tasks()
+        if getattr(task.get_coro(), "__qualname__", "") == "SlackAdapter._connect"
+    ]
 
 
 @pytest.fixture
 def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     """The reconnection pauses in hundredths of a second, so a test sees several."""
     monkeypatch.setattr(connection, "RETRY_FIRST_SECONDS", 0.01)
+
+
+def quick_library_retries(adapter: SlackAdapter) -> None:
+    """slack_sdk's own retry of a call that could not connect after 10 ms, not ~1 s."""
+    for handler in adapter.app.client.retry_handlers:
+        handler.interval_calculator = FixedValueRetryIntervalCalculator(0.01)
 
 
 @pytest.mark.usefixtures("quick_retries")
@@ -137,6 +155,7 @@ async def test_without_network_each_retry_is_one_line_and_the_pauses_grow(
     )
     adapter = build_slack_adapter(settings)
     assert adapter is not None
+    quick_library_retries(adapter)
 
     with structlog.testing.capture_logs() as logs:
         running = asyncio.create_task(adapter.start(RecordingCore()))
