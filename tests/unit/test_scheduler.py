@@ -23,6 +23,7 @@ from apscheduler.events import (
     JobExecutionEvent,
     JobSubmissionEvent,
 )
+from apscheduler.schedulers.base import STATE_PAUSED
 from structlog.testing import capture_logs
 
 from bot.models import ChannelRef, ChannelSettings
@@ -660,8 +661,9 @@ async def test_shutdown_waits_for_the_delivery_in_flight(make_scheduler: MakeSch
     await deliveries.wait_for(1)
 
     stopping = asyncio.create_task(scheduler.shutdown())
-    await asyncio.sleep(0.05)
-    assert not stopping.done()
+    paused = lambda: scheduler._scheduler.state == STATE_PAUSED  # noqa: E731
+    await eventually(lambda: paused() or stopping.done(), what="the shutdown taking no new jobs")
+    assert not stopping.done(), "the shutdown must wait for the delivery in flight"
 
     deliveries.release.set()
     async with asyncio.timeout(1.5):

@@ -19,6 +19,7 @@ from adapters.discord import adapter as adapter_module
 from adapters.discord.adapter import apply_endpoints
 from config.settings import Settings
 from tests.adapters.discord.conftest import RecordingCore
+from tests.fakes import eventually
 from tests.fakes.discord import (
     APPLICATION_ID,
     CLOSE_AUTHENTICATION_FAILED,
@@ -140,11 +141,8 @@ def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
 
 async def logged(logs: list[MutableMapping[str, Any]], event: str, *, times: int = 1) -> None:
     """Wait until `event` was logged `times` times (5 s at most; logs give no signal to await)."""
-    for _ in range(500):
-        if sum(entry["event"] == event for entry in logs) >= times:
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError(f"{event} was not logged")
+    count = lambda: sum(entry["event"] == event for entry in logs)  # noqa: E731
+    await eventually(lambda: count() >= times, what=f"{event} logged {times} times")
 
 
 async def test_a_refused_token_logs_once_then_waits_for_stop(
