@@ -176,6 +176,8 @@ async def test_a_connection_lost_later_is_retried_in_one_line_each_time(
     caplog: pytest.LogCaptureFixture,
     quick_retries: None,
 ) -> None:
+    adapter, _core = socket_adapter
+    quick_library_retries(adapter)
     with structlog.testing.capture_logs() as logs:
         await fake_slack.close()  # Slack, or the network, goes away
         await eventually(
