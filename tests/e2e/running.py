@@ -13,7 +13,8 @@ from tests.fakes import eventually
 
 
 class RunningBot:
-    """A started `papers-bot` process: its log events so far, and a way to wait for one."""
+    """A started `papers-bot` process: its log events so far, and a way to wait for one.
+    `async with` kills it at the end if the test did not stop it."""
 
     def __init__(self, process: asyncio.subprocess.Process) -> None:
         assert process.stderr is not None and process.stdout is not None
@@ -67,6 +68,16 @@ class RunningBot:
 
         await eventually(written, seconds=seconds, what=f"a log event {events} {fields}")
         return self.logged(events, **fields)[0]
+
+    async def __aenter__(self) -> RunningBot:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        """Kill the bot if the test ended without stopping it (it failed half-way)."""
+        if self.process.returncode is None:
+            self.process.kill()
+            await self.process.wait()
+        await asyncio.gather(self._readers, return_exceptions=True)
 
     async def stop(self) -> tuple[int, str, str]:
         """SIGTERM the bot; its exit status, stdout and the whole of stderr."""

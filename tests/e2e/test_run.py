@@ -127,14 +127,14 @@ async def test_a_missed_slot_is_posted_at_start_and_never_twice(
     await bot_env.run("fetch", "--date", today.isoformat(), "--source", "hf")
     await subscribe_an_hour_ago(bot_env)
 
-    first = RunningBot(await bot_env.start("run"))
-    posted = await first.wait_for(SLOT_OUTCOMES, channel=LAB.key)
-    await wait_for_fetch(bot_env)
-    _, _, first_log = await first.stop()
-    second = RunningBot(await bot_env.start("run"))
-    declined = await second.wait_for(SLOT_OUTCOMES, channel=LAB.key)
-    await wait_for_fetch(bot_env)
-    _, _, second_log = await second.stop()
+    async with RunningBot(await bot_env.start("run")) as first:
+        posted = await first.wait_for(SLOT_OUTCOMES, channel=LAB.key)
+        await wait_for_fetch(bot_env)
+        _, _, first_log = await first.stop()
+    async with RunningBot(await bot_env.start("run")) as second:
+        declined = await second.wait_for(SLOT_OUTCOMES, channel=LAB.key)
+        await wait_for_fetch(bot_env)
+        _, _, second_log = await second.stop()
 
     assert posted["event"] == "digest_posted"
     posts = [e for e in json_events(first_log) if e["event"] == "console_post"]
