@@ -84,9 +84,13 @@ async def drop_leftovers(server: URL) -> list[str]:
             PREFIX,
             LOCK_NAMESPACE,
         )
-        dropped = [row["datname"] for row in rows if SESSION_DATABASE.match(row["datname"])]
-        for name in dropped:
-            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        dropped = []
+        for name in (row["datname"] for row in rows if SESSION_DATABASE.match(row["datname"])):
+            try:
+                await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            except asyncpg.PostgresError:
+                continue  # another session is dropping it too; whoever comes next retries
+            dropped.append(name)
         return dropped
     finally:
         await connection.close()

@@ -1,5 +1,6 @@
 """Builders shared by the console adapter tests: a channel, digest items and a digest, and
-the real core over a SQLite store (`harness`, from tests/core)."""
+the real core over a store (`harness`, from tests/core: SQLite, and PostgreSQL when
+PAPERS_TEST_POSTGRES_URL is set)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ from typing import Any
 import pytest
 
 from bot.models import ChannelRef, Digest, DigestItem
-from tests.core.conftest import harness, store
+from tests.core.conftest import database_url, harness, postgres_url, store
 from tests.fakes.items import make_item as shared_item
 
-__all__ = ["harness", "store"]
+__all__ = ["database_url", "harness", "postgres_url", "store"]
 
 CHANNEL = ChannelRef("console", "local", "general")
 

@@ -1,4 +1,4 @@
-"""The real core (SQLite store, outbox, service) behind the console channel.
+"""The real core (store, outbox, service) behind the console channel.
 
 `/papers today` after the day's digest went out (in an earlier run, or from the CLI) shows
 that digest with the time it was posted, and `+1 N` on it is a vote in the store; on a
