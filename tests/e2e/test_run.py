@@ -90,10 +90,11 @@ async def test_headless_says_how_it_runs_without_asking_for_commands(
 
 
 async def read_until(process: asyncio.subprocess.Process, text: str) -> str:
-    """What the process printed up to the line holding `text` (10 s at most)."""
+    """What the process printed up to the line holding `text` (30 s at most: a process that
+    starts on a loaded machine takes seconds to import)."""
     assert process.stdout is not None
     printed = ""
-    async with asyncio.timeout(10):
+    async with asyncio.timeout(30):
         while text not in printed:
             line = await process.stdout.readline()
             assert line, f"the output ended before {text!r}: {printed}"
