@@ -96,7 +96,8 @@ async def _run_bot(conn: Connection, api_url: str, folder: str) -> None:
     from sqlalchemy.ext.asyncio import create_async_engine
 
     from adapters.slack import build_slack_adapter
-    from bot.app import Bot, open_core
+    from bot.app import Bot
+    from bot.assembly import open_core
     from bot.logging import configure_logging
     from bot.store.tables import processed_events, votes
     from config.settings import Settings

@@ -7,27 +7,29 @@ platforms from the settings and hands each the narrow `Core` (the service).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import signal
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
-import httpx
 import structlog
-from sqlalchemy.exc import SQLAlchemyError
 
 from adapters.console.adapter import ConsoleAdapter
 from adapters.discord import build_discord_adapter
 from adapters.slack import build_slack_adapter
-from bot.assembly import CoreParts, build_parts, build_use_cases, missed_slot_grace
+from bot.assembly import (
+    CoreParts,
+    StartupError,
+    build_use_cases,
+    first_line,
+    missed_slot_grace,
+    open_core,
+)
 from bot.http_server import HealthReport, HttpServer
 from bot.models import ChannelRef
 from bot.pending_votes import PendingVotes
-from bot.ports import ChatAdapter, PaperSource, WebhookAdapter
+from bot.ports import ChatAdapter, WebhookAdapter
 from bot.scheduler import Scheduler
 from bot.search import meaning
-from bot.sources import ArxivSource, HuggingFaceSource, RetryPolicy, make_http_client
-from bot.store import StoreUnavailable, open_store, upgrade_database
+from bot.store import StoreUnavailable
 from bot.threads import in_daemon_thread
 from config.settings import Settings
 
@@ -37,56 +39,6 @@ CONSOLE_MODE_LINE = (
     "papers-bot is running in console mode: no Slack or Discord token is set. "
     "To post to Slack set SLACK_BOT_TOKEN and SLACK_APP_TOKEN; for Discord set DISCORD_TOKEN."
 )
-
-
-class StartupError(Exception):
-    """Something the bot needs (its database, its HTTP port) can't be used; the message is
-    the one sentence to show."""
-
-
-def first_line(error: BaseException) -> str:
-    """An error's message, first line only (driver errors carry SQL and hints after it)."""
-    cause = getattr(error, "orig", None) or error
-    text = getattr(cause, "strerror", None) or str(cause)
-    return (text.strip().splitlines() or [type(cause).__name__])[0]
-
-
-def build_sources(settings: Settings, http: httpx.AsyncClient) -> list[PaperSource]:
-    """Hugging Face always; arXiv when categories are configured."""
-    retry = RetryPolicy.from_settings(settings)
-    sources: list[PaperSource] = [HuggingFaceSource(http, settings.hf_base_url, retry=retry)]
-    if settings.arxiv_categories:
-        sources.append(
-            ArxivSource(
-                http,
-                settings.arxiv_base_url,
-                settings.arxiv_categories,
-                min_interval_seconds=settings.arxiv_min_interval_seconds,
-                retry=retry,
-            )
-        )
-    return sources
-
-
-@contextlib.asynccontextmanager
-async def open_core(settings: Settings, *, migrate: bool = True) -> AsyncIterator[CoreParts]:
-    """Migrate the database, open the store and the HTTP client, build the core's parts
-    around them (`bot.assembly`); close it all on exit."""
-    try:
-        if migrate:
-            await asyncio.to_thread(upgrade_database, settings.database_url)
-        store = await open_store(settings.database_url)
-        await store.ping()
-    except (SQLAlchemyError, OSError, StoreUnavailable) as error:
-        raise StartupError(f"The database can't be used: {first_line(error)}") from None
-    http = make_http_client(settings)
-    parts = build_parts(settings, store, build_sources(settings, http))
-    try:
-        yield parts
-    finally:
-        await parts.composer.learner.close()
-        await http.aclose()
-        await store.close()
 
 
 def build_adapters(settings: Settings) -> list[ChatAdapter]:

@@ -1,15 +1,22 @@
 """One way to build the core: its parts around a store, and the use cases around those parts.
 
-The running bot (`bot.app`), the CLI and the tests all build the core here, so a test runs the
-wiring the bot runs: the composer hears of every fetch that stored papers, a delivery resumes
-within the configured grace, the service weighs votes by the configured weights.
+`open_core` opens the database and the HTTP client from the settings and builds the parts
+around them. The running bot (`bot.app`), the CLI and the tests all build the core here, so a
+test runs the wiring the bot runs: the composer hears of every fetch that stored papers, a
+delivery resumes within the configured grace, the service weighs votes by the configured
+weights.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+
+import httpx
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.clock import Clock, utc_now
 from bot.commands import Commands
@@ -22,7 +29,8 @@ from bot.ranking.learner import COMMAND_WAIT_SECONDS, TasteLearner
 from bot.recap.delivery import RecapDelivery
 from bot.refresh import Refresher
 from bot.service import PapersService
-from bot.store import Store
+from bot.sources import ArxivSource, HuggingFaceSource, RetryPolicy, make_http_client
+from bot.store import Store, StoreUnavailable, open_store, upgrade_database
 from bot.votes import parse_weights
 from config.settings import Settings
 
@@ -124,3 +132,53 @@ def missed_slot_grace(settings: Settings) -> timedelta:
     """How long after its time a missed slot is still posted, and a half-posted digest or
     recap still finished."""
     return timedelta(hours=settings.missed_slot_grace_hours)
+
+
+class StartupError(Exception):
+    """Something the bot needs (its database, its HTTP port) can't be used; the message is
+    the one sentence to show."""
+
+
+def first_line(error: BaseException) -> str:
+    """An error's message, first line only (driver errors carry SQL and hints after it)."""
+    cause = getattr(error, "orig", None) or error
+    text = getattr(cause, "strerror", None) or str(cause)
+    return (text.strip().splitlines() or [type(cause).__name__])[0]
+
+
+def build_sources(settings: Settings, http: httpx.AsyncClient) -> list[PaperSource]:
+    """Hugging Face always; arXiv when categories are configured."""
+    retry = RetryPolicy.from_settings(settings)
+    sources: list[PaperSource] = [HuggingFaceSource(http, settings.hf_base_url, retry=retry)]
+    if settings.arxiv_categories:
+        sources.append(
+            ArxivSource(
+                http,
+                settings.arxiv_base_url,
+                settings.arxiv_categories,
+                min_interval_seconds=settings.arxiv_min_interval_seconds,
+                retry=retry,
+            )
+        )
+    return sources
+
+
+@contextlib.asynccontextmanager
+async def open_core(settings: Settings, *, migrate: bool = True) -> AsyncIterator[CoreParts]:
+    """Migrate the database, open the store and the HTTP client, build the core's parts
+    around them (`bot.assembly`); close it all on exit."""
+    try:
+        if migrate:
+            await asyncio.to_thread(upgrade_database, settings.database_url)
+        store = await open_store(settings.database_url)
+        await store.ping()
+    except (SQLAlchemyError, OSError, StoreUnavailable) as error:
+        raise StartupError(f"The database can't be used: {first_line(error)}") from None
+    http = make_http_client(settings)
+    parts = build_parts(settings, store, build_sources(settings, http))
+    try:
+        yield parts
+    finally:
+        await parts.composer.learner.close()
+        await http.aclose()
+        await store.close()

@@ -2,6 +2,9 @@
 
 Each command loads the settings, opens the store and does one job. Bad input exits non-zero
 with one clear sentence on stderr, never a traceback; `--json` output keeps a fixed shape.
+
+The running bot and the Slack, Discord and terminal adapters are imported by the commands
+that use them, so the others start without loading those libraries (a second a command).
 """
 
 from __future__ import annotations
@@ -25,12 +28,8 @@ from rich.text import Text
 from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from adapters.console.adapter import ConsoleAdapter, reads_commands
 from adapters.console.render import render_reply
-from adapters.discord import ApplicationLookupError, application_id_from_token, invite_url
-from adapters.slack import manifest_text
-from bot.app import StartupError, first_line, open_core, run_bot
-from bot.assembly import CoreParts, build_delivery
+from bot.assembly import CoreParts, StartupError, build_delivery, first_line, open_core
 from bot.clock import utc_now
 from bot.commands import PERIOD_LENGTHS
 from bot.commands.replies import nothing_in_period
@@ -170,6 +169,8 @@ def run() -> None:
     if _drawing_console(settings):
         level = "warning"
     configure_logging(settings.log_format, level)
+    from bot.app import run_bot
+
     run_async(run_bot(settings))
 
 
@@ -179,6 +180,8 @@ def _drawing_console(settings: Settings) -> bool:
 
     An explicit PAPERS_LOG_LEVEL still wins.
     """
+    from adapters.console.adapter import reads_commands
+
     return (
         settings.chat_mode == "console"
         and reads_commands(sys.stdin)
@@ -354,6 +357,8 @@ async def _post_digest(core: CoreParts, channel: ChannelSettings) -> Digest:
     items when there was nothing new, which uses nothing up). NotDone when it can't post."""
     ref = channel.channel
     today = local_date(channel, utc_now())
+    from adapters.console.adapter import ConsoleAdapter
+
     screen = ConsoleAdapter(ref, mode_line="", console=err, interactive=True)
     delivery = build_delivery(core, {"console": screen})
     outcome = await delivery.deliver(ref, today, scheduled=False)
@@ -505,6 +510,8 @@ def db_upgrade() -> None:
 @slack_app.command("manifest")
 def slack_manifest() -> None:
     """Print the Slack app manifest (YAML) to paste at api.slack.com/apps."""
+    from adapters.slack import manifest_text
+
     out.print(manifest_text(), end="", markup=False, highlight=False, soft_wrap=True)
 
 
@@ -521,6 +528,8 @@ def discord_invite_url(
     ] = None,
 ) -> None:
     """Print the link that adds papers-bot to a Discord server."""
+    from adapters.discord import ApplicationLookupError, application_id_from_token, invite_url
+
     if application_id is None:
         settings = settings_for_cli(quiet=True)
         token = settings.discord_token.get_secret_value().strip() if settings.discord_token else ""

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Protocol, runtime_checkable
-
-from aiohttp import web
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from bot.models import (
     ChannelRef,
@@ -19,6 +17,9 @@ from bot.models import (
     Vote,
     VoteOutcome,
 )
+
+if TYPE_CHECKING:  # aiohttp loads only with the HTTP server that serves the routes
+    from aiohttp import web
 
 
 class Core(Protocol):

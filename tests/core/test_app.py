@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from structlog.testing import capture_logs
 
-from bot.app import Bot, open_core
+from bot.app import Bot
+from bot.assembly import open_core
 from bot.models import ChannelRef, ChannelSettings, OutgoingMessage, PostRef
 from config.settings import Settings, load_settings
 from tests.fakes import eventually

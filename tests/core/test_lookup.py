@@ -10,8 +10,7 @@ from collections.abc import AsyncIterator
 import pytest
 import structlog
 
-from bot.app import build_sources
-from bot.assembly import build_parts, build_use_cases
+from bot.assembly import build_parts, build_sources, build_use_cases
 from bot.commands import Commands
 from bot.models import Command, Paper, ReplyKind
 from bot.refresh import Refresher

@@ -15,7 +15,8 @@ import pytest
 from structlog.testing import capture_logs
 
 from adapters.slack import SlackAdapter, build_slack_adapter
-from bot.app import Bot, open_core
+from bot.app import Bot
+from bot.assembly import open_core
 from bot.metrics import Metrics
 from bot.models import ChannelRef
 from bot.store import Store
