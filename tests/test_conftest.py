@@ -15,26 +15,23 @@ from tests.databases import POSTGRES_ENV
 REPO = Path(__file__).resolve().parents[1]
 
 
-def test_without_postgres_one_line_says_how_to_run_its_tests() -> None:
-    env = {key: value for key, value in os.environ.items() if key != POSTGRES_ENV}
-
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "tests/store/test_store_migrations.py",
-        ],
-        cwd=REPO,
+def pytest_in(folder: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """Run pytest on `args` in `folder` with the environment `env` (two minutes at most)."""
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
+        cwd=folder,
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
+
+
+def test_without_postgres_one_line_says_how_to_run_its_tests() -> None:
+    env = {key: value for key, value in os.environ.items() if key != POSTGRES_ENV}
+
+    run = pytest_in(REPO, env, "tests/store/test_store_migrations.py")
 
     assert run.returncode == 0, run.stdout
     assert "SKIPPED" not in run.stdout
@@ -61,16 +58,8 @@ def test_a_developers_env_file_and_variables_do_not_reach_the_tests(tmp_path: Pa
     this_test = f"{Path(__file__)}::test_settings_are_the_defaults_whatever_the_machine_sets"
     assert Settings(_env_file=tmp_path / ".env").http_port == 1234  # the file does say it
 
-    pytest_here = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
-
-    run = subprocess.run(
-        [*pytest_here, f"--rootdir={REPO}", "-c", str(REPO / "pyproject.toml"), this_test],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    run = pytest_in(
+        tmp_path, env, f"--rootdir={REPO}", "-c", str(REPO / "pyproject.toml"), this_test
     )
 
     assert run.returncode == 0, run.stdout
