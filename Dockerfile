@@ -19,13 +19,13 @@ RUN groupadd --system --gid 10001 papers \
 
 WORKDIR /app
 
-# Dependencies first, read from pyproject.toml alone, so a source change reuses this layer.
-COPY pyproject.toml ./
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > /tmp/requirements.txt \
-    && pip install --no-cache-dir -r /tmp/requirements.txt \
+# Dependencies first, from the lock alone (pinned, with hashes; made by `make lock`), so a
+# source change reuses this layer.
+COPY requirements/run.txt /tmp/requirements.txt
+RUN pip install --no-cache-dir -r /tmp/requirements.txt \
     && rm /tmp/requirements.txt
 
-COPY README.md ./
+COPY pyproject.toml README.md ./
 COPY config ./config
 COPY adapters ./adapters
 COPY bot ./bot

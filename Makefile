@@ -1,18 +1,30 @@
 # papers-bot developer commands. Each target makes the virtualenv .venv if it is missing and
-# (re)installs the package when pyproject.toml is newer than the install stamp.
-#   make run    run the bot (console channel unless Slack/Discord tokens are set)
-#   make test   run the test suite
-#   make lint   ruff, import contracts and the Dockerfile linter
-#   make bench  run every benchmark in bench/ and print its figures
+# (re)installs from the lock when pyproject.toml or the lock is newer than the install stamp.
+#   make run         run the bot (console channel unless Slack/Discord tokens are set)
+#   make test        run the test suite
+#   make lint        ruff, import contracts and the Dockerfile linter
+#   make bench       run every benchmark in bench/ and print its figures
+#   make lock        bring the lock in line with pyproject.toml (keeps the other pins)
+#   make lock-upgrade  the same, taking the newest release of everything
+#   make lock-check  fail if the lock is not what pyproject.toml gives (CI runs this)
+#
+# The lock is uv.lock (uv resolves pyproject.toml, dev extras included) and its two exports
+# that pip installs, with hashes: requirements/run.txt (the bot) and requirements/dev.txt (the
+# bot and the dev tools). The project itself is then installed editable without dependencies.
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
+LOCK_RUN := requirements/run.txt
+LOCK_DEV := requirements/dev.txt
 BENCHMARKS := $(filter-out bench/_%,$(sort $(wildcard bench/*.py)))
+PIP_CHECK = $(BIN)/python -m pip check || { \
+	echo "the lock does not satisfy pyproject.toml: run make lock" >&2; exit 1; }
+EXPORT = $(BIN)/uv export --frozen --no-emit-project --quiet
 
-.PHONY: run test lint format bench dev
+.PHONY: run test lint format bench dev lock lock-upgrade lock-check
 
 run: $(RUN_STAMP)
 	$(BIN)/papers-bot run
@@ -42,10 +54,42 @@ dev: $(DEV_STAMP)
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(RUN_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -e .
+$(RUN_STAMP): pyproject.toml $(LOCK_RUN) | $(BIN)/python
+	$(BIN)/python -m pip install -r $(LOCK_RUN)
+	$(BIN)/python -m pip install --no-deps -e .
+	$(PIP_CHECK)
 	touch $@
 
-$(DEV_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -e '.[dev]'
+$(DEV_STAMP): pyproject.toml $(LOCK_DEV) | $(BIN)/python
+	$(BIN)/python -m pip install -r $(LOCK_DEV)
+	$(BIN)/python -m pip install --no-deps -e .
+	$(PIP_CHECK)
 	touch $@ $(RUN_STAMP)
+
+# uv alone, at its locked version, so that `make lock` works before the rest installs.
+$(BIN)/uv: | $(BIN)/python
+	$(BIN)/python -m pip install "$$(grep -m 1 '^uv==' $(LOCK_DEV) | cut -d ' ' -f 1)"
+
+lock: $(BIN)/uv
+	$(BIN)/uv lock
+	$(EXPORT) -o $(LOCK_RUN)
+	$(EXPORT) --extra dev -o $(LOCK_DEV)
+
+lock-upgrade: $(BIN)/uv
+	$(BIN)/uv lock --upgrade
+	$(EXPORT) -o $(LOCK_RUN)
+	$(EXPORT) --extra dev -o $(LOCK_DEV)
+
+# The exports are made again in a scratch copy and compared with the ones in the tree.
+lock-check: $(BIN)/uv
+	@$(BIN)/uv lock --check || { \
+		echo "uv.lock is out of date with pyproject.toml: run make lock" >&2; exit 1; }
+	@set -e; scratch="$$(mktemp -d)"; trap 'rm -rf "$$scratch"' EXIT; \
+	cp pyproject.toml uv.lock "$$scratch"; mkdir "$$scratch/requirements"; \
+	(cd "$$scratch" && $(CURDIR)/$(EXPORT) -o $(LOCK_RUN) && \
+		$(CURDIR)/$(EXPORT) --extra dev -o $(LOCK_DEV)); \
+	for lock in $(LOCK_RUN) $(LOCK_DEV); do \
+		diff -u "$$lock" "$$scratch/$$lock" || { \
+			echo "$$lock is not the export of uv.lock: run make lock" >&2; exit 1; }; \
+	done
+	@echo "the lock is up to date with pyproject.toml"
