@@ -8,6 +8,8 @@
 #   make lock        bring the lock in line with pyproject.toml (keeps the other pins)
 #   make lock-upgrade  the same, taking the newest release of everything
 #   make lock-check  fail if the lock is not what pyproject.toml gives (CI runs this)
+#   make mutate      mutation testing (mutmut) of the modules in [tool.mutmut], by hand, not
+#                    in CI; MODULES="bot/delivery.py bot/ranking/" runs just those modules
 #
 # The lock is uv.lock (uv resolves pyproject.toml, dev extras included) and its two exports
 # that pip installs, with hashes: requirements/run.txt (the bot) and requirements/dev.txt (the
@@ -22,11 +24,17 @@ LOCK_RUN := requirements/run.txt
 LOCK_DEV := requirements/dev.txt
 TEST_WORKERS ?= 3
 BENCHMARKS := $(filter-out bench/_%,$(sort $(wildcard bench/*.py)))
+# mutmut workers; the tests of one mutant run in one process
+MUTATE_JOBS ?= 2
+MODULES ?=
+# bot/delivery.py -> "bot.delivery.*", bot/ranking/ -> "bot.ranking.*"
+MUTANT_NAMES := $(foreach module,$(MODULES),"$(subst /,.,$(patsubst %/,%,$(basename $(module)))).*")
+
 PIP_CHECK = $(BIN)/python -m pip check || { \
 	echo "the lock does not satisfy pyproject.toml: run make lock" >&2; exit 1; }
 EXPORT = $(BIN)/uv export --frozen --no-emit-project --quiet
 
-.PHONY: run test lint format bench dev lock lock-upgrade lock-check
+.PHONY: run test lint format bench mutate dev lock lock-upgrade lock-check
 
 run: $(RUN_STAMP)
 	$(BIN)/papers-bot run
@@ -50,6 +58,10 @@ bench: $(DEV_STAMP)
 		echo "== $$script"; \
 		$(BIN)/python "$$script"; \
 	done
+
+mutate: $(DEV_STAMP)
+	nice -n 10 $(BIN)/mutmut run --max-children $(MUTATE_JOBS) $(MUTANT_NAMES)
+	$(BIN)/python tools/mutation_scores.py $(MODULES)
 
 dev: $(DEV_STAMP)
 
