@@ -434,6 +434,21 @@ def test_neither_summary_nor_abstract_gives_an_empty_summary() -> None:
             "It runs in 5 ms. then stops.", ["It runs in 5 ms. then stops."], id="lowercase-next"
         ),
         pytest.param(
+            "It runs in 5 ms. then stops. The code is public.",
+            ["It runs in 5 ms. then stops.", "The code is public."],
+            id="lowercase-next-then-a-sentence",
+        ),
+        pytest.param(
+            "Strong encoders (e.g. BERT) help. They win.",
+            ["Strong encoders (e.g. BERT) help.", "They win."],
+            id="abbreviation-in-brackets",
+        ),
+        pytest.param(
+            ". A stray period opens it. Then more.",
+            [".", "A stray period opens it.", "Then more."],
+            id="stray-period-first",
+        ),
+        pytest.param(
             "Latency drops to 5 ms. The code is public.",
             ["Latency drops to 5 ms.", "The code is public."],
             id="unit-ends-sentence",
