@@ -116,3 +116,48 @@ async def test_a_second_fire_while_the_catch_up_posts_the_digest_waits_for_it(
     assert await catching_up == 1
     keys = _keys_for(harness, GENERAL)
     assert len(keys) == 6 and len(set(keys)) == 6
+
+
+async def test_a_second_fire_while_a_first_finishes_a_half_done_digest_waits_for_it(
+    harness: Harness,
+) -> None:
+    await _crash_mid_digest(harness, GENERAL)
+    posting = asyncio.Event()
+    original = harness.adapter.post
+
+    async def slow_post(channel: ChannelRef, message: OutgoingMessage) -> PostRef:
+        posting.set()
+        await asyncio.sleep(0.05)
+        return await original(channel, message)
+
+    harness.adapter.post = slow_post  # type: ignore[method-assign]
+    finishing = asyncio.create_task(harness.delivery.deliver(GENERAL, TODAY))
+    await posting.wait()
+
+    assert await harness.delivery.deliver(GENERAL, TODAY) is Outcome.IN_PROGRESS
+    assert await harness.delivery.resume_unfinished() == 0
+    assert await finishing is Outcome.POSTED
+    keys = _keys_for(harness, GENERAL)
+    assert len(keys) == 6 and len(set(keys)) == 6
+
+
+async def test_papers_finished_after_a_crash_go_in_the_headers_thread(harness: Harness) -> None:
+    await _crash_mid_digest(harness, GENERAL)
+
+    await harness.delivery.resume_unfinished()
+
+    threads = {message.thread for _, message in harness.adapter.posted[1:]}
+    assert threads == {PostRef(GENERAL, "m1")}
+
+
+async def test_a_header_first_posted_after_a_restart_is_marked_resumed(harness: Harness) -> None:
+    """The adapter then looks for it in the channel before posting: the lost attempt may
+    have reached the platform."""
+    harness.adapter.crash_after = 0
+    with pytest.raises(RuntimeError):
+        await harness.delivery.deliver(GENERAL, TODAY)
+    harness.adapter.crash_after = None
+
+    await harness.delivery.resume_unfinished()
+
+    assert [message.resumed for _, message in harness.adapter.posted] == [True] * 6
