@@ -332,6 +332,15 @@ def test_an_item_shows_the_recorded_paper() -> None:
         ({"organization": " MiniMax "}, "organization", "MiniMax"),
         ({"organization": ""}, "organization", None),
         ({"thumbnail": ""}, "thumbnail", None),
+        ({"featured_on": date(2026, 6, 13)}, "featured_on", date(2026, 6, 13)),
+        (
+            {"featured_on": None, "published_at": datetime(2026, 6, 10, 17, 0, tzinfo=UTC)},
+            "published_on",
+            date(2026, 6, 10),
+        ),
+        ({"published_at": None}, "published_on", None),
+        ({}, "team_votes", 0),
+        ({}, "climbing", False),
     ],
 )
 def test_item_fields(changes: dict, field: str, expected: object) -> None:
