@@ -360,6 +360,12 @@ def test_item_fields(changes: dict, field: str, expected: object) -> None:
         ),
         ({"github_repo": "javascript:alert(1)", "project_page": "ftp://x"}, None, None),
         ({"github_repo": "not a repo"}, None, None),
+        ({"github_repo": " /acme/ToolX/ "}, "https://github.com/acme/ToolX", None),
+        (
+            {"github_repo": None, "project_page": " http://msa.example.org "},
+            None,
+            "http://msa.example.org",
+        ),
     ],
 )
 def test_links(changes: dict, code: str | None, project: str | None) -> None:
