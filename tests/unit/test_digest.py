@@ -491,6 +491,10 @@ def test_the_recorded_abstract_splits_after_the_decimal_not_inside_it() -> None:
         ("cut this sentence at a word", 20, "cut this sentence…"),
         ("a list, with commas, and more", 21, "a list, with commas…"),
         ("Supercalifragilisticexpialidocious words", 20, "Supercalifragilisti…"),
+        # a word boundary in the first half would throw away too much: cut inside the word
+        ("a supercalifragilisticexpialidocious", 20, "a supercalifragilis…"),
+        ("tenletters supercalifragilistic", 20, "tenletters supercal…"),
+        ("twelve chars supercalifragilisticexpialidocious", 30, "twelve chars supercalifragili…"),
     ],
 )
 def test_truncate(text: str, limit: int, expected: str) -> None:
