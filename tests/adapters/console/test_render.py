@@ -342,3 +342,41 @@ def test_the_recap_is_a_text_bar_chart_with_each_papers_votes() -> None:
     bars = [row.count("█") for row in rows]
     assert bars[0] == 24 and bars[0] > bars[1] > bars[2] >= 1
     assert "Costs $O(n)$ & *more*" in rows[2]
+
+
+def test_an_explanation_is_the_title_the_sentence_and_a_table_of_parts(
+    item_factory: MakeItem,
+) -> None:
+    explanation = ScoreExplanation(
+        2.5,
+        (
+            ScoreComponent("upvotes", 2.0, "312 upvotes on Hugging Face"),
+            ScoreComponent("team", 0.5, "2 team votes"),
+        ),
+        excluded="keyword 'robotics'",
+    )
+    reply = Reply(
+        ReplyKind.EXPLANATION,
+        "Item 2 ranks high mostly for its upvotes.",
+        lines=("Sparse Attention Revisited",),
+        items=(item_factory(2, explanation=explanation),),
+    )
+
+    shown = [line.rstrip() for line in as_text(render_reply(reply)).splitlines()]
+    terminal = as_terminal(render_reply(reply))
+
+    assert shown == [
+        "Sparse Attention Revisited",
+        "Item 2 ranks high mostly for its upvotes.",
+        "Paper number 2",
+        "┏━━━━━━━━━━━━━━━━━━━┳━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓",
+        "┃ Part of the score ┃ Points ┃ Why                         ┃",
+        "┡━━━━━━━━━━━━━━━━━━━╇━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩",
+        "│ upvotes           │  +2.00 │ 312 upvotes on Hugging Face │",
+        "│ team              │  +0.50 │ 2 team votes                │",
+        "│ Total score       │   2.50 │                             │",
+        "│ Hidden by filter  │        │ keyword 'robotics'          │",
+        "└───────────────────┴────────┴─────────────────────────────┘",
+    ]
+    assert "\x1b[1mSparse Attention Revisited" in terminal
+    assert "\x1b[1mTotal score" in terminal
