@@ -380,3 +380,55 @@ def test_an_explanation_is_the_title_the_sentence_and_a_table_of_parts(
     ]
     assert "\x1b[1mSparse Attention Revisited" in terminal
     assert "\x1b[1mTotal score" in terminal
+
+
+def test_the_recap_panel_line_by_line() -> None:
+    shown = as_text(render_recap(make_recap())).splitlines()
+
+    assert shown == [
+        "╭─ 📊 Your team's week in papers, 6-12 June 2026 " + "─" * 50 + "╮",
+        "│ 1. Sparse Attention Revisited                 "
+        + "█" * 24
+        + " +5 from 3 people"
+        + " " * 10
+        + "│",
+        "│ 2. World Models at Scale <@U123> <@123> @here "
+        + "█" * 14
+        + " " * 11
+        + "+3 from 2 people"
+        + " " * 10
+        + "│",
+        "│ 3. Costs $O(n)$ & *more*                      "
+        + "█" * 5
+        + " " * 20
+        + "+1 from 1 person"
+        + " " * 10
+        + "│",
+        "╰" + "─" * 98 + "╯",
+    ]
+
+
+def test_the_recap_title_is_bold_the_bars_cyan_the_votes_dim_and_each_paper_linked() -> None:
+    terminal = as_terminal(render_recap(make_recap()))
+
+    assert "\x1b[1m 📊 Your team's week in papers" in terminal
+    assert "\x1b[36m" + "█" * 24 + "\x1b[0m" in terminal
+    assert "\x1b[2m+5 from 3 people\x1b[0m" in terminal
+    assert "https://huggingface.co/papers/2606.20001\x1b\\1. Sparse Attention Revisited" in terminal
+
+
+def test_a_paper_with_few_votes_next_to_many_still_gets_one_block() -> None:
+    recap = make_recap()
+    first, _, last = recap.entries
+    few = replace(recap, entries=(replace(first, votes=100), replace(last, votes=1)))
+
+    rows = as_text(render_recap(few)).splitlines()[1:3]
+
+    assert [row.count("█") for row in rows] == [24, 1]
+
+
+def test_a_recap_without_papers_is_an_empty_panel() -> None:
+    shown = as_text(render_recap(replace(make_recap(), entries=()))).splitlines()
+
+    assert shown[0].startswith("╭─ 📊 Your team's week in papers, 6-12 June 2026")
+    assert shown[1].strip("│ ") == ""
