@@ -44,6 +44,10 @@ LOCK_NAMESPACE = 0x70617073
 only_sqlite = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 """For a test of SQLite's own behaviour (its file, its rescue copy): no PostgreSQL case."""
 
+no_database_part = only_sqlite
+"""For a test the database plays no part in (a refused argument or setting, the version, the
+invite link): one case is enough, so it runs on SQLite only."""
+
 T = TypeVar("T")
 
 

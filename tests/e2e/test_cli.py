@@ -12,6 +12,7 @@ import pytest
 
 from bot.models import ChannelRef, Vote
 from bot.store import open_store
+from tests.databases import no_database_part
 from tests.e2e.conftest import REPO, BotEnv, featured_on, free_port
 from tests.fakes import fixture_path
 from tests.fakes.discord import bot_token
@@ -114,6 +115,7 @@ async def test_fetch_from_a_saved_file(bot_env: BotEnv) -> None:
 
 
 @pytest.mark.parametrize("content", ['{"papers": []}', "[1, 2]", '"2606.13392"'])
+@no_database_part
 async def test_a_json_file_that_is_not_a_daily_papers_answer_gets_a_hint(
     bot_env: BotEnv, content: str
 ) -> None:
@@ -165,6 +167,7 @@ async def test_top_says_whose_team_votes_it_shows_and_prints_titles_as_sent(
     assert "Cheap :fire: [bold]tricks[/bold]" in "\n".join(anyone)
 
 
+@no_database_part
 async def test_version_prints_the_installed_version(bot_env: BotEnv) -> None:
     result = await bot_env.run("--version")
 
@@ -265,6 +268,7 @@ async def test_offline_a_range_gives_up_after_its_first_day_and_says_each_error_
         (("fetch", "--since", "2999-01-01"), {}, "--since 2999-01-01 is in the future"),
     ],
 )
+@no_database_part
 async def test_bad_input_exits_non_zero_with_one_sentence(
     bot_env: BotEnv, args: tuple[str, ...], env: dict[str, str], sentence: str
 ) -> None:
@@ -291,6 +295,7 @@ async def test_doctor_marks_each_check(bot_env: BotEnv) -> None:
     ]
 
 
+@no_database_part
 async def test_discord_invite_url_asks_for_exactly_the_permissions_used(bot_env: BotEnv) -> None:
     result = await bot_env.run("discord", "invite-url", "--application-id", "1234")
 
@@ -302,6 +307,7 @@ async def test_discord_invite_url_asks_for_exactly_the_permissions_used(bot_env:
     assert "scope=bot+applications.commands" in url or "scope=bot%20applications.commands" in url
 
 
+@no_database_part
 async def test_discord_invite_url_reads_the_application_id_from_the_token_offline(
     bot_env: BotEnv,
 ) -> None:
@@ -314,6 +320,7 @@ async def test_discord_invite_url_reads_the_application_id_from_the_token_offlin
     assert "client_id=1234" in result.stdout
 
 
+@no_database_part
 async def test_discord_invite_url_without_a_token_says_what_to_do(bot_env: BotEnv) -> None:
     result = await bot_env.run("discord", "invite-url")
 
@@ -323,6 +330,7 @@ async def test_discord_invite_url_without_a_token_says_what_to_do(bot_env: BotEn
     )
 
 
+@no_database_part
 async def test_slack_manifest_is_the_shipped_yaml(bot_env: BotEnv) -> None:
     result = await bot_env.run("slack", "manifest")
 
@@ -332,6 +340,7 @@ async def test_slack_manifest_is_the_shipped_yaml(bot_env: BotEnv) -> None:
     assert "command: /papers" in result.stdout
 
 
+@no_database_part
 async def test_an_incomplete_slack_setup_stops_run_with_one_sentence(bot_env: BotEnv) -> None:
     bot_env.env["SLACK_BOT_TOKEN"] = "xoxb-1-2-abc"
 
@@ -343,6 +352,7 @@ async def test_an_incomplete_slack_setup_stops_run_with_one_sentence(bot_env: Bo
     assert "xoxb-1-2-abc" not in result.stderr
 
 
+@no_database_part
 async def test_a_port_in_use_stops_run_with_one_sentence(bot_env: BotEnv) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

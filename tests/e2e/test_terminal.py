@@ -13,6 +13,7 @@ import termios
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from tests.databases import no_database_part
 from tests.e2e.conftest import BotEnv
 from tests.fakes import eventually
 
@@ -80,6 +81,7 @@ async def bot_at_terminal(
         os.close(ours)
 
 
+@no_database_part
 async def test_keys_edit_the_line_up_repeats_it_and_ctrl_d_leaves(bot_env: BotEnv) -> None:
     history = bot_env.console_history
     async with bot_at_terminal(bot_env) as (process, terminal):
