@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from bot.store import open_store
-from tests.e2e.conftest import BotEnv, featured_on
+from tests.e2e.conftest import BotEnv, featured_on, json_events
 from tests.e2e.test_run import stop
 from tests.fakes import eventually
 from tests.fakes.slack import (
@@ -82,6 +82,8 @@ async def test_a_slack_workspace_gets_the_digest_and_its_votes_count(
     assert len(items) == 5
     assert all(item["thread_ts"] == header["ts"] for item in items)
     assert "link_names" not in header
+    unrouted = [e for e in json_events(err) if e["event"] == "slack_request_not_handled"]
+    assert unrouted == [], "bolt routed no listener for a request the bot acknowledged"
 
 
 async def _fire_counted(bot_env: BotEnv) -> bool:
