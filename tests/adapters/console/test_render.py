@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
+from rich.cells import cell_len
 from rich.console import Console, RenderableType
 
 from adapters.console.render import (
@@ -432,3 +433,100 @@ def test_a_recap_without_papers_is_an_empty_panel() -> None:
 
     assert shown[0].startswith("╭─ 📊 Your team's week in papers, 6-12 June 2026")
     assert shown[1].strip("│ ") == ""
+
+
+def boxed(*lines: str) -> list[str]:
+    """Lines as a 100-column panel draws them between its borders (an emoji is two columns)."""
+    return [f"│ {line}{' ' * (96 - cell_len(line))} │" for line in lines]
+
+
+def test_the_header_line_by_line(digest: Digest) -> None:
+    shown = as_text(render_header(digest)).splitlines()
+
+    assert shown == [
+        "╭─ 📰 Papers for Tuesday 3 December 2024 " + "─" * 58 + "╮",
+        *boxed(
+            "3 picks for general (Europe/Berlin).",
+            "",
+            "1. Paper number 1",
+            "2. Paper number 2",
+            "3. Paper number 3",
+            "",
+            "Vote with +1 N, -1 N or fire N.",
+        ),
+        "╰" + "─" * 98 + "╯",
+    ]
+
+
+def test_the_header_of_a_day_without_papers_line_by_line(digest: Digest) -> None:
+    shown = as_text(render_header(replace(digest, items=()))).splitlines()
+
+    assert shown == [
+        "╭─ 📰 Papers for Tuesday 3 December 2024 " + "─" * 58 + "╮",
+        *boxed("No new papers for general on this day."),
+        "╰" + "─" * 98 + "╯",
+    ]
+
+
+def test_a_paper_in_full_line_by_line(item_factory: MakeItem) -> None:
+    shown = as_text(render_item(item_factory(1))).splitlines()
+
+    assert shown == [
+        "╭" + "─" * 98 + "╮",
+        *boxed(
+            "1. Paper number 1",
+            "Ada Lovelace, Alan Turing, Grace Hopper et al. · Example Lab",
+            "",
+            "A short summary of what the paper does.",
+            "",
+            "312 upvotes on Hugging Face · 45 GitHub stars · 📈 climbing · keywords: a, b, c",
+            "Paper page · arXiv · PDF · Code",
+        ),
+        "╰" + "─" * 55 + " https://huggingface.co/papers/2401.00001 ─╯",
+    ]
+
+
+def test_an_unranked_paper_with_nothing_but_a_title_and_links_line_by_line(
+    item_factory: MakeItem,
+) -> None:
+    bare = item_factory(
+        0,
+        authors=(),
+        organization=None,
+        summary="",
+        upvotes=None,
+        stars=None,
+        climbing=False,
+        keywords=(),
+    )
+
+    assert as_text(render_item(bare)).splitlines() == [
+        "╭" + "─" * 98 + "╮",
+        *boxed("Paper number 0", "", "Paper page · arXiv · PDF · Code"),
+        "╰" + "─" * 55 + " https://huggingface.co/papers/2401.00000 ─╯",
+    ]
+
+
+def test_a_byline_shows_the_first_three_authors_and_skips_blank_ones(
+    item_factory: MakeItem,
+) -> None:
+    authors = ("Ada Lovelace", " ", "Alan Turing", "Grace Hopper")
+    item = item_factory(1, authors=authors, more_authors=False, organization=" ")
+
+    shown = as_text(render_item(item)).splitlines()
+
+    assert shown[2] == boxed("Ada Lovelace, Alan Turing")[0]
+
+
+def test_a_listing_numbers_ranked_papers_and_bullets_the_others(item_factory: MakeItem) -> None:
+    items = (item_factory(1), item_factory(0, upvotes=None))
+    reply = Reply(ReplyKind.PAPERS, "", items=items, more=True)
+
+    assert as_text(render_reply(reply)).splitlines() == [
+        "1. Paper number 1",
+        "   312 upvotes on Hugging Face",
+        "   https://huggingface.co/papers/2401.00001",
+        "• Paper number 0",
+        "   https://huggingface.co/papers/2401.00000",
+        "Type more for the next results.",
+    ]
