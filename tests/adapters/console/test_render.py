@@ -530,3 +530,21 @@ def test_a_listing_numbers_ranked_papers_and_bullets_the_others(item_factory: Ma
         "   https://huggingface.co/papers/2401.00000",
         "Type more for the next results.",
     ]
+
+
+def test_the_settings_panel_line_by_line() -> None:
+    lines = ("Schedule: 09:00 Europe/Berlin, Mon-Fri", "Size: 5 papers")
+    reply = Reply(ReplyKind.SETTINGS, "Settings for general", lines=lines)
+
+    assert as_text(render_reply(reply)).splitlines() == [
+        "╭─ Settings for general " + "─" * 75 + "╮",
+        *boxed(*lines),
+        "╰" + "─" * 98 + "╯",
+    ]
+
+
+@pytest.mark.parametrize("kind", [ReplyKind.TEXT, ReplyKind.ERROR, ReplyKind.HELP])
+def test_a_reply_without_a_sentence_starts_with_its_first_line(kind: ReplyKind) -> None:
+    reply = Reply(kind, "", lines=("Next digest: Monday 09:00.",))
+
+    assert as_text(render_reply(reply)).splitlines() == ["Next digest: Monday 09:00."]
