@@ -148,6 +148,12 @@ def test_links_line_leaves_out_a_missing_code_link(item_factory: MakeItem) -> No
     assert links_line(item_factory(1, links=links)).plain == "Paper page · arXiv · PDF"
 
 
+def test_links_line_goes_on_past_a_missing_link(item_factory: MakeItem) -> None:
+    links = PaperLinks(hf="https://hf.co/p/1", arxiv="", pdf="https://a/1", code="https://a/2")
+
+    assert links_line(item_factory(1, links=links)).plain == "Paper page · PDF · Code"
+
+
 def test_links_line_includes_a_project_page(item_factory: MakeItem) -> None:
     item = item_factory(1)
     links = dataclasses.replace(item.links, project="https://example.org/project")
