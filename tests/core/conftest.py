@@ -8,17 +8,18 @@ on both.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.assembly import CoreParts, UseCases, build_parts, build_use_cases
+from bot.assembly import CoreParts, UseCases, build_delivery, build_parts, build_use_cases
 from bot.composer import DigestComposer
 from bot.delivery import Delivery
 from bot.models import ChannelRef, Command, Reply
 from bot.pending_votes import PendingVotes
+from bot.ports import ChatAdapter
 from bot.service import PapersService
 from bot.store import Store, open_store, upgrade_database
 from config.settings import Settings
@@ -81,6 +82,10 @@ class Harness:
             schedule_changed=self._record_schedule_change,
             pending=pending,
         )
+
+    def delivery_through(self, adapters: Mapping[str, ChatAdapter]) -> Delivery:
+        """An outbox over the harness's parts posting through `adapters` (by platform)."""
+        return build_delivery(self.parts, adapters)
 
     async def run(self, text: str, *, channel: ChannelRef = GENERAL, manage: bool = True) -> Reply:
         """Run `/papers <text>` as user U1."""

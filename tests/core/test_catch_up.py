@@ -11,9 +11,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.delivery import Delivery, Outcome
-from bot.metrics import Metrics
-from bot.models import ChannelRef, ChannelSettings, OutgoingMessage, PostRef
+from bot.delivery import Outcome
+from bot.models import ChannelRef, ChannelSettings, PostRef
 from tests.core.conftest import GENERAL, NOW, TODAY, Harness
 from tests.fakes.chat import RecordingAdapter
 
@@ -79,13 +78,7 @@ async def test_a_channel_whose_catch_up_fails_does_not_stop_the_next_one(
     slack = ChannelRef("slack", "T1", "C1")
     failing = RecordingAdapter("slack")
     failing.crash_after = 0
-    delivery = Delivery(
-        harness.store,
-        harness.composer,
-        {"console": harness.adapter, "slack": failing},
-        metrics=Metrics(),
-        clock=harness.clock,
-    )
+    delivery = harness.delivery_through({"console": harness.adapter, "slack": failing})
     assert await harness.store.claim_slot(slack, TODAY.isoformat(), at=NOW - timedelta(hours=1))
     await _crash_mid_digest(harness, GENERAL)
 
@@ -98,17 +91,10 @@ async def test_a_second_fire_while_the_catch_up_posts_the_digest_waits_for_it(
     harness: Harness,
 ) -> None:
     await _crash_mid_digest(harness, GENERAL)
-    posting = asyncio.Event()
-    original = harness.adapter.post
-
-    async def slow_post(channel: ChannelRef, message: OutgoingMessage) -> PostRef:
-        posting.set()
-        await asyncio.sleep(0.05)
-        return await original(channel, message)
-
-    harness.adapter.post = slow_post  # type: ignore[method-assign]
+    harness.adapter.post_seconds = 0.05
+    harness.adapter.posting.clear()  # the crash's posts began before
     catching_up = asyncio.create_task(harness.delivery.resume_unfinished())
-    await posting.wait()
+    await harness.adapter.posting.wait()
 
     outcome = await harness.delivery.deliver(GENERAL, TODAY)
 
@@ -122,17 +108,10 @@ async def test_a_second_fire_while_a_first_finishes_a_half_done_digest_waits_for
     harness: Harness,
 ) -> None:
     await _crash_mid_digest(harness, GENERAL)
-    posting = asyncio.Event()
-    original = harness.adapter.post
-
-    async def slow_post(channel: ChannelRef, message: OutgoingMessage) -> PostRef:
-        posting.set()
-        await asyncio.sleep(0.05)
-        return await original(channel, message)
-
-    harness.adapter.post = slow_post  # type: ignore[method-assign]
+    harness.adapter.post_seconds = 0.05
+    harness.adapter.posting.clear()  # the crash's posts began before
     finishing = asyncio.create_task(harness.delivery.deliver(GENERAL, TODAY))
-    await posting.wait()
+    await harness.adapter.posting.wait()
 
     assert await harness.delivery.deliver(GENERAL, TODAY) is Outcome.IN_PROGRESS
     assert await harness.delivery.resume_unfinished() == 0

@@ -102,17 +102,9 @@ async def test_a_platform_that_is_not_connected_claims_nothing(harness: Harness)
 
 
 async def test_a_catch_up_leaves_a_digest_being_posted_alone(harness: Harness) -> None:
-    posting = asyncio.Event()
-    original = harness.adapter.post
-
-    async def slow_post(channel, message):  # type: ignore[no-untyped-def]
-        posting.set()
-        await asyncio.sleep(0.05)
-        return await original(channel, message)
-
-    harness.adapter.post = slow_post  # type: ignore[method-assign]
+    harness.adapter.post_seconds = 0.05
     delivering = asyncio.create_task(harness.delivery.deliver(GENERAL, TODAY))
-    await posting.wait()
+    await harness.adapter.posting.wait()
 
     resumed = await harness.delivery.resume_unfinished()
     await delivering

@@ -10,9 +10,7 @@ from typing import Any
 import pytest
 from structlog.testing import capture_logs
 
-from bot.delivery import Delivery
-from bot.metrics import Metrics
-from bot.models import ChannelRef, ChannelSettings, OutgoingMessage, PostRef
+from bot.models import ChannelRef, ChannelSettings
 from tests.core.conftest import GENERAL, NOW, TODAY, Harness
 from tests.fakes.chat import RecordingAdapter
 
@@ -51,17 +49,9 @@ async def test_a_slot_already_posted_says_so(harness: Harness) -> None:
 async def test_a_second_fire_during_the_post_says_the_slot_is_in_progress(
     harness: Harness,
 ) -> None:
-    posting = asyncio.Event()
-    original = harness.adapter.post
-
-    async def slow_post(channel: ChannelRef, message: OutgoingMessage) -> PostRef:
-        posting.set()
-        await asyncio.sleep(0.05)
-        return await original(channel, message)
-
-    harness.adapter.post = slow_post  # type: ignore[method-assign]
+    harness.adapter.post_seconds = 0.05
     first = asyncio.create_task(harness.delivery.deliver(GENERAL, TODAY))
-    await posting.wait()
+    await harness.adapter.posting.wait()
 
     with capture_logs() as logs:
         await harness.delivery.deliver(GENERAL, TODAY)
@@ -161,13 +151,7 @@ async def test_a_resumed_digest_and_a_failed_catch_up_are_each_one_line(
     slack = ChannelRef("slack", "T1", "C1")
     failing = RecordingAdapter("slack")
     failing.crash_after = 0
-    delivery = Delivery(
-        harness.store,
-        harness.composer,
-        {"console": harness.adapter, "slack": failing},
-        metrics=Metrics(),
-        clock=harness.clock,
-    )
+    delivery = harness.delivery_through({"console": harness.adapter, "slack": failing})
     await harness.store.save_channel(ChannelSettings(slack))
     assert await harness.store.claim_slot(slack, SLOT, at=NOW - timedelta(hours=1))
     harness.adapter.crash_after = 2

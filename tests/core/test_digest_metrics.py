@@ -3,19 +3,8 @@ long a posted digest took."""
 
 from __future__ import annotations
 
-from bot.delivery import Delivery
 from bot.metrics import Metrics
 from tests.core.conftest import GENERAL, TODAY, Harness
-
-
-def _delivery(harness: Harness, metrics: Metrics) -> Delivery:
-    return Delivery(
-        harness.store,
-        harness.composer,
-        {"console": harness.adapter},
-        metrics=metrics,
-        clock=harness.clock,
-    )
 
 
 def _digests(metrics: Metrics, outcome: str) -> float | None:
@@ -25,8 +14,7 @@ def _digests(metrics: Metrics, outcome: str) -> float | None:
 
 
 async def test_each_slot_is_counted_by_platform_and_outcome(harness: Harness) -> None:
-    metrics = Metrics()
-    delivery = _delivery(harness, metrics)
+    metrics, delivery = harness.parts.metrics, harness.delivery
 
     await delivery.deliver(GENERAL, TODAY)
     await delivery.deliver(GENERAL, TODAY)
@@ -38,8 +26,7 @@ async def test_each_slot_is_counted_by_platform_and_outcome(harness: Harness) ->
 async def test_only_a_posted_digest_is_timed_and_it_took_seconds_not_hours(
     harness: Harness,
 ) -> None:
-    metrics = Metrics()
-    delivery = _delivery(harness, metrics)
+    metrics, delivery = harness.parts.metrics, harness.delivery
 
     for _ in range(3):
         await delivery.deliver(GENERAL, TODAY)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 
 from bot.models import ChannelRef, OutgoingMessage, PostRef, Recap
@@ -13,6 +14,8 @@ class RecordingAdapter:
 
     `fail_after` makes the n-th post onward raise ChannelUnavailable, like a platform that
     removed the bot mid-digest; `crash_after` raises RuntimeError, like a process dying.
+    `post_seconds` is each post's latency, and `posting` is set once a post has begun, so a
+    test can act while a digest is being posted.
     """
 
     def __init__(self, platform: str = "console") -> None:
@@ -21,6 +24,8 @@ class RecordingAdapter:
         self.recaps: list[tuple[str, Recap]] = []
         self.fail_after: int | None = None
         self.crash_after: int | None = None
+        self.post_seconds = 0.0
+        self.posting = asyncio.Event()
         self._ids = itertools.count(1)
 
     async def start(self, core: Core) -> None:
@@ -30,7 +35,9 @@ class RecordingAdapter:
         """Nothing to disconnect."""
 
     async def post(self, channel: ChannelRef, message: OutgoingMessage) -> PostRef:
-        """Record the message; fail as configured."""
+        """Record the message after `post_seconds`; fail as configured."""
+        self.posting.set()
+        await asyncio.sleep(self.post_seconds)
         self._fail_as_configured()
         self.posted.append((channel.key, message))
         thread = message.thread.message_id if message.thread else None
