@@ -166,7 +166,7 @@ def build_sources(settings: Settings, http: httpx.AsyncClient) -> list[PaperSour
 @contextlib.asynccontextmanager
 async def open_core(settings: Settings, *, migrate: bool = True) -> AsyncIterator[CoreParts]:
     """Migrate the database, open the store and the HTTP client, build the core's parts
-    around them (`bot.assembly`); close it all on exit."""
+    around them (`build_parts`); close it all on exit."""
     try:
         if migrate:
             await asyncio.to_thread(upgrade_database, settings.database_url)
