@@ -87,6 +87,13 @@ class Harness:
         """An outbox over the harness's parts posting through `adapters` (by platform)."""
         return build_delivery(self.parts, adapters)
 
+    def delivery_with_a_crashing(self, platform: str) -> tuple[Delivery, RecordingAdapter]:
+        """An outbox posting to the console as before and to `platform` through an adapter
+        whose every post raises, like a process dying; both are returned."""
+        crashing = RecordingAdapter(platform)
+        crashing.crash_after = 0
+        return self.delivery_through({"console": self.adapter, platform: crashing}), crashing
+
     async def run(self, text: str, *, channel: ChannelRef = GENERAL, manage: bool = True) -> Reply:
         """Run `/papers <text>` as user U1."""
         return await self.service.handle_command(Command(channel, "U1", text, can_manage=manage))

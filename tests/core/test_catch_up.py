@@ -14,7 +14,6 @@ import pytest
 from bot.delivery import Outcome
 from bot.models import ChannelRef, ChannelSettings, PostRef
 from tests.core.conftest import GENERAL, NOW, TODAY, Harness
-from tests.fakes.chat import RecordingAdapter
 
 RANDOM = ChannelRef("console", "local", "random")
 GRACE = timedelta(hours=6)
@@ -76,9 +75,7 @@ async def test_a_channel_whose_catch_up_fails_does_not_stop_the_next_one(
     harness: Harness,
 ) -> None:
     slack = ChannelRef("slack", "T1", "C1")
-    failing = RecordingAdapter("slack")
-    failing.crash_after = 0
-    delivery = harness.delivery_through({"console": harness.adapter, "slack": failing})
+    delivery, failing = harness.delivery_with_a_crashing("slack")
     assert await harness.store.claim_slot(slack, TODAY.isoformat(), at=NOW - timedelta(hours=1))
     await _crash_mid_digest(harness, GENERAL)
 

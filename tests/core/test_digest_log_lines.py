@@ -12,7 +12,6 @@ from structlog.testing import capture_logs
 
 from bot.models import ChannelRef, ChannelSettings
 from tests.core.conftest import GENERAL, NOW, TODAY, Harness
-from tests.fakes.chat import RecordingAdapter
 
 SLOT = TODAY.isoformat()
 
@@ -149,9 +148,7 @@ async def test_a_resumed_digest_and_a_failed_catch_up_are_each_one_line(
     harness: Harness,
 ) -> None:
     slack = ChannelRef("slack", "T1", "C1")
-    failing = RecordingAdapter("slack")
-    failing.crash_after = 0
-    delivery = harness.delivery_through({"console": harness.adapter, "slack": failing})
+    delivery, _ = harness.delivery_with_a_crashing("slack")
     await harness.store.save_channel(ChannelSettings(slack))
     assert await harness.store.claim_slot(slack, SLOT, at=NOW - timedelta(hours=1))
     harness.adapter.crash_after = 2
