@@ -139,8 +139,8 @@ class Bot:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Serve until `stop` is set or an interactive console quits, then shut down in order:
-        the scheduler first (posts in flight finish, no new ones start), then the adapters,
-        then the HTTP server."""
+        the scheduler first (posts in flight finish, no new ones start), then the digests
+        `digest now` is posting, then the adapters, then the HTTP server."""
         settings = self.core.settings
         try:
             await self.http.start(settings.http_host, settings.http_port)
@@ -160,6 +160,7 @@ class Bot:
                 await stop.wait()
                 warming_up.cancel()
                 await self.scheduler.shutdown()
+                await self.delivery.settle()
                 for adapter in self.adapters:
                     await adapter.stop()
                 held_votes.cancel()

@@ -7,12 +7,17 @@ recorded under a key unique per digest and message, so a resumed delivery skips 
 A day with nothing new uses nothing up: a scheduled slot that finds nothing is closed as
 empty, which a later claim takes over (the scheduler tries it again after each fetch), and a
 digest asked for on demand (`digest now`, the CLI) on such a day claims nothing at all.
+
+`digest now` answers as soon as its posts start (`start`): the posting goes on in the
+background, so the command's answer and whatever the person does next never wait for it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import enum
+import functools
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -43,6 +48,7 @@ class Outcome(enum.StrEnum):
     """How one delivery attempt ended."""
 
     POSTED = "posted"
+    POSTING = "posting"
     EMPTY = "empty"
     ALREADY = "already"
     IN_PROGRESS = "in_progress"
@@ -91,23 +97,73 @@ class Delivery:
         self._clock = clock
         self._resume_within = resume_within
         self._active: set[tuple[str, str]] = set()
+        self._background: set[asyncio.Task[Outcome]] = set()
 
     async def deliver(
-        self, channel: ChannelRef, slot_date: date, *, scheduled: bool = True
+        self,
+        channel: ChannelRef,
+        slot_date: date,
+        *,
+        scheduled: bool = True,
+        posting: asyncio.Future[None] | None = None,
     ) -> Outcome:
         """Claim the channel's slot for `slot_date` and post its digest; a taken slot is a no-op.
 
         A scheduled slot with nothing new is recorded as empty (so it is tried again); one
-        asked for on demand (`scheduled=False`) leaves the store as it was.
+        asked for on demand (`scheduled=False`) leaves the store as it was. `posting`, when
+        given, is resolved just before the first message is sent.
         """
         started = time.perf_counter()
-        outcome = await self._deliver(channel, slot_date, scheduled=scheduled)
+        outcome = await self._deliver(channel, slot_date, scheduled=scheduled, posting=posting)
         self._metrics.digests.labels(channel.platform, outcome.value).inc()
         if outcome is Outcome.POSTED:
             self._metrics.digest_seconds.observe(time.perf_counter() - started)
         return outcome
 
-    async def _deliver(self, channel: ChannelRef, slot_date: date, *, scheduled: bool) -> Outcome:
+    async def start(self, channel: ChannelRef, slot_date: date) -> Outcome:
+        """Deliver an on-demand digest, answering once its posts start (POSTING) and posting
+        the rest in the background; any other outcome (nothing new, already posted, paused)
+        is answered when known. A post that fails in the background is logged, and its slot
+        is resumed like any half-done one."""
+        posting: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        task = asyncio.create_task(
+            self.deliver(channel, slot_date, scheduled=False, posting=posting),
+            name=f"digest-now-{channel.key}",
+        )
+        self._background.add(task)
+        task.add_done_callback(functools.partial(self._finished_in_background, posting))
+        await asyncio.wait((task, posting), return_when=asyncio.FIRST_COMPLETED)
+        if posting.done():
+            return Outcome.POSTING
+        return task.result()
+
+    async def settle(self) -> None:
+        """Wait until every digest posting in the background has ended (before the bot stops)."""
+        while self._background:
+            await asyncio.wait(tuple(self._background))
+
+    def _finished_in_background(
+        self, posting: asyncio.Future[None], task: asyncio.Task[Outcome]
+    ) -> None:
+        """Forget a finished background delivery; a failure after its posts started is logged
+        here (one before that reached `start`'s caller)."""
+        self._background.discard(task)
+        if task.cancelled() or not posting.done():
+            return
+        error = task.exception()
+        if error is not None:
+            log.warning(
+                "digest_post_failed", task=task.get_name(), error=f"{type(error).__name__}: {error}"
+            )
+
+    async def _deliver(
+        self,
+        channel: ChannelRef,
+        slot_date: date,
+        *,
+        scheduled: bool,
+        posting: asyncio.Future[None] | None,
+    ) -> Outcome:
         settings = await self._store.get_channel(channel) or ChannelSettings(channel)
         adapter = self._adapters.get(channel.platform)
         if adapter is None:
@@ -120,12 +176,12 @@ class Delivery:
         if not scheduled and not await self._worth_claiming(settings, slot_date):
             return Outcome.EMPTY
         if not await self._store.claim_slot(channel, slot, at=self._clock()):
-            return await self._slot_taken(adapter, channel, slot)
+            return await self._slot_taken(adapter, channel, slot, posting)
         with self._working(channel, slot):
             digest = await self._plan(settings, slot_date)
             if digest is None:
                 return Outcome.EMPTY
-            return await self._post(adapter, slot, digest)
+            return await self._post(adapter, slot, digest, posting=posting)
 
     async def sent(self, settings: ChannelSettings, slot_date: date) -> SentDigest | None:
         """The channel's digest for `slot_date` as it was planned, with the messages that
@@ -155,7 +211,13 @@ class Delivery:
         await self._log_empty(settings, slot_date.isoformat())
         return False
 
-    async def _slot_taken(self, adapter: ChatAdapter, channel: ChannelRef, slot: str) -> Outcome:
+    async def _slot_taken(
+        self,
+        adapter: ChatAdapter,
+        channel: ChannelRef,
+        slot: str,
+        posting: asyncio.Future[None] | None,
+    ) -> Outcome:
         """The slot was claimed before: done, being posted now, or left half-done by a
         failed post, which is finished now (`digest now` or a second fire doing the work a
         restart would)."""
@@ -167,7 +229,7 @@ class Delivery:
             log.info("digest_slot_taken", channel=channel.key, slot=slot)
             return Outcome.ALREADY
         with self._working(channel, slot):
-            return await self._resume(adapter, record)
+            return await self._resume(adapter, record, posting)
 
     async def resume_unfinished(self) -> int:
         """Finish slots left half-done (claimed within the grace, not being posted now): after
@@ -181,7 +243,7 @@ class Delivery:
                 continue
             try:
                 with self._working(record.channel, record.slot):
-                    await self._resume(adapter, record)
+                    await self._resume(adapter, record, None)
             except Exception as error:  # one failing channel must not stop the others
                 log.warning(
                     "digest_resume_failed",
@@ -193,7 +255,9 @@ class Delivery:
             resumed += 1
         return resumed
 
-    async def _resume(self, adapter: ChatAdapter, record: SlotRecord) -> Outcome:
+    async def _resume(
+        self, adapter: ChatAdapter, record: SlotRecord, posting: asyncio.Future[None] | None
+    ) -> Outcome:
         settings = await self._store.get_channel(record.channel) or ChannelSettings(record.channel)
         slot_date = date.fromisoformat(record.slot)
         if record.digest_id is None:
@@ -205,7 +269,7 @@ class Delivery:
                 settings, paper_ids=record.paper_ids, now=self._clock(), slot_date=slot_date
             )
         log.info("digest_resumed", channel=record.channel.key, slot=record.slot)
-        return await self._post(adapter, record.slot, digest, resumed=True)
+        return await self._post(adapter, record.slot, digest, resumed=True, posting=posting)
 
     async def _plan(self, settings: ChannelSettings, slot_date: date) -> Digest | None:
         """Choose a claimed slot's papers and record the plan; None when there is nothing new,
@@ -234,9 +298,17 @@ class Delivery:
             self._active.discard(key)
 
     async def _post(
-        self, adapter: ChatAdapter, slot: str, digest: Digest, *, resumed: bool = False
+        self,
+        adapter: ChatAdapter,
+        slot: str,
+        digest: Digest,
+        *,
+        resumed: bool = False,
+        posting: asyncio.Future[None] | None,
     ) -> Outcome:
         channel = digest.channel
+        if posting is not None:
+            posting.set_result(None)
         try:
             header = await self._send(
                 adapter,

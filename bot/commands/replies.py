@@ -46,7 +46,7 @@ NO_PAPERS_YET = (
 TODAY_PREVIEW = "Today's picks as they stand now; /papers digest now posts them here."
 """The sentence above `/papers today`'s preview; the digest's header says how many."""
 DIGEST_NOW_ANSWERS = {
-    Outcome.POSTED: "Posted today's digest in this channel.",
+    Outcome.POSTING: "Posting today's digest in this channel now.",
     Outcome.EMPTY: (
         "Nothing new to post today: recent papers were already shared here or filtered out. "
         "Today's digest can still go out once new ones arrive."

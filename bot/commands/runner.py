@@ -353,11 +353,10 @@ class Commands:
         return text_reply(f"Stopped following {removed.name}.")
 
     async def _digest_now(self, settings: ChannelSettings) -> Reply:
-        """Post today's digest now, as today's slot; a day with nothing new uses nothing up."""
+        """Post today's digest now, as today's slot, answering once its posts start; a day with
+        nothing new uses nothing up."""
         now = self._clock()
-        outcome = await self._delivery.deliver(
-            settings.channel, local_date(settings, now), scheduled=False
-        )
+        outcome = await self._delivery.start(settings.channel, local_date(settings, now))
         if outcome is Outcome.EMPTY and not await self._composer.candidates(settings, now):
             return text_reply(NO_PAPERS_YET)
         return text_reply(DIGEST_NOW_ANSWERS[outcome])

@@ -95,8 +95,11 @@ class Harness:
         return self.delivery_through({"console": self.adapter, platform: crashing}), crashing
 
     async def run(self, text: str, *, channel: ChannelRef = GENERAL, manage: bool = True) -> Reply:
-        """Run `/papers <text>` as user U1."""
-        return await self.service.handle_command(Command(channel, "U1", text, can_manage=manage))
+        """Run `/papers <text>` as user U1, and let what it started in the background (the
+        posts of `digest now`) finish."""
+        reply = await self.service.handle_command(Command(channel, "U1", text, can_manage=manage))
+        await self.delivery.settle()
+        return reply
 
     async def _record_schedule_change(self) -> None:
         self.schedule_changes.append(1)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, time
 
 import pytest
 import structlog
 
-from bot.models import ChannelSettings, Layout, MessageRole, ReplyKind
+from bot.models import ChannelSettings, Command, Layout, MessageRole, ReplyKind
 from tests.core.conftest import GENERAL, TODAY, Harness
 from tests.fakes.papers import make_paper
 from tests.store.faults import failing_writes
@@ -219,7 +220,7 @@ async def test_digest_now_posts_once_and_counts_as_todays_slot(harness: Harness)
     first = await harness.run("digest now")
     second = await harness.run("digest now")
 
-    assert "Posted" in first.text
+    assert first.text == "Posting today's digest in this channel now."
     assert "already posted" in second.text
     assert len(harness.adapter.posted) == 6
     slot = await harness.store.slot_status(GENERAL, TODAY.isoformat())
@@ -241,7 +242,7 @@ async def test_digest_now_on_a_day_with_nothing_new_uses_nothing_up(harness: Har
         "or run papers-bot fetch."
     )
     assert stored is None
-    assert posted.text == "Posted today's digest in this channel."
+    assert posted.text == "Posting today's digest in this channel now."
     assert [message.item.paper_id for _, message in harness.adapter.posted[1:]] == ["2701.00001"]
 
 
@@ -263,14 +264,38 @@ async def test_digest_now_finishes_a_digest_a_failed_post_left_half_done(
     harness: Harness,
 ) -> None:
     harness.adapter.crash_after = 3
-    failed = await harness.run("digest now")
+    with structlog.testing.capture_logs() as logs:
+        failed = await harness.run("digest now")
     harness.adapter.crash_after = None
 
     finished = await harness.run("digest now")
 
-    assert "went wrong" in failed.text
-    assert finished.text == "Posted today's digest in this channel."
+    assert failed.text == "Posting today's digest in this channel now."
+    assert [line["error"] for line in logs if line["event"] == "digest_post_failed"] == [
+        "RuntimeError: process died"
+    ]
+    assert finished.text == "Posting today's digest in this channel now."
+    assert len(harness.adapter.keys) == 6
     assert len(set(harness.adapter.keys)) == 6
+
+
+async def test_digest_now_answers_as_its_posts_start_and_posts_the_rest_in_the_background(
+    harness: Harness,
+) -> None:
+    harness.adapter.post_seconds = 0.2
+    command = Command(GENERAL, "U1", "digest now", can_manage=True)
+
+    answer = await asyncio.wait_for(harness.service.handle_command(command), timeout=1.0)
+    posted_by_the_answer = len(harness.adapter.posted)
+    again = await harness.service.handle_command(command)
+    await harness.delivery.settle()
+
+    assert answer.text == "Posting today's digest in this channel now."
+    assert posted_by_the_answer == 0
+    assert again.text == "Today's digest is being posted here right now."
+    assert len(harness.adapter.posted) == 6
+    slot = await harness.store.slot_status(GENERAL, TODAY.isoformat())
+    assert slot is not None and slot.status == "posted"
 
 
 async def test_a_paused_channel_shows_why_in_settings(harness: Harness) -> None:

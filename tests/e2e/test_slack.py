@@ -71,6 +71,7 @@ async def test_a_slack_workspace_gets_the_digest_and_its_votes_count(
             await eventually(lambda: slack.calls_to("auth.test"), seconds=20)
             await post_when_ready(client, command, FORM)
             await eventually(lambda: slack.responses_to("now"), seconds=20)
+            await eventually(lambda: len(slack.messages) == 6, seconds=20, what="the digest")
             header, *items = slack.messages
             vote = event_callback(reaction("fire", ts=items[0]["ts"]), event_id="Ev1")
             assert await post_signed(client, vote, "application/json") == 200

@@ -21,6 +21,7 @@ from bot.service import PapersService
 from bot.store import Store, open_store, upgrade_database
 from config.settings import Settings
 from tests.adapters.discord.conftest import CHANNEL
+from tests.fakes import eventually
 from tests.fakes.discord import (
     CHANNEL_ID,
     GUILD_ID,
@@ -115,12 +116,23 @@ async def run(fake: FakeDiscord, *path: str, **options: Any) -> dict[str, Any]:
     return await fake.answer_to(interaction)
 
 
+async def digest_now(fake: FakeDiscord) -> dict[str, Any]:
+    """Run `/papers digest now`; once it answered and its header and papers were posted (in
+    the background, after the answer), the answer's data."""
+    answer = await run(fake, "digest", "now")
+    await eventually(
+        lambda: len(fake.calls_to("POST", r"/channels/\d+/messages")) == 1 + len(PAPER_IDS),
+        what="the header and every paper posted",
+    )
+    return answer
+
+
 async def test_digest_now_posts_a_header_a_thread_and_the_papers(
     wired: tuple[DiscordAdapter, VoteSignals], fake: FakeDiscord, store: Store
 ) -> None:
-    answer = await run(fake, "digest", "now")
+    answer = await digest_now(fake)
 
-    assert answer["content"] == "Posted today's digest in this channel."
+    assert answer["content"] == "Posting today's digest in this channel now."
     (header,) = fake.calls_to("POST", rf"/channels/{CHANNEL_ID}/messages")
     assert header.body["embeds"][0]["title"] == "📰 Papers for Saturday 13 June 2026"
     header_id = next(int(i) for i, m in fake.messages.items() if m["nonce"] == header.body["nonce"])
@@ -140,7 +152,7 @@ async def test_reactions_are_votes_that_move_the_ranking(
     wired: tuple[DiscordAdapter, VoteSignals], fake: FakeDiscord, store: Store
 ) -> None:
     _, core = wired
-    await run(fake, "digest", "now")
+    await digest_now(fake)
     posts = [m for m in fake.messages.values() if m["embeds"]]
     header, *_, last = posts
     thread_id = last["channel_id"]
@@ -183,7 +195,7 @@ async def test_clearing_reactions_takes_their_votes_back(
     wired: tuple[DiscordAdapter, VoteSignals], fake: FakeDiscord, store: Store
 ) -> None:
     _, core = wired
-    await run(fake, "digest", "now")
+    await digest_now(fake)
     *_, last = [m for m in fake.messages.values() if m["embeds"]]
     thread_id = last["channel_id"]
     for emoji, user in (("🔥", USER_ID), ("👍", USER_ID + 1), ("🔥", USER_ID + 2)):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -47,6 +48,14 @@ class Wired:
         """The text of the first answer sent to the response URL `name`, once it came."""
         await self.fake.wait_until(lambda: bool(self.fake.responses_to(name)))
         return str(self.fake.responses_to(name)[0]["text"])
+
+    async def digest_now(self, answer_to: str) -> str:
+        """Send `/papers digest now`; once its answer came and its header and three papers
+        were posted (in the background, after the answer), the answer's text."""
+        await self.command("digest now", answer_to)
+        answer = await self.answer(answer_to)
+        await self.fake.wait_until(lambda: len(self.fake.messages) == 4)
+        return answer
 
     async def send(self, body: str, content_type: str, **headers: str) -> httpx.Response:
         signed = {**signed_headers(body, content_type=content_type), **headers}
@@ -105,11 +114,8 @@ async def wired(fake_slack: FakeSlack, tmp_path: Path) -> AsyncIterator[Wired]:
 
 
 async def test_a_digest_posted_from_slack_is_voted_on_with_reactions(wired: Wired) -> None:
-    body = slash_command("digest now", response_url=wired.fake.response_url("now"))
-    assert (await wired.send(body, FORM)).status_code == 200
-    await wired.fake.wait_until(lambda: bool(wired.fake.responses_to("now")))
+    assert await wired.digest_now("now") == "Posting today's digest in this channel now."
 
-    assert wired.fake.responses_to("now")[0]["text"] == "Posted today's digest in this channel."
     header, *items = wired.fake.messages
     assert [item["thread_ts"] for item in items] == [header["ts"]] * 3
     assert [item["metadata"]["event_payload"]["paper_id"] for item in items] == [
@@ -143,9 +149,8 @@ async def test_with_the_channel_layout_each_paper_is_its_own_message_in_the_chan
     await wired.command("set layout channel", "layout")
     await wired.answer("layout")
 
-    await wired.command("digest now", "now")
+    assert await wired.digest_now("now") == "Posting today's digest in this channel now."
 
-    assert await wired.answer("now") == "Posted today's digest in this channel."
     header, *items = wired.fake.messages
     assert "thread_ts" not in header
     assert [item.get("thread_ts") for item in items] == [None] * 3
@@ -154,6 +159,30 @@ async def test_with_the_channel_layout_each_paper_is_its_own_message_in_the_chan
         "2606.20002",
         "2606.20003",
     ]
+
+
+async def test_a_command_and_a_reaction_sent_while_a_digest_is_posting_are_applied_at_once(
+    wired: Wired,
+) -> None:
+    wired.fake.delays["chat.postMessage"] = 0.5
+    await wired.command("digest now", "now")
+    assert await wired.answer("now") == "Posting today's digest in this channel now."
+    await wired.fake.wait_until(lambda: len(wired.fake.messages) == 1)
+    header = wired.fake.messages[0]
+    started = time.perf_counter()
+
+    await wired.command("topics add diffusion", "topics")
+    await wired.react("two", header["ts"], "EvKeycap")
+    said = await wired.answer("topics")
+    await eventually(lambda: wired.outcomes() == {"recorded": 1}, seconds=1.0)
+    applied_within = time.perf_counter() - started
+    still_posting = len(wired.fake.messages) < 4
+
+    assert said == "The topics are now: diffusion."
+    assert applied_within < 1.0
+    assert still_posting
+    assert (await wired.tallies())["2606.20002"] == (1, 1)
+    await eventually(lambda: len(wired.fake.messages) == 4, seconds=10, what="the whole digest")
 
 
 async def _until(
@@ -173,9 +202,7 @@ async def _until(
 
 
 async def test_a_reaction_added_and_removed_at_once_leaves_no_vote(wired: Wired) -> None:
-    body = slash_command("digest now", response_url=wired.fake.response_url("now"))
-    await wired.send(body, FORM)
-    await wired.fake.wait_until(lambda: bool(wired.fake.responses_to("now")))
+    await wired.digest_now("now")
     _, *items = wired.fake.messages
     for n in range(20):
         await wired.react("fire", items[0]["ts"], f"EvAdd{n}", user=f"U{n}")
@@ -190,11 +217,9 @@ async def test_a_thumbnail_slack_cannot_download_is_left_out_and_the_digest_goes
     wired.fake.refuse_images()
 
     with capture_logs() as logs:
-        body = slash_command("digest now", response_url=wired.fake.response_url("now"))
-        assert (await wired.send(body, FORM)).status_code == 200
-        await wired.fake.wait_until(lambda: bool(wired.fake.responses_to("now")))
+        answer = await wired.digest_now("now")
 
-    assert wired.fake.responses_to("now")[0]["text"] == "Posted today's digest in this channel."
+    assert answer == "Posting today's digest in this channel now."
     assert wired.fake.refused_images == 1
     header, *items = wired.fake.messages
     assert [item["thread_ts"] for item in items] == [header["ts"]] * 3
@@ -224,8 +249,7 @@ async def test_ten_topics_sent_at_once_from_slack_are_all_kept(wired: Wired) -> 
 async def test_a_database_that_cannot_be_written_loses_no_vote_and_fails_the_health_check(
     wired: Wired,
 ) -> None:
-    await wired.command("digest now", "now")
-    assert await wired.answer("now") == "Posted today's digest in this channel."
+    assert await wired.digest_now("now") == "Posting today's digest in this channel now."
     _, *items = wired.fake.messages
 
     with failing_writes("database or disk is full"), capture_logs() as logs:
