@@ -52,6 +52,7 @@ class Settings(BaseSettings):
     slack_admins_only: bool = False
     slack_vote_emoji: str = "+1=+1,thumbsup=+1,fire=fire,-1=-1,thumbsdown=-1"
     slack_messages_per_second: float = Field(1.0, gt=0, le=50)
+    slack_workspace_messages_per_minute: int | None = Field(None, ge=1, le=100_000)
 
     discord_token: SecretStr | None = Field(None, validation_alias="DISCORD_TOKEN")
     discord_guild_ids: Annotated[tuple[int, ...], NoDecode] = ()

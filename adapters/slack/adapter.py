@@ -74,11 +74,12 @@ from adapters.slack.errors import (
     error_code,
     error_details,
     image_refused,
+    retry_after,
     translate,
 )
 from adapters.slack.library_logs import BOLT_LOG, NETWORK_ERRORS
 from adapters.slack.oauth import INSTALL_PATH, REDIRECT_PATH, Installations
-from adapters.slack.pacing import ChannelPacer
+from adapters.slack.pacing import SlackPace
 from adapters.slack.payloads import (
     PLATFORM,
     command_from_action,
@@ -140,6 +141,7 @@ class SlackConfig:
     admins_only: bool = False
     vote_emoji: str = "+1=+1,fire=fire,-1=-1"
     messages_per_second: float = 1.0
+    workspace_messages_per_minute: int | None = None
 
     @property
     def multi_workspace(self) -> bool:
@@ -169,6 +171,7 @@ class SlackConfig:
             admins_only=settings.slack_admins_only,
             vote_emoji=settings.slack_vote_emoji,
             messages_per_second=settings.slack_messages_per_second,
+            workspace_messages_per_minute=settings.slack_workspace_messages_per_minute,
         )
         given = (config.bot_token, config.app_token, config.signing_secret, config.client_id)
         if not any(given) and config.client_secret is None:
@@ -226,7 +229,9 @@ class SlackAdapter:
         """Build the web client and the bolt app; nothing connects until `start`."""
         self._config = config
         self._emoji = VoteEmoji.from_setting(config.vote_emoji)
-        self._pacer = ChannelPacer(config.messages_per_second)
+        self._pace = SlackPace(
+            config.messages_per_second, workspace_per_minute=config.workspace_messages_per_minute
+        )
         self._admins = AdminCheck()
         self._client = AsyncWebClient(
             base_url=config.api_url,
@@ -234,6 +239,10 @@ class SlackAdapter:
                 AsyncConnectionErrorRetryHandler(),
                 AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
             ],
+        )
+        # chat.postMessage answers its own 429s (see _post_message): they hold the channel.
+        self._poster = AsyncWebClient(
+            base_url=config.api_url, retry_handlers=[AsyncConnectionErrorRetryHandler()]
         )
         self._installations = (
             Installations.open(config.database_url, config.client_id)
@@ -324,7 +333,7 @@ class SlackAdapter:
         the ranked list as its message. Raises ChannelUnavailable or SlackCallFailed as
         `post` does."""
         token = await self._token_for(channel.workspace)
-        async with self._pacer.limiter(channel.key):
+        async with self._pace.turn(channel):
             try:
                 response = await self._client.files_upload_v2(
                     token=token, channel=channel.channel, **render.recap_upload(recap)
@@ -339,22 +348,33 @@ class SlackAdapter:
     async def _post_message(
         self, token: str, channel: ChannelRef, thread_ts: str | None, rendered: render.Message
     ) -> AsyncSlackResponse:
-        """chat.postMessage at the channel's pace. Raises SlackApiError when Slack refuses,
-        SlackCallFailed when it cannot be reached (after the client's own retries)."""
-        async with self._pacer.limiter(channel.key):
-            try:
-                return await self._client.chat_postMessage(
-                    token=token,
-                    channel=channel.channel,
-                    thread_ts=thread_ts,
-                    unfurl_links=False,
-                    unfurl_media=False,
-                    **rendered,
-                )
-            except (aiohttp.ClientError, TimeoutError) as error:
-                raise SlackCallFailed(
-                    f"Slack chat.postMessage failed: {type(error).__name__}"
-                ) from None
+        """chat.postMessage at the channel's pace; a 429 holds the channel for its
+        Retry-After and the post is tried again (RATE_LIMIT_RETRIES times). Raises
+        SlackApiError when Slack refuses, SlackCallFailed when it cannot be reached (after
+        the client's own retries)."""
+        retries = 0
+        while True:
+            async with self._pace.turn(channel):
+                try:
+                    return await self._poster.chat_postMessage(
+                        token=token,
+                        channel=channel.channel,
+                        thread_ts=thread_ts,
+                        unfurl_links=False,
+                        unfurl_media=False,
+                        **rendered,
+                    )
+                except (aiohttp.ClientError, TimeoutError) as error:
+                    raise SlackCallFailed(
+                        f"Slack chat.postMessage failed: {type(error).__name__}"
+                    ) from None
+                except SlackApiError as error:
+                    seconds = retry_after(error)
+                    if seconds is None or retries == RATE_LIMIT_RETRIES:
+                        raise
+                    log.info("slack_rate_limited", channel=channel.key, retry_after=seconds)
+                    self._pace.hold(channel, seconds)
+            retries += 1
 
     async def _already_posted(
         self, token: str, channel: ChannelRef, thread_ts: str | None, key: str

@@ -13,6 +13,7 @@ posts such a message again without its image (`image_refused`).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 from slack_sdk.errors import SlackApiError
@@ -38,6 +39,8 @@ UNAVAILABLE: dict[str, str] = {
 IMAGE_HINTS = ("image", "download")
 """Words in Slack's error details that point at an image it could not use."""
 MAX_DETAILS = 3
+MAX_RETRY_AFTER_SECONDS = 60.0
+"""The longest a post waits on one `Retry-After`, however long Slack asks."""
 MAX_DETAIL_CHARS = 200
 
 NOT_INSTALLED = f"papers-bot is not installed in this workspace any more; {REINSTALL}"
@@ -52,6 +55,25 @@ def error_code(error: SlackApiError) -> str:
     response = error.response
     code = response.get("error") if response is not None else None
     return str(code) if code else "unknown"
+
+
+def retry_after(error: SlackApiError) -> float | None:
+    """The seconds a 429 asks to wait (its `Retry-After`, 1 when unreadable); None when the
+    error is not a rate limit."""
+    response = error.response
+    if response is None or response.status_code != 429:
+        return None
+    headers = {str(name).lower(): value for name, value in (response.headers or {}).items()}
+    value = headers.get("retry-after")
+    if isinstance(value, list):
+        value = value[0] if value else None
+    try:
+        seconds = float(str(value))
+    except ValueError:
+        return 1.0
+    if not math.isfinite(seconds):
+        return 1.0
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER_SECONDS)
 
 
 def translate(method: str, error: SlackApiError) -> ChannelUnavailable | SlackCallFailed:

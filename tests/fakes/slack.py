@@ -85,11 +85,17 @@ class FakeSlack:
     responses: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     acks: list[dict[str, Any]] = field(default_factory=list)
     delays: dict[str, float] = field(default_factory=dict)
+    channel_interval: float | None = None
+    """When set, Slack's pace: a chat.postMessage less than this many seconds after the last
+    one taken in its channel is answered 429 with Retry-After 1."""
+    rate_limited: int = 0
+    """How many posts `channel_interval` refused."""
     wait_seconds: float = WAIT_SECONDS
     refused_images: int = 0
     """How many messages with an image were refused (chat.postMessage and response URLs)."""
     _failures: dict[str, list[_Failure]] = field(default_factory=dict)
     _drops: dict[str, int] = field(default_factory=dict)
+    _last_post_at: dict[str, float] = field(default_factory=dict)
     _image_refusals: int = 0
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
     _socket_ready: asyncio.Event = field(default_factory=asyncio.Event)
@@ -235,6 +241,11 @@ class FakeSlack:
                 {"ok": False, "error": failure.error}, status=failure.status, headers=headers
             )
         if method == "chat.postMessage":
+            if self._too_soon(str(body.get("channel"))):
+                self.rate_limited += 1
+                return web.json_response(
+                    {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"}
+                )
             pointer = self._refused_image(body.get("blocks"))
             if pointer is not None:
                 problem = f"downloading image failed [json-pointer:{pointer}]"
@@ -247,6 +258,17 @@ class FakeSlack:
                     }
                 )
         return web.json_response(self._answer(method, token, body))
+
+    def _too_soon(self, channel: str) -> bool:
+        """Whether a post to `channel` now breaks `channel_interval` (else it is taken)."""
+        if self.channel_interval is None:
+            return False
+        now = time.monotonic()
+        last = self._last_post_at.get(channel)
+        if last is not None and now - last < self.channel_interval:
+            return True
+        self._last_post_at[channel] = now
+        return False
 
     def _refused_image(self, blocks: Any) -> str | None:
         """The JSON pointer of the image to refuse in `blocks`, when told to refuse one."""

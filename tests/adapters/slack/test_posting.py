@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import itertools
 import time
 
 import pytest
@@ -133,9 +134,65 @@ async def test_posts_keep_each_channels_pace_and_another_channel_is_not_held_up(
     in_c1 = [call.at for call in posts if call.body["channel"] == "C1"]
     in_c2 = [call.at for call in posts if call.body["channel"] == "C2"]
     assert len(in_c1) == 6 and len(in_c2) == 1
-    # A burst of three goes at once; the other three wait for the bucket at 5 a second.
-    assert in_c1[-1] - started >= 0.55
-    assert in_c2[0] < in_c1[-1]
+    # Evenly spaced at 5 a second: no burst, the sixth a second after the first.
+    assert in_c1[-1] - started >= 0.95
+    assert min(later - earlier for earlier, later in itertools.pairwise(in_c1)) >= 0.15
+    assert in_c2[0] < in_c1[1]
+
+
+async def test_a_digest_at_slacks_pace_is_never_refused(fake_slack: FakeSlack) -> None:
+    fake_slack.channel_interval = 0.15  # 5 a second, with room for a busy machine's jitter
+    async with serve(fake_slack, slack_messages_per_second=5) as running:
+        head = await running.adapter.post(CHANNEL, header())
+        for rank in (1, 2, 3):
+            await running.adapter.post(CHANNEL, item(rank, head))
+
+    assert fake_slack.rate_limited == 0
+    assert len(fake_slack.messages) == 4
+
+
+async def test_a_429_holds_its_channel_and_the_posts_after_it_keep_the_pace(
+    fake_slack: FakeSlack,
+) -> None:
+    fake_slack.channel_interval = 0.15
+    fake_slack.rate_limit("chat.postMessage", retry_after=1)
+    other = ChannelRef("slack", "T1", "C2")
+    async with serve(fake_slack, slack_messages_per_second=5) as running:
+        started = time.monotonic()
+        await asyncio.gather(
+            running.adapter.post(CHANNEL, header()),
+            running.adapter.post(CHANNEL, item(1, None)),
+            running.adapter.post(other, header()),
+        )
+        await running.adapter.post(CHANNEL, item(2, None))
+
+    taken = fake_slack.calls_to("chat.postMessage")
+    in_c1 = [call.at - started for call in taken if call.body["channel"] == "C1"]
+    in_c2 = [call.at - started for call in taken if call.body["channel"] == "C2"]
+    assert len(in_c1) == 4
+    assert min(in_c1[1:]) >= 1.0, "nothing more went to the channel within its Retry-After"
+    assert fake_slack.rate_limited == 0, "the posts after it kept the channel's pace"
+    assert len(fake_slack.messages) == 4
+    assert in_c2 == [pytest.approx(in_c2[0])] and in_c2[0] < 0.5, "the other channel went on"
+
+
+async def test_a_workspace_budget_holds_posts_beyond_it_whatever_their_channel(
+    fake_slack: FakeSlack,
+) -> None:
+    channels = [ChannelRef("slack", "T1", f"C{n}") for n in (1, 2, 3)]
+    async with serve(fake_slack, slack_workspace_messages_per_minute=2) as running:
+        first, second = (running.adapter.post(channel, header()) for channel in channels[:2])
+        await asyncio.gather(first, second)
+        third = asyncio.create_task(running.adapter.post(channels[2], header()))
+
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(third), timeout=0.5)
+        third.cancel()
+
+    assert [call.body["channel"] for call in fake_slack.calls_to("chat.postMessage")] == [
+        "C1",
+        "C2",
+    ]
 
 
 async def test_an_unreachable_slack_fails_the_post_cleanly(fake_slack: FakeSlack) -> None:
