@@ -269,6 +269,11 @@ class SlackAdapter:
             await self._installations.create_tables()
         else:
             await self._check_token()
+        # One pool of connections for the posts: a fan-out of thousands of messages opens
+        # no connection per message (before start, and after stop, each post opens its own).
+        posting = self._poster.session = aiohttp.ClientSession(
+            timeout=aiohttp.ClientTimeout(total=self._poster.timeout)
+        )
         self._ready.set()
         socket = None
         connecting = None
@@ -283,6 +288,7 @@ class SlackAdapter:
             if socket is not None:
                 await socket.close_async()
             await self._work.drain(DRAIN_SECONDS)
+            await posting.close()
             if self._installations is not None:
                 await self._installations.close()
 

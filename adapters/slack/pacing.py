@@ -1,13 +1,17 @@
 """Posting at Slack's pace: one message per second per channel, within a workspace budget.
 
 Slack limits chat.postMessage to about one message per second per channel, with bursts
-"not guaranteed", plus a workspace-wide limit it does not publish. Each channel gets a leaky
-bucket of one (aiolimiter): its messages go out evenly spaced, never in a burst Slack may
-refuse. The spacing is 5% wider than the limit, since Slack counts arrivals and a request
-may take a few milliseconds less on the way than the one before it. Each workspace may get
-a budget of messages per minute (a setting; none by default). A 429 that still comes holds
-its channel for the `Retry-After`, and the retry takes a turn like any post, so the retry
-and the messages after it keep the pace instead of being refused again.
+"not guaranteed", plus a workspace-wide limit it does not publish. Slack counts the
+messages as they arrive, and a request may spend longer in a busy event loop or on the way
+than the one after it, so a channel's next message is sent a whole interval after Slack
+answered the one before (which had arrived by then): the gap Slack sees is never shorter,
+whatever the delays. A rate limiter that spaces the sends (aiolimiter's, say) cannot
+promise that. Posts to one channel take their turns one at a time, so a digest, a recap and a
+resumed digest in the same channel share its pace.
+
+Each workspace may get a budget of messages per minute (a setting; none by default), an
+aiolimiter bucket across its channels. A 429 that still comes holds its channel for the
+`Retry-After`; the retry then takes its turn like any post.
 """
 
 from __future__ import annotations
@@ -16,16 +20,23 @@ import asyncio
 import contextlib
 import time
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
 
 from aiolimiter import AsyncLimiter
 
 from bot.models import ChannelRef
 
-SPACING_MARGIN = 1.05
+
+@dataclass
+class _ChannelTurns:
+    """One channel's queue of posts and the earliest the next may be sent."""
+
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    next_at: float = 0.0
 
 
 class SlackPace:
-    """The turn of each post: the channel's hold, its one-message bucket, the workspace's budget."""
+    """The turn of each post: its channel's place and pace, its workspace's budget."""
 
     def __init__(
         self,
@@ -34,45 +45,38 @@ class SlackPace:
         workspace_per_minute: int | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        """`per_second` messages per channel, evenly spaced; at most `workspace_per_minute`
-        per workspace (None: only Slack's 429s say when a workspace is busy)."""
-        self._interval = SPACING_MARGIN / per_second
+        """`per_second` messages per channel; at most `workspace_per_minute` per workspace
+        (None: only Slack's 429s say when a workspace is busy)."""
+        self._interval = 1 / per_second
         self._workspace_per_minute = workspace_per_minute
         self._clock = clock
-        self._channels: dict[str, AsyncLimiter] = {}
+        self._channels: dict[str, _ChannelTurns] = {}
         self._workspaces: dict[str, AsyncLimiter] = {}
-        self._held_until: dict[str, float] = {}
 
     @contextlib.asynccontextmanager
     async def turn(self, channel: ChannelRef) -> AsyncIterator[None]:
-        """Wait until one message may go to `channel`; `async with` it around the call."""
-        limiter = self._limiter(self._channels, channel.key, 1, self._interval)
-        while True:
-            held_for = self._held_until.get(channel.key, 0.0) - self._clock()
-            if held_for > 0:
-                await asyncio.sleep(held_for)
-                continue
-            await limiter.acquire()
-            if self._held_until.get(channel.key, 0.0) <= self._clock():
-                break  # else a 429 came while this post waited its turn: wait it out too
-        if self._workspace_per_minute is None:
-            yield
-            return
-        async with self._limiter(
-            self._workspaces, channel.workspace, self._workspace_per_minute, 60.0
-        ):
-            yield
+        """Wait until one message may go to `channel`; `async with` it around the call, so
+        the next waits a whole interval after its answer."""
+        turns = self._channels.setdefault(channel.key, _ChannelTurns())
+        async with turns.lock:
+            wait = turns.next_at - self._clock()  # only a turn in this channel moves it
+            if wait > 0:
+                await asyncio.sleep(wait)
+            try:
+                async with self._workspace_budget(channel.workspace):
+                    yield
+            finally:
+                turns.next_at = max(turns.next_at, self._clock() + self._interval)
 
     def hold(self, channel: ChannelRef, seconds: float) -> None:
         """Slack answered 429 for `channel`: nothing goes there for `seconds` (its Retry-After)."""
-        until = self._clock() + seconds
-        self._held_until[channel.key] = max(self._held_until.get(channel.key, 0.0), until)
+        turns = self._channels.setdefault(channel.key, _ChannelTurns())
+        turns.next_at = max(turns.next_at, self._clock() + seconds)
 
-    @staticmethod
-    def _limiter(
-        limiters: dict[str, AsyncLimiter], key: str, rate: float, period: float
-    ) -> AsyncLimiter:
-        limiter = limiters.get(key)
+    def _workspace_budget(self, workspace: str) -> contextlib.AbstractAsyncContextManager[None]:
+        if self._workspace_per_minute is None:
+            return contextlib.nullcontext()
+        limiter = self._workspaces.get(workspace)
         if limiter is None:
-            limiter = limiters[key] = AsyncLimiter(rate, period)
+            limiter = self._workspaces[workspace] = AsyncLimiter(self._workspace_per_minute, 60.0)
         return limiter

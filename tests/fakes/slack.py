@@ -230,6 +230,7 @@ class FakeSlack:
         if self._drops.get(method):
             self._drops[method] -= 1
             return _dropped(request)
+        too_soon = method == "chat.postMessage" and self._too_soon(str(body.get("channel")))
         delay = self.delays.get(method)
         if delay:
             await asyncio.sleep(delay)
@@ -241,7 +242,7 @@ class FakeSlack:
                 {"ok": False, "error": failure.error}, status=failure.status, headers=headers
             )
         if method == "chat.postMessage":
-            if self._too_soon(str(body.get("channel"))):
+            if too_soon:
                 self.rate_limited += 1
                 return web.json_response(
                     {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"}
@@ -257,10 +258,13 @@ class FakeSlack:
                         "response_metadata": {"messages": [f"[ERROR] {problem}"]},
                     }
                 )
-        return web.json_response(self._answer(method, token, body))
+        answer = self._answer(method, token, body)
+        self._touch()  # what it recorded (a message taken, say) is there to wait for now
+        return web.json_response(answer)
 
     def _too_soon(self, channel: str) -> bool:
-        """Whether a post to `channel` now breaks `channel_interval` (else it is taken)."""
+        """Whether a post to `channel` arriving now breaks `channel_interval`; one that does
+        not counts as taken there (unless a failure told to come first refuses it)."""
         if self.channel_interval is None:
             return False
         now = time.monotonic()
