@@ -126,10 +126,15 @@ class Bot:
         return HealthReport(database_ok=True, last_fetch_at=last_fetch, detail="")
 
     async def _fetch(self) -> None:
-        """The interval job: refresh the papers, then finish any digest or recap a failed post
-        left half-done (the outbox skips what already went out)."""
-        summary = await self.core.refresher.refresh()
-        log.info("fetch_done", **summary.as_dict())
+        """The interval job: refresh the papers (one replica at a time: the others reuse
+        what it stored), then finish any digest or recap a failed post left half-done (the
+        outbox skips what already went out)."""
+        async with self.core.store.exclusively("fetch") as ours:
+            if ours:
+                summary = await self.core.refresher.refresh()
+                log.info("fetch_done", **summary.as_dict())
+            else:
+                log.info("fetch_skipped", reason="another replica is fetching now")
         await self._resume_unfinished()
 
     async def _resume_unfinished(self) -> None:

@@ -5,7 +5,8 @@ papers, upvote snapshots and fetch runs (bot.store.papers), their full-text inde
 (bot.store.fulltext) and saved searches (bot.store.searches), channels (bot.store.channels),
 known author and organization names (bot.store.names), digest slots and posted messages
 (bot.store.deliveries), weekly recaps (bot.store.recaps), votes and platform events
-(bot.store.votes), and pruning (bot.store.housekeeping).
+(bot.store.votes), pruning (bot.store.housekeeping), and the work one replica does at a
+time (bot.store.locks).
 
 Idempotency lives here: slots, posts, votes and platform events are claimed by inserting a
 row under a unique constraint (`ON CONFLICT DO NOTHING`), and the rowcount says who won, so
@@ -28,6 +29,7 @@ from bot.store.channels import ChannelsMixin
 from bot.store.deliveries import DeliveriesMixin
 from bot.store.fulltext import FulltextMixin
 from bot.store.housekeeping import HousekeepingMixin
+from bot.store.locks import LocksMixin
 from bot.store.names import NamesMixin
 from bot.store.papers import PapersMixin
 from bot.store.recaps import RecapsMixin
@@ -46,6 +48,7 @@ class Store(
     RecapsMixin,
     VotesMixin,
     HousekeepingMixin,
+    LocksMixin,
 ):
     """Papers, known names, channels, deliveries, posted messages, recaps, votes and seen
     events in one database.

@@ -115,3 +115,22 @@ async def test_a_digest_whose_post_failed_is_finished_by_the_next_fetch(database
 
     keys = [message.key for _, message in flaky.posted]
     assert len(keys) == 6 and len(set(keys)) == 6
+
+
+async def test_the_fetch_job_leaves_the_fetch_to_the_replica_already_fetching(
+    database_url: str,
+) -> None:
+    settings = offline_settings(database_url)
+    async with open_core(settings) as core, open_core(settings) as other_replica:
+        bot = Bot(core, [RecordingAdapter()])
+        async with other_replica.store.exclusively("fetch") as fetching:
+            with capture_logs() as logs:
+                await bot._fetch()
+        bot.close()
+
+    events = {entry["event"] for entry in logs if entry["event"].startswith("fetch_")}
+    assert fetching is True
+    if database_url.startswith("postgresql"):
+        assert events == {"fetch_skipped"}
+    else:  # one process per SQLite file: it fetches (from the closed port, in vain)
+        assert events == {"fetch_failed", "fetch_done"}

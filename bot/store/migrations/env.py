@@ -2,7 +2,9 @@
 
 Works for sqlite+aiosqlite and postgresql+asyncpg URLs alike: an async engine connects and
 the migrations run inside `AsyncConnection.run_sync`. SQLite connections get the store's
-own set-up (WAL, explicit BEGIN), so the whole upgrade commits once. The URL comes from
+own set-up (WAL, explicit BEGIN), so the whole upgrade commits once. On PostgreSQL the
+upgrade holds an advisory lock for its transaction, so replicas that start at once migrate
+one after the other. The URL comes from
 `config.attributes` (set by `bot.store.migrate.alembic_config`).
 """
 
@@ -13,11 +15,12 @@ from typing import Any
 
 from alembic import context
 from alembic.runtime.migration import MigrationInfo
-from sqlalchemy import pool
+from sqlalchemy import pool, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.store.dialect import configure_engine
+from bot.store.locks import MIGRATION_LOCK
 from bot.store.migrate import APPLIED_ATTRIBUTE, URL_ATTRIBUTE, include_object
 from bot.store.tables import metadata
 
@@ -38,6 +41,9 @@ def _run_migrations(connection: Connection) -> None:
         on_version_apply=[_remember_applied],
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            # A replica starting while another migrates waits here, then finds nothing to do.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         context.run_migrations()
 
 
