@@ -190,7 +190,16 @@ VALID: list[tuple[str, Action]] = [
 ]
 
 
-@pytest.mark.parametrize(("text", "expected"), VALID, ids=[text[:40] for text, _ in VALID])
+def case_id(text: str) -> str:
+    """A table row's test id: its first 40 characters, each hidden or non-ASCII one (and the
+    backslash) written as U+XXXX, so the id is the same however often pytest collects it."""
+    return "".join(
+        char if char.isascii() and char.isprintable() and char != "\\" else f"U+{ord(char):04X}"
+        for char in text[:40]
+    )
+
+
+@pytest.mark.parametrize(("text", "expected"), VALID, ids=[case_id(text) for text, _ in VALID])
 def test_parses_every_subcommand(text: str, expected: Action) -> None:
     assert parse(text) == expected
 
@@ -331,7 +340,7 @@ def assert_in_product_voice(message: str) -> None:
     assert not re.search(r"[.?] ", message.replace("e.g. ", "")), message
 
 
-@pytest.mark.parametrize(("text", "fragment"), ERRORS, ids=[text[:40] for text, _ in ERRORS])
+@pytest.mark.parametrize(("text", "fragment"), ERRORS, ids=[case_id(text) for text, _ in ERRORS])
 def test_refuses_with_one_sentence_that_says_what_to_do(text: str, fragment: str) -> None:
     with pytest.raises(UsageError) as refused:
         parse(text)
