@@ -79,6 +79,7 @@ VALID: list[tuple[str, Action]] = [
     ("search diffusion transformers", Search("diffusion transformers")),
     ("\tsearch\tGraph   Neural  nets ", Search("Graph Neural nets")),
     ("search " + "a" * 200, Search("a" * 200)),
+    ("search " + "b" * 400, Search("b" * 400)),
     ("paper 2606.00467", ShowPaper("2606.00467")),
     ("paper 2606.00467v2", ShowPaper("2606.00467")),
     ("paper arXiv:2606.00467", ShowPaper("2606.00467")),
@@ -97,6 +98,7 @@ VALID: list[tuple[str, Action]] = [
     ("/papers  SUBSCRIBE  9:30am  europe/berlin  Mon-Fri", BERLIN_WEEKDAYS_0930),
     ("subscribe 9am", Subscribe(post_at=time(9, 0))),
     ("subscribe 9 am", Subscribe(post_at=time(9, 0))),
+    ("subscribe 9 pm Europe/Berlin weekdays", Subscribe(time(21, 0), "Europe/Berlin", MON_TO_FRI)),
     ("subscribe 9:30pm", Subscribe(post_at=time(21, 30))),
     ("subscribe 9:30 PM", Subscribe(post_at=time(21, 30))),
     ("subscribe 12am", Subscribe(post_at=time(0, 0))),
@@ -134,6 +136,7 @@ VALID: list[tuple[str, Action]] = [
     ("set max-age 1", SetMaxAge(1)),
     ("set max-age 14", SetMaxAge(14)),
     ("set max-age 3 days", SetMaxAge(3)),
+    ("set max-age 1 day", SetMaxAge(1)),
     ("set layout thread", SetLayout(Layout.THREAD)),
     ("set layout Channel", SetLayout(Layout.CHANNEL)),
     # topics and excludes
@@ -147,6 +150,7 @@ VALID: list[tuple[str, Action]] = [
         ChangeWords("topics", True, ("diffusion models", "reinforcement learning")),
     ),
     ("topics add rl rl RL", ChangeWords("topics", True, ("rl",))),
+    ("topics add rl rl llm", ChangeWords("topics", True, ("rl", "llm"))),
     ("topics remove rl", ChangeWords("topics", False, ("rl",))),
     ("exclude", ListWords("excludes")),
     ("exclude list", ListWords("excludes")),
@@ -171,12 +175,15 @@ VALID: list[tuple[str, Action]] = [
     ("similar 2", Similar(rank=2)),
     ("more", More()),
     ("more k3J9xQ:5", More("k3J9xQ", 5)),
+    ("more k3J9xQ", More("k3J9xQ")),
     ("similar https://arxiv.org/abs/2606.13392v2", Similar(paper_id="2606.13392")),
     # follows
     ('follow author "Yann LeCun"', FollowName(FollowKind.AUTHOR, "Yann LeCun")),
     ("follow author  Y.   LeCun ", FollowName(FollowKind.AUTHOR, "Y. LeCun")),
     ("Follow Authors “Lêng Zhāo”", FollowName(FollowKind.AUTHOR, "Lêng Zhāo")),
     ("follow org NVIDIA", FollowName(FollowKind.ORG, "NVIDIA")),
+    ('follow author "Xavier Bresson"', FollowName(FollowKind.AUTHOR, "Xavier Bresson")),
+    ("follow org " + "x" * 100, FollowName(FollowKind.ORG, "x" * 100)),
     ("follow organisation deepseek-ai", FollowName(FollowKind.ORG, "deepseek-ai")),
     ("unfollow author 'Yann LeCun'", FollowName(FollowKind.AUTHOR, "Yann LeCun", follow=False)),
     ("unfollow orgs Google", FollowName(FollowKind.ORG, "Google", follow=False)),
@@ -212,7 +219,10 @@ def test_valid_table_covers_every_subcommand() -> None:
 ERRORS: list[tuple[str, str]] = [
     # input that never gets as far as a subcommand
     ("x" * 501, "That command is too long; keep it to 500 characters or fewer."),
-    ("today\x00", "hidden or control character"),
+    (
+        "today\x00",
+        "That command has a hidden or control character in it; type it again as plain text.",
+    ),
     ("search a\nb", "hidden or control character"),
     ("search a\rb", "hidden or control character"),
     ("search a\x7fb", "hidden or control character"),
@@ -229,10 +239,12 @@ ERRORS: list[tuple[str, str]] = [
     ("unsub", "did you mean /papers unsubscribe?"),
     ("fnord", "There's no /papers fnord; type /papers help to see what I can do."),
     ("x" * 60, "There's no /papers " + "x" * 29 + "…;"),
+    ("q" * 30, "There's no /papers " + "q" * 30 + "; type /papers help to see what I can do."),
     ("help fnord", "There's no /papers fnord"),
     ("help set size", "Ask about one subcommand at a time, e.g. /papers help subscribe."),
     # extra words after commands that take none
     ("today please", "Use /papers today on its own, with nothing after it."),
+    ("taste please", "Use /papers taste on its own, with nothing after it."),
     ("unsubscribe now", "Use /papers unsubscribe on its own"),
     ("settings all", "Use /papers settings on its own"),
     # top, search, paper
@@ -249,6 +261,7 @@ ERRORS: list[tuple[str, str]] = [
     ("subscribe 25:99", "That time doesn't look right; use HH:MM, e.g. 09:30."),
     ("subscribe 24:00", "That time doesn't look right"),
     ("subscribe 9:60", "That time doesn't look right"),
+    ("subscribe 9:60am", "That time doesn't look right"),
     ("subscribe 13pm", "That time doesn't look right"),
     ("subscribe 0am", "That time doesn't look right"),
     ("subscribe 21:30pm", "That time doesn't look right"),
@@ -268,7 +281,12 @@ ERRORS: list[tuple[str, str]] = [
     ("subscribe 09:30 10:00", "Give one time, e.g. /papers subscribe 09:30."),
     ("subscribe UTC Europe/Berlin", "Give one time zone, e.g. /papers subscribe Europe/Berlin."),
     ("subscribe mon,xyz", "I can't read xyz as a time, a time zone or days"),
-    ("subscribe mon-frx", "Those days don't look right; use daily, weekdays, weekends"),
+    (
+        "subscribe mon-frx",
+        "Those days don't look right; use daily, weekdays, weekends, "
+        "or names like mon,wed,fri or mon-fri.",
+    ),
+    ("subscribe xyz-fri", "Those days don't look right"),
     ("subscribe wekdays", "I can't read wekdays as a time, a time zone or days; did you mean"),
     ("subscribe tomorrow", "try e.g. /papers subscribe 09:30 Europe/Berlin weekdays."),
     # set
@@ -309,9 +327,18 @@ ERRORS: list[tuple[str, str]] = [
     # topics and excludes
     ("topics add", "Name at least one word, e.g. /papers topics add diffusion."),
     ("exclude remove , ,", "Name at least one word, e.g. /papers exclude remove robotics."),
-    ("topics add " + "x" * 51, "Keep each word or phrase to 50 characters or fewer"),
+    (
+        "topics add " + "x" * 51,
+        "Keep each word or phrase to 50 characters or fewer; separate phrases with commas.",
+    ),
     ("topics add " + " ".join(f"w{i}" for i in range(21)), "Give at most 20 words or phrases"),
     ("topics ad diffusion", "There's no /papers topics ad; did you mean /papers topics add?"),
+    ("topics lst", "There's no /papers topics lst; did you mean /papers topics list?"),
+    (
+        "exclude remov robotics",
+        "There's no /papers exclude remov; did you mean /papers exclude remove?",
+    ),
+    ("topics clera", "There's no /papers topics clera; did you mean /papers topics clear?"),
     ("exclude frobnicate", "Use list, add, remove or clear, e.g. /papers exclude add robotics."),
     ("topics list all", "Use /papers topics list on its own"),
     ("exclude clear robotics", "Use /papers exclude clear on its own"),
