@@ -46,6 +46,7 @@ from bot.grammar import (
     Unsubscribe,
     UsageError,
     Why,
+    command_words,
     help_entries,
     is_change,
     parse,
@@ -439,6 +440,38 @@ def test_help_entries_for_one_topic() -> None:
         "recap",
     ]
     assert [entry.example for entry in help_entries("today")] == ["/papers today"]
+
+
+def test_command_words_are_the_literal_words_of_the_help_lines() -> None:
+    every_subcommand: dict[str, dict] = {subcommand: {} for subcommand in SUBCOMMANDS}
+    word_list_verbs: dict[str, dict] = {"list": {}, "add": {}, "remove": {}, "clear": {}}
+    assert command_words() == {
+        "help": every_subcommand,
+        "today": {},
+        "top": {"day": {}, "week": {}, "month": {}},
+        "search": {},
+        "more": {},
+        "paper": {},
+        "why": {},
+        "similar": {},
+        "subscribe": {},
+        "unsubscribe": {},
+        "settings": {},
+        "set": {
+            "size": {},
+            "min-upvotes": {},
+            "max-age": {},
+            "layout": {"thread": {}, "channel": {}},
+            "recap": {},
+        },
+        "topics": word_list_verbs,
+        "exclude": word_list_verbs,
+        "taste": {},
+        "follow": {"author": {}, "org": {}},
+        "unfollow": {"author": {}, "org": {}},
+        "following": {},
+        "digest": {"now": {}},
+    }
 
 
 # --- hypothesis -----------------------------------------------------------------------
