@@ -81,8 +81,11 @@ def build_parts(
     return CoreParts(settings, store, list(sources), refresher, composer, metrics, clock)
 
 
-def build_delivery(parts: CoreParts, adapters: Mapping[str, ChatAdapter]) -> Delivery:
-    """The digest outbox posting through `adapters` (by platform)."""
+def build_delivery(
+    parts: CoreParts, adapters: Mapping[str, ChatAdapter], *, replica: str | None = None
+) -> Delivery:
+    """The digest outbox posting through `adapters` (by platform), holding its slots'
+    leases as `replica` (default: this process, see bot.delivery.this_replica)."""
     return Delivery(
         parts.store,
         parts.composer,
@@ -90,6 +93,7 @@ def build_delivery(parts: CoreParts, adapters: Mapping[str, ChatAdapter]) -> Del
         metrics=parts.metrics,
         clock=parts.clock,
         resume_within=missed_slot_grace(parts.settings),
+        replica=replica,
     )
 
 

@@ -4,6 +4,10 @@ Idempotency lives in the database: the slot claim (one row per channel per local
 a second scheduler fire, a `digest now` and a restart harmless, and each posted message is
 recorded under a key unique per digest and message, so a resumed delivery skips what went out.
 
+Replicas share the database: a slot is posted under a lease (bot.store.Lease) that its
+poster renews as it goes. Another replica resumes a half-posted slot only once the lease ran
+out, or when its holder is a process of this host that no longer runs (a restart here).
+
 A day with nothing new uses nothing up: a scheduled slot that finds nothing is closed as
 empty, which a later claim takes over (the scheduler tries it again after each fetch), and a
 digest asked for on demand (`digest now`, the CLI) on such a day claims nothing at all.
@@ -18,6 +22,8 @@ import asyncio
 import contextlib
 import enum
 import functools
+import os
+import socket
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -39,9 +45,37 @@ from bot.models import (
     PostRef,
 )
 from bot.ports import ChannelUnavailable, ChatAdapter
-from bot.store import SlotRecord, SlotStatus, Store
+from bot.store import Lease, SlotRecord, SlotStatus, Store
 
 log = structlog.get_logger(__name__)
+
+
+LEASE_LENGTH = timedelta(seconds=90)
+"""How long a slot's lease runs; renewed once half of it is spent, before a message is sent,
+so a post in flight (a platform call gives up within 30 s) ends inside the lease."""
+
+
+def this_replica() -> str:
+    """This process's id as a lease holder: its host and process id."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _gone(owner: str) -> bool:
+    """Whether a lease holder is a process of this host that no longer runs."""
+    host, _, pid = owner.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+class LeaseLost(Exception):
+    """Another replica took over the slot being posted (this one was too slow to renew)."""
 
 
 class Outcome(enum.StrEnum):
@@ -89,8 +123,11 @@ class Delivery:
         metrics: Metrics,
         clock: Clock = utc_now,
         resume_within: timedelta = timedelta(hours=6),
+        replica: str | None = None,
     ) -> None:
         self._store = store
+        self._replica = replica or this_replica()
+        self._leases: dict[tuple[str, str], datetime] = {}
         self._composer = composer
         self._adapters = adapters
         self._metrics = metrics
@@ -175,8 +212,10 @@ class Delivery:
         slot = slot_date.isoformat()
         if not scheduled and not await self._worth_claiming(settings, slot_date):
             return Outcome.EMPTY
-        if not await self._store.claim_slot(channel, slot, at=self._clock()):
+        lease = self._lease()
+        if not await self._store.claim_slot(channel, slot, at=self._clock(), lease=lease):
             return await self._slot_taken(adapter, channel, slot, posting)
+        self._leases[(channel.key, slot)] = lease.until
         with self._working(channel, slot):
             digest = await self._plan(settings, slot_date)
             if digest is None:
@@ -228,6 +267,9 @@ class Delivery:
         if record is None or record.status not in (SlotStatus.CLAIMED, SlotStatus.PLANNED):
             log.info("digest_slot_taken", channel=channel.key, slot=slot)
             return Outcome.ALREADY
+        if not await self._take_lease(record):
+            log.info("digest_slot_leased", channel=channel.key, slot=slot)
+            return Outcome.IN_PROGRESS
         with self._working(channel, slot):
             return await self._resume(adapter, record, posting)
 
@@ -242,6 +284,8 @@ class Delivery:
             if adapter is None or busy or record.claimed_at < cutoff:
                 continue
             try:
+                if not await self._take_lease(record):
+                    continue
                 with self._working(record.channel, record.slot):
                     await self._resume(adapter, record, None)
             except Exception as error:  # one failing channel must not stop the others
@@ -254,6 +298,33 @@ class Delivery:
                 continue
             resumed += 1
         return resumed
+
+    def _lease(self) -> Lease:
+        return Lease(self._replica, self._clock() + LEASE_LENGTH)
+
+    async def _take_lease(self, record: SlotRecord) -> bool:
+        """Take an unfinished slot's lease to resume it; False while a live replica holds it."""
+        lease = self._lease()
+        held = record.lease
+        dead = held.owner if held is not None and _gone(held.owner) else None
+        taken = await self._store.take_lease(
+            record.channel, record.slot, lease, at=self._clock(), also_from=dead
+        )
+        if taken:
+            self._leases[(record.channel.key, record.slot)] = lease.until
+        return taken
+
+    async def _keep_lease(self, channel: ChannelRef, slot: str) -> None:
+        """Renew the slot's lease once half of it is spent; raise LeaseLost if another
+        replica took the slot over meanwhile."""
+        key = (channel.key, slot)
+        until = self._leases.get(key)
+        if until is not None and self._clock() < until - LEASE_LENGTH / 2:
+            return
+        lease = self._lease()
+        if not await self._store.take_lease(channel, slot, lease, at=self._clock()):
+            raise LeaseLost(f"slot {slot} of {channel.key} was taken over")
+        self._leases[key] = lease.until
 
     async def _resume(
         self, adapter: ChatAdapter, record: SlotRecord, posting: asyncio.Future[None] | None
@@ -296,6 +367,7 @@ class Delivery:
             yield
         finally:
             self._active.discard(key)
+            self._leases.pop(key, None)
 
     async def _post(
         self,
@@ -310,6 +382,7 @@ class Delivery:
         if posting is not None:
             posting.set_result(None)
         try:
+            await self._keep_lease(channel, slot)
             header = await self._send(
                 adapter,
                 OutgoingMessage(
@@ -321,6 +394,7 @@ class Delivery:
             )
             thread = header if digest.layout is Layout.THREAD else None
             for item in digest.items:
+                await self._keep_lease(channel, slot)
                 await self._send(
                     adapter,
                     OutgoingMessage(
@@ -332,6 +406,9 @@ class Delivery:
                         resumed=resumed,
                     ),
                 )
+        except LeaseLost:
+            log.warning("digest_lease_lost", channel=channel.key, slot=slot)
+            return Outcome.IN_PROGRESS
         except ChannelUnavailable as error:
             await self._store.pause_channel(channel, error.reason, at=self._clock())
             await self._store.finish_slot(channel, slot, "failed", at=self._clock())

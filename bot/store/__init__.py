@@ -5,7 +5,7 @@ Open with `upgrade_database(url)` (sync; from async code via `asyncio.to_thread`
 """
 
 from bot.store.availability import StoreUnavailable
-from bot.store.deliveries import SlotRecord, SlotStatus
+from bot.store.deliveries import Lease, SlotRecord, SlotStatus
 from bot.store.housekeeping import Pruned
 from bot.store.migrate import upgrade_database
 from bot.store.recaps import RecapRecord, RecapStatus
@@ -13,6 +13,7 @@ from bot.store.repository import Store, open_store
 from bot.store.votes import VoteResult
 
 __all__ = [
+    "Lease",
     "Pruned",
     "RecapRecord",
     "RecapStatus",

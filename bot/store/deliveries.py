@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import Row, or_, select, update
 
 from bot.models import ChannelRef, MessageRole, PostedMessage
 from bot.store import dialect
@@ -51,6 +51,16 @@ class SlotRecord:
     paper_ids: tuple[str, ...]
     claimed_at: datetime
     finished_at: datetime | None = None
+    lease: Lease | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Lease:
+    """Which replica is posting a slot (its id) and until when: while the lease runs, no
+    other replica resumes the slot."""
+
+    owner: str
+    until: datetime
 
 
 def _slot_from_row(row: Row[Any]) -> SlotRecord:
@@ -62,6 +72,7 @@ def _slot_from_row(row: Row[Any]) -> SlotRecord:
         paper_ids=tuple(row.paper_ids),
         claimed_at=row.claimed_at,
         finished_at=row.finished_at,
+        lease=None if row.lease_owner is None else Lease(row.lease_owner, row.lease_until),
     )
 
 
@@ -79,13 +90,22 @@ def _post_from_row(row: Row[Any]) -> PostedMessage:
 class DeliveriesMixin(StoreBase):
     """The outbox's records: claiming and finishing slots, and the messages that went out."""
 
-    async def claim_slot(self, ref: ChannelRef, slot: str, *, at: datetime) -> bool:
-        """Claim a channel's slot for this process; False when someone already has.
+    async def claim_slot(
+        self, ref: ChannelRef, slot: str, *, at: datetime, lease: Lease | None = None
+    ) -> bool:
+        """Claim a channel's slot for this process, holding `lease`; False when someone
+        already has.
 
         A slot closed as empty is claimed again (it posted nothing); the update that takes
         it over matches only while it is still empty, so one claimer wins there too.
         """
-        claimed = {"status": SlotStatus.CLAIMED.value, "paper_ids": [], "claimed_at": utc(at)}
+        claimed = {
+            "status": SlotStatus.CLAIMED.value,
+            "paper_ids": [],
+            "claimed_at": utc(at),
+            "lease_owner": None if lease is None else lease.owner,
+            "lease_until": None if lease is None else utc(lease.until),
+        }
         insert = dialect.insert_ignore(deliveries, self._dialect).values(
             channel_key=ref.key, slot=slot, **claimed
         )
@@ -102,6 +122,36 @@ class DeliveriesMixin(StoreBase):
             if (await connection.execute(insert)).rowcount == 1:
                 return True
             return (await connection.execute(take_over_empty)).rowcount == 1
+
+    async def take_lease(
+        self,
+        ref: ChannelRef,
+        slot: str,
+        lease: Lease,
+        *,
+        at: datetime,
+        also_from: str | None = None,
+    ) -> bool:
+        """Take (or renew) the lease of an unfinished slot: True when the slot's lease is
+        free, ran out by `at`, is `lease.owner`'s already or `also_from`'s (a holder known
+        to be dead); False when another replica holds it, or the slot is finished."""
+        holders = [lease.owner] if also_from is None else [lease.owner, also_from]
+        statement = (
+            update(deliveries)
+            .where(
+                deliveries.c.channel_key == ref.key,
+                deliveries.c.slot == slot,
+                deliveries.c.status.in_([status.value for status in UNFINISHED]),
+                or_(
+                    deliveries.c.lease_until.is_(None),
+                    deliveries.c.lease_until <= utc(at),
+                    deliveries.c.lease_owner.in_(holders),
+                ),
+            )
+            .values(lease_owner=lease.owner, lease_until=utc(lease.until))
+        )
+        async with self._write() as connection:
+            return (await connection.execute(statement)).rowcount == 1
 
     async def plan_slot(
         self, ref: ChannelRef, slot: str, *, digest_id: str, paper_ids: Sequence[str]

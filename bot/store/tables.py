@@ -186,6 +186,8 @@ deliveries = Table(
     Column("paper_ids", JSON, nullable=False),
     Column("claimed_at", UtcDateTime, nullable=False),
     Column("finished_at", UtcDateTime, nullable=True),
+    Column("lease_owner", String, nullable=True),
+    Column("lease_until", UtcDateTime, nullable=True),
     PrimaryKeyConstraint("channel_key", "slot"),
     Index(None, "status"),
 )

@@ -83,9 +83,12 @@ class Harness:
             pending=pending,
         )
 
-    def delivery_through(self, adapters: Mapping[str, ChatAdapter]) -> Delivery:
-        """An outbox over the harness's parts posting through `adapters` (by platform)."""
-        return build_delivery(self.parts, adapters)
+    def delivery_through(
+        self, adapters: Mapping[str, ChatAdapter], *, replica: str | None = None
+    ) -> Delivery:
+        """An outbox over the harness's parts posting through `adapters` (by platform), as
+        the replica `replica` (default: this process)."""
+        return build_delivery(self.parts, adapters, replica=replica)
 
     def delivery_with_a_crashing(self, platform: str) -> tuple[Delivery, RecordingAdapter]:
         """An outbox posting to the console as before and to `platform` through an adapter

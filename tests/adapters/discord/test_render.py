@@ -265,6 +265,7 @@ def test_every_reply_keeps_every_limit_for_any_text(
     message_within_limits(render_reply(reply))
 
 
+@settings(deadline=None)
 @given(text=hostile_text, limit=st.integers(2, 5000))
 def test_shorten_never_passes_the_limit_and_leaves_short_text_alone(text: str, limit: int) -> None:
     cut = shorten(text, limit)
@@ -275,6 +276,7 @@ def test_shorten_never_passes_the_limit_and_leaves_short_text_alone(text: str, l
         assert cut.endswith("…")
 
 
+@settings(deadline=None)
 @given(text=hostile_text)
 def test_escaped_text_never_ends_in_a_dangling_backslash(text: str) -> None:
     escaped = escape(text, 100)
