@@ -138,6 +138,7 @@ def test_a_byline_names_three_authors_and_says_when_there_are_more() -> None:
 
 
 def test_an_unnumbered_or_unranked_paper_has_no_number() -> None:
+    assert render.render_item(make_item(2)).embeds[0].title == "2. Paper number 2"
     assert render.item_embed(make_item(2), numbered=False).title == "Paper number 2"
     assert render.item_embed(dataclasses.replace(make_item(2), rank=0)).title == "Paper number 2"
     assert render.render_item(make_item(2), numbered=False).embeds[0].title == "Paper number 2"
@@ -356,6 +357,17 @@ def test_a_paper_reply_shows_its_first_paper_unnumbered_with_buttons() -> None:
 # ------------------------------------------------------------------------------- recap
 
 
+def test_a_recap_paper_without_a_title_is_listed_by_its_id() -> None:
+    recap = make_recap()
+    untitled = dataclasses.replace(recap.entries[0], title="")
+
+    message = render.render_recap(dataclasses.replace(recap, entries=(untitled,)))
+
+    assert only_embed(message)["description"] == (
+        "**1.** [2606.20001](https://huggingface.co/papers/2606.20001) · +5 from 3 people"
+    )
+
+
 def test_the_recap_lists_the_voted_papers_and_attaches_the_chart() -> None:
     recap = make_recap()
 
@@ -514,3 +526,28 @@ def test_a_posted_header_with_another_title_or_a_link_is_another_message() -> No
     assert not render.shows_the_same([linked], header)
     assert not render.shows_the_same([wanted], render.DiscordMessage(content="Done."))
     assert not render.shows_the_same([discord.Embed(title=wanted.title)], header)
+
+
+def test_an_embed_keeps_its_first_25_fields() -> None:
+    embed = discord.Embed(title="Facts")
+    for n in range(30):
+        embed.add_field(name=f"n{n}", value="v")
+
+    fitted = render.fit_embed(embed)
+
+    assert [f.name for f in fitted.fields] == [f"n{n}" for n in range(25)]
+
+
+def test_a_digest_reply_without_a_sentence_starts_with_its_first_paper() -> None:
+    digest = make_digest(make_item(1, upvotes=None))
+
+    message = reply(ReplyKind.DIGEST, "", digest=digest, lines=("Formulas are shown as in LaTeX",))
+
+    assert only_embed(message)["description"] == f"**1.** {LINK_1}\nFormulas are shown as in LaTeX"
+
+
+def test_the_more_button_is_kept_as_long_as_a_link_button() -> None:
+    view = render.more_view("more k3J9xQ:5")
+
+    assert buttons(view) == [("More", None, "papers:more k3J9xQ:5", discord.ButtonStyle.secondary)]
+    assert render.more_view(None) is None
