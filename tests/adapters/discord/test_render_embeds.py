@@ -234,6 +234,14 @@ def test_a_paper_without_a_title_is_listed_by_its_id() -> None:
     assert "**1.** [2606.10001](https://huggingface.co/papers/2606.10001)" in description
 
 
+def test_any_other_address_is_a_link() -> None:
+    item = make_item(1, links=PaperLinks(hf="https://x.example/XX", arxiv="", pdf=""))
+
+    description = render.render_header(make_digest(item)).embeds[0].description or ""
+
+    assert "**1.** [Paper number 1](https://x.example/XX)\n" in description
+
+
 def test_a_link_with_brackets_is_no_link() -> None:
     for url in ("https://x.example/a(b)", "https://x.example/<b>", "https://x.example/a)"):
         item = make_item(1, links=PaperLinks(hf=url, arxiv="", pdf=""))
@@ -298,7 +306,7 @@ def test_an_explanation_is_titled_by_its_first_line() -> None:
 
 def test_search_results_list_each_paper_with_its_note_and_facts() -> None:
     noted = make_item(1, note="matches *x*")
-    unranked = dataclasses.replace(make_item(2, upvotes=None, team_votes=2), rank=0)
+    unranked = dataclasses.replace(make_item(2, team_votes=2), rank=0)
 
     message = reply(ReplyKind.PAPERS, "Found.", items=(noted, unranked), lines=("end",))
 
@@ -311,7 +319,7 @@ def test_search_results_list_each_paper_with_its_note_and_facts() -> None:
         "description": (
             f"**1.** {LINK_1}\n↳ matches \\*x\\*\n312 upvotes on Hugging Face\n"
             "\n"
-            f"{LINK_2}\nteam votes +2\n"
+            f"{LINK_2}\n312 upvotes on Hugging Face · team votes +2\n"
             "end"
         ),
         "fields": [],
