@@ -418,6 +418,7 @@ def test_shorten_cuts_at_a_space_only_in_the_second_half() -> None:
     assert render.shorten("aaaa bbbbbb", 10) == "aaaa bbbb…"
     assert render.shorten("aaaaa bbbbb", 10) == "aaaaa…"
     assert render.shorten("aaa bbb ccccc", 10) == "aaa bbb…"
+    assert render.shorten("aaaa\n bbbbbb", 10) == "aaaa…"
     assert render.shorten("🔥" * 5, 10) == "🔥" * 5
     assert render.shorten("🔥" * 6, 10) == "🔥" * 4 + "…"
 
@@ -490,6 +491,31 @@ def test_an_embed_whose_description_cannot_shrink_enough_loses_it_then_its_last_
     assert render.embed_length(fitted) == 256 + 2048 + 3 * (2 + 1024)
 
 
+def test_an_embed_at_6000_units_keeps_a_one_unit_description() -> None:
+    embed = discord.Embed(title="t" * 256, description="d")
+    embed.set_footer(text="f" * 2048)
+    for name in ("n1", "n2", "n3"):
+        embed.add_field(name=name, value="v" * 1024)
+    embed.add_field(name="m", value="v" * 616)
+
+    fitted = render.fit_embed(embed)
+
+    assert render.embed_length(fitted) == 6000
+    assert (fitted.description, len(fitted.fields)) == ("d", 4)
+
+
+def test_an_embed_over_6000_units_without_a_description_loses_its_last_fields() -> None:
+    embed = discord.Embed(title="t" * 256)
+    embed.set_footer(text="f" * 2048)
+    for name in ("n1", "n2", "n3", "n4"):
+        embed.add_field(name=name, value="v" * 1024)
+
+    fitted = render.fit_embed(embed)
+
+    assert fitted.description is None
+    assert [f.name for f in fitted.fields] == ["n1", "n2", "n3"]
+
+
 def test_an_embed_just_over_6000_units_keeps_a_two_unit_description() -> None:
     def over_by(units: int) -> discord.Embed:
         embed = discord.Embed(title="t" * 256, description="ddd")
@@ -516,6 +542,7 @@ def test_an_embeds_length_counts_every_text_part() -> None:
 
     assert render.embed_length(embed) == 2 + 3 + 1 + 4 + 5 + 2
     assert render.embed_length(discord.Embed()) == 0
+    assert render.embed_length(discord.Embed().add_field(name="", value="")) == 0
 
 
 # ----------------------------------------------------------------------- a resumed post
