@@ -179,3 +179,11 @@ def test_a_header_keeps_the_titles_that_fit_in_its_description() -> None:
     assert len("\n".join(lines)) <= 4096
     assert lines[0] == "10 picks for <#1100000000000000200> (Europe/Berlin time)."
     assert [line[:7] for line in lines[2:12]] == [f"**{rank}.** "[:7] for rank in range(1, 11)]
+
+
+def test_a_numbered_title_is_cut_after_its_number_is_counted() -> None:
+    title = "a" * 125 + " " + "b" * 200
+
+    assert render.item_embed(make_item(1, title=title)).title == (
+        "1. " + "a" * 125 + " " + "b" * 126 + "…"
+    )
