@@ -115,7 +115,7 @@ def test_a_reply_is_whole_up_to_two_units_short_of_its_limit_and_then_ends_in_an
 def test_the_vote_hint_is_cut_at_200_units() -> None:
     digest = make_digest(make_item(1))
     hint = "React {} on a paper in the thread, or 1️⃣ on this message."
-    fits = "q" * (200 - render.length(hint.format("")))
+    fits = "q" * (200 - len(hint.format("").encode("utf-16-le")) // 2)
 
     assert header_of(make_item(1)).endswith(hint.format("👍 🔥 👎"))
     assert description(render.render_header(digest, vote_emoji=(fits,))).endswith(hint.format(fits))
