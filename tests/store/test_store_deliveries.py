@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -137,3 +137,131 @@ async def test_planned_papers_count_as_delivered_to_that_channel(store: Store) -
 
     assert await store.delivered_paper_ids(GENERAL) == {"a", "b", "c"}
     assert await store.delivered_paper_ids(RANDOM) == set()
+
+
+async def test_a_slot_taken_over_from_empty_forgets_its_plan(store: Store) -> None:
+    await store.claim_slot(GENERAL, SLOT, at=AT)
+    await store.plan_slot(GENERAL, SLOT, digest_id="d1", paper_ids=["a"])
+    await store.finish_slot(GENERAL, SLOT, "empty", at=AT + timedelta(minutes=1))
+    later = AT + timedelta(hours=1)
+
+    assert await store.claim_slot(GENERAL, SLOT, at=later) is True
+
+    assert await store.slot_status(GENERAL, SLOT) == SlotRecord(
+        GENERAL, SLOT, SlotStatus.CLAIMED, None, (), later, None
+    )
+
+
+async def test_only_an_empty_slot_is_taken_over(store: Store) -> None:
+    for slot, status in (("2026-03-01", "posted"), (SLOT, "failed")):
+        await store.claim_slot(GENERAL, slot, at=AT)
+        await store.finish_slot(GENERAL, slot, status, at=AT)
+    await store.claim_slot(GENERAL, "2026-03-03", at=AT)
+    await store.plan_slot(GENERAL, "2026-03-03", digest_id="d", paper_ids=[])
+
+    for slot in ("2026-03-01", SLOT, "2026-03-03"):
+        assert await store.claim_slot(GENERAL, slot, at=AT + timedelta(hours=1)) is False
+    assert [s.status for s in await store.unfinished_slots()] == [SlotStatus.PLANNED]
+
+
+async def test_closing_an_empty_slot_touches_only_that_channels_slot(store: Store) -> None:
+    for ref, slot in ((GENERAL, SLOT), (GENERAL, "2026-03-03"), (RANDOM, SLOT)):
+        await store.claim_slot(ref, slot, at=AT)
+        await store.finish_slot(ref, slot, "empty", at=AT)
+
+    assert await store.claim_slot(GENERAL, SLOT, at=AT + timedelta(hours=1)) is True
+
+    assert [(s.channel, s.slot) for s in await store.empty_slots(AT)] == [
+        (RANDOM, SLOT),
+        (GENERAL, "2026-03-03"),
+    ]
+
+
+async def test_a_plan_can_be_changed_until_the_slot_is_finished(store: Store) -> None:
+    await store.claim_slot(GENERAL, SLOT, at=AT)
+    await store.plan_slot(GENERAL, SLOT, digest_id="d1", paper_ids=["a"])
+    await store.plan_slot(GENERAL, SLOT, digest_id="d2", paper_ids=["b", "c"])
+
+    planned = await store.slot_status(GENERAL, SLOT)
+
+    assert planned == SlotRecord(GENERAL, SLOT, SlotStatus.PLANNED, "d2", ("b", "c"), AT)
+    assert await store.delivered_paper_ids(GENERAL) == {"a", "b", "c"}
+
+
+async def test_planning_touches_only_that_channels_slot(store: Store) -> None:
+    for ref, slot in ((GENERAL, SLOT), (GENERAL, "2026-03-03"), (RANDOM, SLOT)):
+        await store.claim_slot(ref, slot, at=AT)
+
+    await store.plan_slot(GENERAL, SLOT, digest_id="d", paper_ids=["a"])
+
+    assert [(s.channel, s.slot, s.status) for s in await store.unfinished_slots()] == [
+        (RANDOM, SLOT, SlotStatus.CLAIMED),
+        (GENERAL, SLOT, SlotStatus.PLANNED),
+        (GENERAL, "2026-03-03", SlotStatus.CLAIMED),
+    ]
+    assert await store.delivered_paper_ids(RANDOM) == set()
+
+
+async def test_finishing_touches_only_that_channels_slot(store: Store) -> None:
+    for ref, slot in ((GENERAL, SLOT), (GENERAL, "2026-03-03"), (RANDOM, SLOT)):
+        await store.claim_slot(ref, slot, at=AT)
+
+    await store.finish_slot(GENERAL, SLOT, "failed", at=AT)
+
+    assert [(s.channel, s.slot) for s in await store.unfinished_slots()] == [
+        (RANDOM, SLOT),
+        (GENERAL, "2026-03-03"),
+    ]
+
+
+async def test_slots_claimed_at_the_same_time_come_by_channel_then_slot(store: Store) -> None:
+    for ref, slot in ((RANDOM, "2026-03-01"), (GENERAL, SLOT), (GENERAL, "2026-03-01")):
+        await store.claim_slot(ref, slot, at=AT)
+        await store.finish_slot(ref, slot, "empty", at=AT)
+    for ref, slot in ((RANDOM, "2026-03-03"), (GENERAL, "2026-03-04"), (GENERAL, "2026-03-03")):
+        await store.claim_slot(ref, slot, at=AT)
+    order = [(RANDOM, "2026-03-01"), (GENERAL, "2026-03-01"), (GENERAL, SLOT)]
+
+    assert [(s.channel, s.slot) for s in await store.empty_slots(AT)] == order
+    assert [(s.channel, s.slot) for s in await store.unfinished_slots()] == [
+        (RANDOM, "2026-03-03"),
+        (GENERAL, "2026-03-03"),
+        (GENERAL, "2026-03-04"),
+    ]
+
+
+async def test_a_slot_claimed_exactly_at_since_is_among_the_empty_ones(store: Store) -> None:
+    await store.claim_slot(GENERAL, SLOT, at=AT)
+    await store.finish_slot(GENERAL, SLOT, "empty", at=AT + timedelta(hours=1))
+
+    assert [s.slot for s in await store.empty_slots(AT)] == [SLOT]
+    assert await store.empty_slots(AT + timedelta(seconds=1)) == []
+
+
+async def test_what_cannot_be_planned_or_finished_says_which_slot(store: Store) -> None:
+    with pytest.raises(LookupError, match=f"^slot {SLOT} of {GENERAL.key} is not claimed or"):
+        await store.plan_slot(GENERAL, SLOT, digest_id="d", paper_ids=["a"])
+    with pytest.raises(LookupError, match=f"^slot {SLOT} of {GENERAL.key} was never claimed$"):
+        await store.finish_slot(GENERAL, SLOT, "posted", at=AT)
+    await store.claim_slot(GENERAL, SLOT, at=AT)
+    with pytest.raises(
+        ValueError, match=r"^'planned' is not a closing slot status; use posted, empty or failed$"
+    ):
+        await store.finish_slot(GENERAL, SLOT, "planned", at=AT)
+
+
+async def test_each_delivered_paper_keeps_the_date_of_its_first_slot(store: Store) -> None:
+    await store.claim_slot(GENERAL, SLOT, at=AT)
+    await store.plan_slot(GENERAL, SLOT, digest_id="d1", paper_ids=["a", "b"])
+    await store.claim_slot(GENERAL, "2026-03-03", at=AT + timedelta(days=1))
+    await store.plan_slot(GENERAL, "2026-03-03", digest_id="d2", paper_ids=["b", "c"])
+    await store.claim_slot(RANDOM, "2026-03-04", at=AT)
+    await store.plan_slot(RANDOM, "2026-03-04", digest_id="d3", paper_ids=["a"])
+
+    assert await store.delivered_on(GENERAL) == {
+        "a": date(2026, 3, 2),
+        "b": date(2026, 3, 2),
+        "c": date(2026, 3, 3),
+    }
+    assert await store.delivered_on(RANDOM) == {"a": date(2026, 3, 4)}
+    assert await store.delivered_on(ChannelRef("slack", "T1", "C-other")) == {}
