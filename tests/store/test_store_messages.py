@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from bot.models import ChannelRef, MessageRole, PostedMessage, Vote, VoteTally
+from bot.models import ChannelRef, MessageRole, PostedMessage, TeamVote, Vote, VoteTally
 from bot.store import Store
 
 AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -101,3 +101,112 @@ async def test_tallies_clamp_each_user_and_count_distinct_voters(store: Store) -
     assert await store.vote_tallies("slack", "T1", ["b", "c"]) == {"b": VoteTally("b", -3, 2)}
     assert await store.vote_tallies("slack", "T1", []) == {}
     assert await store.vote_tallies("slack", "T2") == {"a": VoteTally("a", 1, 1)}
+
+
+async def test_posts_are_found_by_any_of_their_keys(store: Store) -> None:
+    await store.record_post(item_post("1700.2", "a"), key="k1")
+    await store.record_post(item_post("1700.3", "b"), key="k2")
+    await store.record_post(item_post("1700.4", "c"), key="k3")
+
+    assert await store.posted_by_keys(["k1", "k3", "unknown"]) == {
+        "k1": item_post("1700.2", "a"),
+        "k3": item_post("1700.4", "c"),
+    }
+    assert await store.posted_by_keys([]) == {}
+
+
+async def test_a_removal_withdraws_only_that_users_emoji_on_that_message(store: Store) -> None:
+    votes = [
+        Vote(GENERAL, "1700.2", "U1", "+1"),
+        Vote(GENERAL, "1700.2", "U1", "fire"),  # same user and message, other emoji
+        Vote(GENERAL, "1700.2", "U2", "+1"),  # same message and emoji, other user
+        Vote(GENERAL, "1700.3", "U1", "+1"),  # same user and emoji, other message
+        Vote(RANDOM, "1700.2", "U1", "+1"),  # same message id in another channel
+        Vote(ChannelRef("discord", "T1", "C-general"), "1700.2", "U1", "+1"),  # other platform
+    ]
+    for n, vote in enumerate(votes):
+        await store.add_vote(vote, paper_id=f"p{n}", weight=1, at=AT)
+
+    assert await store.remove_vote(Vote(GENERAL, "1700.2", "U1", "+1", removed=True)) is True
+
+    tallies = await store.vote_tallies("slack", "T1")
+    assert sorted(tallies) == ["p1", "p2", "p3", "p4"]
+    assert await store.vote_tallies("discord", "T1") == {"p5": VoteTally("p5", 1, 1)}
+
+
+async def test_a_withdrawal_event_removes_only_that_users_emoji_on_that_message(
+    store: Store,
+) -> None:
+    for user, emoji in (("U1", "+1"), ("U1", "fire"), ("U2", "+1")):
+        await store.add_vote(Vote(GENERAL, "1700.2", user, emoji), paper_id="a", weight=1, at=AT)
+    await store.add_vote(Vote(RANDOM, "1700.2", "U1", "+1"), paper_id="b", weight=1, at=AT)
+
+    removal = Vote(GENERAL, "1700.2", "U1", "+1", removed=True, event_id="Ev1")
+    assert await store.apply_vote(removal, paper_id="a", weight=1, at=AT)
+
+    assert await store.vote_tallies("slack", "T1") == {
+        "a": VoteTally("a", 2, 2),
+        "b": VoteTally("b", 1, 1),
+    }
+
+
+async def test_clearing_a_message_leaves_the_same_message_id_elsewhere(store: Store) -> None:
+    await store.add_vote(Vote(GENERAL, "1700.2", "U1", "+1"), paper_id="a", weight=1, at=AT)
+    await store.add_vote(Vote(RANDOM, "1700.2", "U1", "+1"), paper_id="b", weight=1, at=AT)
+    other_platform = ChannelRef("discord", "T1", "C-general")
+    await store.add_vote(Vote(other_platform, "1700.2", "U1", "+1"), paper_id="c", weight=1, at=AT)
+
+    assert await store.clear_votes(GENERAL, "1700.2") == 1
+
+    assert await store.vote_tallies("slack", "T1") == {"b": VoteTally("b", 1, 1)}
+    assert await store.vote_tallies("discord", "T1") == {"c": VoteTally("c", 1, 1)}
+
+
+async def test_team_votes_are_each_persons_clamped_net_vote_per_paper_and_channel(
+    store: Store,
+) -> None:
+    later = AT + timedelta(hours=3)
+    votes = [
+        (Vote(GENERAL, "m1", "U1", "+1"), "a", 1, AT),
+        (Vote(GENERAL, "m1", "U1", "fire"), "a", 2, later),  # U1 nets +3 on a here: +2
+        (Vote(RANDOM, "m9", "U1", "+1"), "a", 1, AT),  # the same paper in another channel
+        (Vote(GENERAL, "m2", "U2", "-1"), "b", -1, AT),
+        (Vote(GENERAL, "m2", "U2", "keycap:1"), "b", -2, AT),  # U2 nets -3 on b: -2
+        (Vote(GENERAL, "m3", "U2", "+1"), "c", 1, AT),
+        (Vote(GENERAL, "m3", "U2", "-1"), "c", -1, later),  # nets 0
+        (Vote(ChannelRef("slack", "T2", "C1"), "m4", "U1", "+1"), "a", 1, AT),
+        (Vote(ChannelRef("discord", "T1", "C1"), "m5", "U1", "+1"), "a", 1, AT),
+    ]
+    for vote, paper_id, weight, at in votes:
+        await store.add_vote(vote, paper_id=paper_id, weight=weight, at=at)
+
+    assert await store.team_votes("slack", "T1") == [
+        TeamVote(GENERAL.key, "U1", "a", 2, later),
+        TeamVote(GENERAL.key, "U2", "b", -2, AT),
+        TeamVote(GENERAL.key, "U2", "c", 0, later),
+        TeamVote(RANDOM.key, "U1", "a", 1, AT),
+    ]
+    assert await store.team_votes("slack", "T9") == []
+
+
+async def test_a_net_vote_of_exactly_two_counts_two(store: Store) -> None:
+    await store.add_vote(Vote(GENERAL, "m1", "U1", "fire"), paper_id="a", weight=2, at=AT)
+    await store.add_vote(Vote(GENERAL, "m2", "U1", "keycap:1"), paper_id="b", weight=-2, at=AT)
+
+    assert [vote.weight for vote in await store.team_votes("slack", "T1")] == [2, -2]
+    assert await store.vote_tallies("slack", "T1") == {
+        "a": VoteTally("a", 2, 1),
+        "b": VoteTally("b", -2, 1),
+    }
+
+
+async def test_tallies_of_many_papers_are_read_in_chunks(store: Store) -> None:
+    ids = [f"p{n:04d}" for n in range(1200)]
+    for paper_id in ids[::100]:
+        await store.add_vote(
+            Vote(GENERAL, f"m-{paper_id}", "U1", "+1"), paper_id=paper_id, weight=1, at=AT
+        )
+
+    tallies = await store.vote_tallies("slack", "T1", [*ids, *ids[:10]])
+
+    assert tallies == {paper_id: VoteTally(paper_id, 1, 1) for paper_id in ids[::100]}
