@@ -5,8 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 
-from bot.models import ChannelRef, ChannelSettings, Layout
+import structlog
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from bot.models import ChannelRef, ChannelSettings, Follow, FollowKind, Layout
 from bot.store import Store
+from bot.store.tables import channels
 
 AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 GENERAL = ChannelRef("slack", "T1", "C-general")
@@ -36,6 +41,9 @@ async def test_settings_round_trip(store: Store) -> None:
         layout=Layout.CHANNEL,
         paused_reason="channel_not_found",
         paused_at=AT,
+        follows=(Follow(FollowKind.AUTHOR, "Yann LeCun"), Follow(FollowKind.ORG, "google")),
+        recap_day=0,
+        recap_at=time(17, 45),
     )
 
     await store.save_channel(settings)
@@ -130,3 +138,77 @@ async def test_update_channel_writes_only_what_the_change_touched(store: Store) 
     assert stored == replace(
         stale, topics=("llm",), paused_reason="channel_not_found", paused_at=AT
     )
+
+
+async def _updated_at(database_url: str, ref: ChannelRef) -> datetime:
+    """When the channel's row was last changed, read over a connection of its own."""
+    engine = create_async_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            statement = select(channels.c.updated_at).where(channels.c.key == ref.key)
+            return (await connection.execute(statement)).scalar_one()
+    finally:
+        await engine.dispose()
+
+
+async def test_pausing_a_workspace_says_how_many_channels_it_paused(store: Store) -> None:
+    for name in ("C1", "C2"):
+        await store.save_channel(subscribed(ChannelRef("slack", "T1", name)))
+
+    with structlog.testing.capture_logs() as logs:
+        assert await store.pause_workspace("slack", "T1", "token_revoked", at=AT) == 2
+
+    assert [log for log in logs if log["event"] == "workspace_paused"] == [
+        {
+            "event": "workspace_paused",
+            "log_level": "info",
+            "platform": "slack",
+            "workspace": "T1",
+            "channels": 2,
+        }
+    ]
+
+
+async def test_every_change_to_a_channel_is_dated(store: Store, database_url: str) -> None:
+    other = ChannelRef("slack", "T1", "C-other")
+
+    start = datetime.now(UTC)
+    await store.save_channel(subscribed(GENERAL))
+    await store.save_channel(subscribed(other))
+    saved = await _updated_at(database_url, GENERAL)
+    assert start <= saved <= datetime.now(UTC)
+
+    start = datetime.now(UTC)
+    await store.update_channel(GENERAL, lambda s: replace(s, size=3))
+    updated = await _updated_at(database_url, GENERAL)
+    assert start <= updated <= datetime.now(UTC)
+
+    start = datetime.now(UTC)
+    await store.pause_channel(GENERAL, "channel_not_found", at=AT)
+    paused = await _updated_at(database_url, GENERAL)
+    assert start <= paused <= datetime.now(UTC)
+
+    start = datetime.now(UTC)
+    await store.pause_workspace("slack", "T1", "token_revoked", at=AT)
+    assert start <= await _updated_at(database_url, other) <= datetime.now(UTC)
+    assert await _updated_at(database_url, GENERAL) == paused  # already paused: untouched
+
+
+async def test_a_change_that_changes_nothing_writes_nothing(
+    store: Store, database_url: str
+) -> None:
+    await store.save_channel(subscribed(GENERAL))
+    saved = await _updated_at(database_url, GENERAL)
+
+    before, after = await store.update_channel(GENERAL, lambda s: s)
+
+    assert before == after == subscribed(GENERAL)
+    assert await _updated_at(database_url, GENERAL) == saved
+
+
+async def test_a_channel_without_a_recap_day_reads_back_without_one(store: Store) -> None:
+    settings = ChannelSettings(channel=GENERAL, recap_day=None, days=frozenset({6}))
+
+    await store.save_channel(settings)
+
+    assert await store.get_channel(GENERAL) == settings
