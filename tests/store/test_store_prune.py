@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import structlog
+
 from bot.models import ChannelRef, Paper
 from bot.store import Pruned, Store
 from tests.store.faults import row_count
@@ -104,3 +106,83 @@ async def test_saved_searches_are_kept_a_week(store: Store) -> None:
     assert await store.saved_search(old) is None
     latest = await store.latest_search(general, "U1")
     assert latest is not None and (latest.id, latest.query) == (new, "world models")
+
+
+async def test_what_is_exactly_as_old_as_its_retention_stays(
+    store: Store, database_url: str
+) -> None:
+    general = ChannelRef("slack", "T1", "C1")
+    await _history(store, "a", {-9 * DAYS: 1, -8 * DAYS: 2, -HOURS: 3})
+    await store.claim_event("slack", "week-old", at=NOW - 7 * DAYS)
+    counts = {"fetched": 1, "stored": 1, "skipped": 0}
+    await store.record_fetch("hf", at=NOW - 30 * DAYS, ok=False, error="HTTP 500", **counts)
+    await store.save_search(general, "U1", "world models", shown=5, at=NOW - 7 * DAYS)
+
+    pruned = await store.prune(NOW)
+
+    # a: -9d goes, -8d is exactly at the cutoff and is its baseline
+    assert pruned == Pruned(snapshots=1, events=0, fetch_runs=0, searches=0)
+    assert await row_count(database_url, "upvote_snapshots") == 2
+    assert await store.momentum(["a"], now=NOW - 7 * DAYS) == {"a": 0}
+
+
+async def test_without_a_good_fetch_every_old_run_goes(store: Store, database_url: str) -> None:
+    counts = {"fetched": 0, "stored": 0, "skipped": 0}
+    for days in (40, 35, 31):
+        await store.record_fetch("hf", at=NOW - days * DAYS, ok=False, error="HTTP 500", **counts)
+    await store.record_fetch("hf", at=NOW - 2 * DAYS, ok=False, error="HTTP 500", **counts)
+
+    pruned = await store.prune(NOW)
+
+    assert pruned.fetch_runs == 3
+    assert await row_count(database_url, "fetch_runs") == 1
+    assert await store.last_successful_fetch() is None
+
+
+async def test_pruning_says_what_it_deleted_from_each_table(store: Store) -> None:
+    general = ChannelRef("slack", "T1", "C1")
+    await _history(store, "a", {-20 * DAYS: 1, -10 * DAYS: 2, -HOURS: 3})
+    for event_id in ("e1", "e2"):
+        await store.claim_event("slack", event_id, at=NOW - 9 * DAYS)
+    counts = {"fetched": 1, "stored": 1, "skipped": 0}
+    for days in (50, 40, 35):
+        await store.record_fetch("hf", at=NOW - days * DAYS, ok=False, error="x", **counts)
+    for query in ("a", "b", "c", "d"):
+        await store.save_search(general, "U1", query, shown=5, at=NOW - 8 * DAYS)
+
+    with structlog.testing.capture_logs() as logs:
+        pruned = await store.prune(NOW)
+
+    assert pruned == Pruned(snapshots=1, events=2, fetch_runs=3, searches=4)
+    assert pruned.total == 10
+    assert [log for log in logs if log["event"] == "store_pruned"] == [
+        {
+            "event": "store_pruned",
+            "log_level": "info",
+            "snapshots": 1,
+            "events": 2,
+            "fetch_runs": 3,
+            "searches": 4,
+        }
+    ]
+
+
+async def test_pruning_nothing_logs_nothing(store: Store) -> None:
+    with structlog.testing.capture_logs() as logs:
+        pruned = await store.prune(NOW)
+
+    assert pruned == Pruned(snapshots=0, events=0, fetch_runs=0, searches=0)
+    assert [log for log in logs if log["event"] == "store_pruned"] == []
+
+
+async def test_only_searches_pruned_still_count_and_log(store: Store) -> None:
+    general = ChannelRef("slack", "T1", "C1")
+    await store.save_search(general, "U1", "world models", shown=5, at=NOW - 8 * DAYS)
+
+    with structlog.testing.capture_logs() as logs:
+        pruned = await store.prune(NOW)
+
+    assert (pruned.total, [log["searches"] for log in logs if log["event"] == "store_pruned"]) == (
+        1,
+        [1],
+    )
