@@ -215,19 +215,44 @@ async def test_finishing_touches_only_that_channels_slot(store: Store) -> None:
 
 
 async def test_slots_claimed_at_the_same_time_come_by_channel_then_slot(store: Store) -> None:
-    for ref, slot in ((RANDOM, "2026-03-01"), (GENERAL, SLOT), (GENERAL, "2026-03-01")):
+    claims = ((GENERAL, "2026-03-03"), (RANDOM, "2026-03-04"), (GENERAL, "2026-03-01"))
+    for ref, slot in claims:
         await store.claim_slot(ref, slot, at=AT)
-        await store.finish_slot(ref, slot, "empty", at=AT)
-    for ref, slot in ((RANDOM, "2026-03-03"), (GENERAL, "2026-03-04"), (GENERAL, "2026-03-03")):
-        await store.claim_slot(ref, slot, at=AT)
-    order = [(RANDOM, "2026-03-01"), (GENERAL, "2026-03-01"), (GENERAL, SLOT)]
+    for ref, slot in claims:
+        await store.claim_slot(ref, slot.replace("-03-", "-02-"), at=AT)
+        await store.finish_slot(ref, slot.replace("-03-", "-02-"), "empty", at=AT)
 
-    assert [(s.channel, s.slot) for s in await store.empty_slots(AT)] == order
     assert [(s.channel, s.slot) for s in await store.unfinished_slots()] == [
-        (RANDOM, "2026-03-03"),
+        (RANDOM, "2026-03-04"),
+        (GENERAL, "2026-03-01"),
         (GENERAL, "2026-03-03"),
-        (GENERAL, "2026-03-04"),
     ]
+    assert [(s.channel, s.slot) for s in await store.empty_slots(AT)] == [
+        (RANDOM, "2026-02-04"),
+        (GENERAL, "2026-02-01"),
+        (GENERAL, "2026-02-03"),
+    ]
+
+
+async def test_empty_slots_come_oldest_claim_first(store: Store) -> None:
+    for ref, at in ((GENERAL, AT), (RANDOM, AT + timedelta(minutes=5))):
+        await store.claim_slot(ref, SLOT, at=at)
+        await store.finish_slot(ref, SLOT, "empty", at=at)
+
+    assert [s.channel for s in await store.empty_slots(AT)] == [GENERAL, RANDOM]
+
+
+async def test_a_slots_status_is_that_channels_and_that_slots(store: Store) -> None:
+    await store.claim_slot(GENERAL, SLOT, at=AT)
+    await store.claim_slot(GENERAL, "2026-03-03", at=AT)
+    await store.claim_slot(RANDOM, SLOT, at=AT)
+    await store.finish_slot(GENERAL, "2026-03-03", "posted", at=AT)
+    await store.finish_slot(RANDOM, SLOT, "failed", at=AT)
+
+    status = await store.slot_status(GENERAL, SLOT)
+
+    assert status is not None and status.status is SlotStatus.CLAIMED
+    assert await store.slot_status(GENERAL, "2026-03-04") is None
 
 
 async def test_a_slot_claimed_exactly_at_since_is_among_the_empty_ones(store: Store) -> None:

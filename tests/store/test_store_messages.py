@@ -167,13 +167,14 @@ async def test_team_votes_are_each_persons_clamped_net_vote_per_paper_and_channe
 ) -> None:
     later = AT + timedelta(hours=3)
     votes = [
+        (Vote(GENERAL, "m3", "U2", "+1"), "a", 1, AT),
+        (Vote(GENERAL, "m3", "U2", "-1"), "a", -1, later),  # U2 nets 0 on a
         (Vote(GENERAL, "m1", "U1", "+1"), "a", 1, AT),
         (Vote(GENERAL, "m1", "U1", "fire"), "a", 2, later),  # U1 nets +3 on a here: +2
-        (Vote(RANDOM, "m9", "U1", "+1"), "a", 1, AT),  # the same paper in another channel
         (Vote(GENERAL, "m2", "U2", "-1"), "b", -1, AT),
         (Vote(GENERAL, "m2", "U2", "keycap:1"), "b", -2, AT),  # U2 nets -3 on b: -2
-        (Vote(GENERAL, "m3", "U2", "+1"), "c", 1, AT),
-        (Vote(GENERAL, "m3", "U2", "-1"), "c", -1, later),  # nets 0
+        (Vote(GENERAL, "m2", "U1", "+1"), "b", 1, AT),
+        (Vote(RANDOM, "m9", "U1", "+1"), "a", 1, AT),  # the same paper in another channel
         (Vote(ChannelRef("slack", "T2", "C1"), "m4", "U1", "+1"), "a", 1, AT),
         (Vote(ChannelRef("discord", "T1", "C1"), "m5", "U1", "+1"), "a", 1, AT),
     ]
@@ -182,8 +183,9 @@ async def test_team_votes_are_each_persons_clamped_net_vote_per_paper_and_channe
 
     assert await store.team_votes("slack", "T1") == [
         TeamVote(GENERAL.key, "U1", "a", 2, later),
+        TeamVote(GENERAL.key, "U1", "b", 1, AT),
+        TeamVote(GENERAL.key, "U2", "a", 0, later),
         TeamVote(GENERAL.key, "U2", "b", -2, AT),
-        TeamVote(GENERAL.key, "U2", "c", 0, later),
         TeamVote(RANDOM.key, "U1", "a", 1, AT),
     ]
     assert await store.team_votes("slack", "T9") == []

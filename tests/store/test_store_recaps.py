@@ -80,7 +80,7 @@ async def test_unfinished_recaps_are_the_claimed_and_posting_ones_oldest_first(
     store: Store,
 ) -> None:
     weeks = ["2026-W05", "2026-W06", "2026-W07", "2026-W08", "2026-W09", "2026-W10"]
-    for days, week in zip((5, 0, 4, 3, 2, 1), weeks, strict=True):
+    for days, week in zip((1, 2, 6, 5, 4, 3), weeks, strict=True):  # W06 claimed before W05
         await store.claim_recap(GENERAL, week, last_day=FRIDAY, at=AT - timedelta(days=days))
     for week, status in zip(
         weeks[2:],
@@ -93,8 +93,8 @@ async def test_unfinished_recaps_are_the_claimed_and_posting_ones_oldest_first(
     unfinished = await store.unfinished_recaps()
 
     assert [(record.week, record.status) for record in unfinished] == [
-        ("2026-W05", RecapStatus.CLAIMED),
         ("2026-W06", RecapStatus.POSTING),
+        ("2026-W05", RecapStatus.CLAIMED),
     ]
 
 
