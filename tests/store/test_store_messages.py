@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from bot.models import ChannelRef, MessageRole, PostedMessage, TeamVote, Vote, VoteTally
+from bot.models import ChannelRef, MessageRole, Paper, PostedMessage, TeamVote, Vote, VoteTally
 from bot.store import Store
 
 AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -212,3 +212,24 @@ async def test_tallies_of_many_papers_are_read_in_chunks(store: Store) -> None:
     tallies = await store.vote_tallies("slack", "T1", [*ids, *ids[:10]])
 
     assert tallies == {paper_id: VoteTally(paper_id, 1, 1) for paper_id in ids[::100]}
+
+
+async def test_team_favourites_count_the_votes_cast_since_a_time(store: Store) -> None:
+    since = AT + timedelta(days=1)
+    papers = [Paper(id=paper_id, title=f"Paper {paper_id}") for paper_id in ("a", "b", "c")]
+    await store.upsert_papers(papers, at=AT)
+    votes = [
+        (Vote(GENERAL, "m1", "U1", "+1"), "a", 1, since - timedelta(seconds=1)),  # too early
+        (Vote(GENERAL, "m1", "U2", "+1"), "a", 1, since),
+        (Vote(GENERAL, "m2", "U1", "fire"), "b", 2, since + timedelta(hours=1)),
+        (Vote(GENERAL, "m3", "U1", "-1"), "c", -1, since),
+    ]
+    for vote, paper_id, weight, at in votes:
+        await store.add_vote(vote, paper_id=paper_id, weight=weight, at=at)
+
+    favourites = await store.team_favourites(since, platform="slack", workspace="T1", limit=5)
+
+    assert [(paper.id, tally) for paper, tally in favourites] == [
+        ("b", VoteTally("b", 2, 1)),
+        ("a", VoteTally("a", 1, 1)),
+    ]
