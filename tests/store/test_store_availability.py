@@ -143,6 +143,25 @@ def test_a_file_replaced_under_the_store_is_noticed(tmp_path: Path) -> None:
         file.check()
 
 
+def test_a_file_on_another_disk_with_the_same_inode_number_is_another_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "papers.db"
+    path.write_bytes(b"")
+    file = SqliteFile(path)
+    real = os.stat
+
+    def on_another_disk(target: os.PathLike[str] | str) -> os.stat_result:
+        found = list(real(target))
+        found[2] += 1  # st_dev: the same inode number (st_ino) on another device
+        return os.stat_result(found)
+
+    monkeypatch.setattr(os, "stat", on_another_disk)
+
+    with pytest.raises(DatabaseFileGone, match="replaced"):
+        file.check()
+
+
 def test_a_file_not_there_yet_is_watched_once_it_is_created(tmp_path: Path) -> None:
     path = tmp_path / "papers.db"
     file = SqliteFile(path)
