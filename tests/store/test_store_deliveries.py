@@ -243,9 +243,9 @@ async def test_empty_slots_come_oldest_claim_first(store: Store) -> None:
 
 
 async def test_a_slots_status_is_that_channels_and_that_slots(store: Store) -> None:
-    await store.claim_slot(GENERAL, SLOT, at=AT)
-    await store.claim_slot(GENERAL, "2026-03-03", at=AT)
     await store.claim_slot(RANDOM, SLOT, at=AT)
+    await store.claim_slot(GENERAL, "2026-03-03", at=AT)
+    await store.claim_slot(GENERAL, SLOT, at=AT)
     await store.finish_slot(GENERAL, "2026-03-03", "posted", at=AT)
     await store.finish_slot(RANDOM, SLOT, "failed", at=AT)
 

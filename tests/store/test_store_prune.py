@@ -186,3 +186,17 @@ async def test_only_searches_pruned_still_count_and_log(store: Store) -> None:
         1,
         [1],
     )
+
+
+async def test_old_failed_runs_after_the_last_good_one_go_too(
+    store: Store, database_url: str
+) -> None:
+    counts = {"fetched": 1, "stored": 1, "skipped": 0}
+    await store.record_fetch("hf", at=NOW - 40 * DAYS, ok=True, error=None, **counts)
+    await store.record_fetch("hf", at=NOW - 35 * DAYS, ok=False, error="HTTP 500", **counts)
+
+    pruned = await store.prune(NOW)
+
+    assert pruned.fetch_runs == 1
+    assert await row_count(database_url, "fetch_runs") == 1
+    assert await store.last_successful_fetch() == NOW - 40 * DAYS
