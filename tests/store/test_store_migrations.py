@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -40,6 +41,26 @@ def _table_names(connection: Connection) -> set[str]:
 
 async def test_migrated_schema_matches_the_tables(store: Store, database_url: str) -> None:
     assert await _on_sync_connection(database_url, _differences) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "type_", "reflected", "compared"),
+    [
+        ("papers", "table", True, True),
+        ("slack_installations", "table", True, False),
+        ("papers_fts", "table", True, False),
+        ("title", "column", True, True),
+        ("search_vector", "column", True, False),
+        ("ix_papers_search_vector", "index", True, False),
+        ("search_vector", "column", False, True),
+        ("ix_papers_search_vector", "index", False, True),
+        ("search_vector", "unique_constraint", True, True),
+    ],
+)
+def test_autogenerate_compares_the_stores_own_objects_only(
+    name: str, type_: str, reflected: bool, compared: bool
+) -> None:
+    assert include_object(None, name, type_, reflected, None) is compared
 
 
 async def test_upgrading_again_changes_nothing(store: Store, database_url: str) -> None:
