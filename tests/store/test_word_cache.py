@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from bot.models import Paper
 from bot.search.query import parse_query
-from bot.store import Store
+from bot.store import Store, open_store
 from bot.store.word_cache import TTL_SECONDS, WordCache
 
 AT = datetime(2026, 6, 13, tzinfo=UTC)
@@ -39,6 +39,22 @@ async def test_new_papers_make_the_store_forget_what_it_remembered(store: Store)
     await store.upsert_papers([Paper(id="2606.00002", title="Robots walking")], at=AT)
 
     assert sorted(await found(store, "robot")) == ["2606.00001", "2606.00002"]
+
+
+async def test_the_words_a_prefix_starts_are_remembered_while_this_process_stores_none(
+    store: Store, database_url: str
+) -> None:
+    await store.upsert_papers([Paper(id="2606.00001", title="Robot arms")], at=AT)
+    assert await found(store, "rob*") == ["2606.00001"]
+    other_process = await open_store(database_url)
+    try:
+        await other_process.upsert_papers([Paper(id="2606.00002", title="Robin songs")], at=AT)
+    finally:
+        await other_process.close()
+
+    assert await found(store, "rob*") == ["2606.00001"]
+    await store.upsert_papers([Paper(id="2606.00003", title="Sailing")], at=AT)
+    assert sorted(await found(store, "rob*")) == ["2606.00001", "2606.00002"]
 
 
 async def found(store: Store, text: str) -> list[str]:
