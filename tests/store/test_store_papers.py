@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot.models import ChannelRef, Paper, Vote
+from bot.models import ChannelRef, Paper, Vote, VoteTally
 from bot.store import Store
+from bot.store.tables import fetch_runs
 from tests.store.faults import row_count
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -269,6 +272,7 @@ async def test_recent_papers_by_featured_day_else_published_time(store: Store) -
             hf_paper("featured-since", featured_on=since.date(), upvotes=1),
             hf_paper("featured-before", featured_on=since.date() - timedelta(days=1)),
             paper("published-since", published_at=since + timedelta(minutes=1), upvotes=5),
+            paper("published-at-since", published_at=since, upvotes=3),
             paper("published-before", published_at=since - timedelta(minutes=1)),
             hf_paper(
                 "featured-old-published-new",
@@ -281,7 +285,7 @@ async def test_recent_papers_by_featured_day_else_published_time(store: Store) -
 
     recent = await store.recent_papers(since)
 
-    assert [p.id for p in recent] == ["published-since", "featured-since"]
+    assert [p.id for p in recent] == ["published-since", "published-at-since", "featured-since"]
     limited = await store.recent_papers(since, limit=1)
     assert [p.id for p in limited] == ["published-since"]
 
@@ -309,6 +313,100 @@ async def test_top_papers_add_the_team_votes_of_that_workspace(store: Store) -> 
     assert [(e.paper.id, e.team_votes) for e in no_team] == [("popular", 0)]
 
 
+async def test_top_papers_rank_by_upvotes_plus_team_votes_then_by_upvotes(store: Store) -> None:
+    await store.upsert_papers(
+        [
+            hf_paper("big", upvotes=100),
+            hf_paper("voted-up", upvotes=9),
+            paper("arxiv-voted", featured_on=TODAY),
+            hf_paper("a-tie", upvotes=1),
+            hf_paper("three", upvotes=3),
+            paper("arxiv-tie", featured_on=TODAY),
+            hf_paper("two", upvotes=2),
+        ],
+        at=NOW,
+    )
+    team = ChannelRef("slack", "T1", "C1")
+    votes = [("voted-up", "U1"), ("voted-up", "U2"), ("arxiv-voted", "U1"), ("arxiv-voted", "U2")]
+    for paper_id, user in [*votes, ("a-tie", "U1"), ("arxiv-tie", "U1")]:
+        vote = Vote(team, f"m-{paper_id}", user, "fire")
+        await store.add_vote(vote, paper_id=paper_id, weight=2, at=NOW)
+
+    top = await store.top_papers(NOW - timedelta(days=7), platform="slack", workspace="T1", limit=9)
+
+    assert [(e.paper.id, e.team_votes) for e in top] == [
+        ("big", 0),
+        ("voted-up", 4),
+        ("arxiv-voted", 4),
+        ("three", 0),
+        ("a-tie", 2),
+        ("two", 0),
+        ("arxiv-tie", 2),
+    ]
+
+
+async def test_featured_between_takes_both_days_and_puts_the_most_upvoted_first(
+    store: Store,
+) -> None:
+    first, last = TODAY - timedelta(days=6), TODAY
+    await store.upsert_papers(
+        [
+            hf_paper("day-before", featured_on=first - timedelta(days=1), upvotes=90),
+            hf_paper("first-day", featured_on=first, upvotes=5),
+            hf_paper("last-day", featured_on=last, upvotes=7),
+            hf_paper("no-upvotes", featured_on=last, upvotes=None),
+            hf_paper("also-five", featured_on=first, upvotes=5),
+            hf_paper("day-after", featured_on=last + timedelta(days=1), upvotes=90),
+            paper("never-featured", published_at=NOW, upvotes=90),
+        ],
+        at=NOW,
+    )
+
+    week = await store.featured_between(first, last)
+
+    assert [p.id for p in week] == ["last-day", "also-five", "first-day", "no-upvotes"]
+    assert week[0] == await store.get_paper("last-day")
+
+
+async def test_team_favourites_are_the_net_positive_picks_of_that_workspace_since_then(
+    store: Store,
+) -> None:
+    ids = ["top", "two-voters", "one-strong", "alpha-strong", "disliked", "even", "old", "away"]
+    await store.upsert_papers([hf_paper(paper_id) for paper_id in ids], at=NOW)
+    team = ChannelRef("slack", "T1", "C1")
+    elsewhere = ChannelRef("slack", "T2", "C9")
+    since = NOW - timedelta(days=7)
+    votes = [
+        (team, "top", "U1", 1, NOW),
+        (team, "top", "U2", 1, NOW),
+        (team, "top", "U3", 1, NOW),
+        (team, "two-voters", "U1", 1, NOW),
+        (team, "two-voters", "U2", 1, NOW),
+        (team, "one-strong", "U1", 2, NOW),
+        (team, "alpha-strong", "U3", 2, NOW),
+        (team, "disliked", "U1", -1, NOW),
+        (team, "even", "U1", 1, NOW),
+        (team, "even", "U2", -1, NOW),
+        (team, "old", "U1", 2, since - timedelta(minutes=1)),
+        (elsewhere, "away", "U1", 2, NOW),
+    ]
+    for channel, paper_id, user, weight, at in votes:
+        vote = Vote(channel, f"m-{paper_id}", user, "fire")
+        await store.add_vote(vote, paper_id=paper_id, weight=weight, at=at)
+
+    favourites = await store.team_favourites(since, platform="slack", workspace="T1", limit=10)
+
+    assert [(p.id, tally) for p, tally in favourites] == [
+        ("top", VoteTally("top", 3, 3)),
+        ("two-voters", VoteTally("two-voters", 2, 2)),
+        ("alpha-strong", VoteTally("alpha-strong", 2, 1)),
+        ("one-strong", VoteTally("one-strong", 2, 1)),
+    ]
+    assert favourites[0][0] == await store.get_paper("top")
+    first_three = await store.team_favourites(since, platform="slack", workspace="T1", limit=3)
+    assert [p.id for p, _ in first_three] == ["top", "two-voters", "alpha-strong"]
+
+
 # fetch runs -----------------------------------------------------------------------------
 
 
@@ -321,3 +419,20 @@ async def test_last_successful_fetch_skips_failures(store: Store) -> None:
     await store.record_fetch("hf", at=NOW, ok=False, error="HTTP 500", **counts)
 
     assert await store.last_successful_fetch() == NOW - timedelta(hours=1)
+
+
+async def test_a_fetch_run_is_kept_with_its_counts_and_error(
+    store: Store, database_url: str
+) -> None:
+    await store.record_fetch(
+        "arxiv", at=NOW, ok=False, fetched=7, stored=5, skipped=2, error="HTTP 500"
+    )
+
+    engine = create_async_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            [run] = (await connection.execute(select(fetch_runs))).all()
+    finally:
+        await engine.dispose()
+    assert (run.source, run.at, run.ok) == ("arxiv", NOW, False)
+    assert (run.fetched, run.stored, run.skipped, run.error) == (7, 5, 2, "HTTP 500")
