@@ -151,3 +151,110 @@ async def test_the_vocabulary_knows_indexed_words(indexed: Store, database_url: 
     assert await indexed.indexed_words(["diffusion", "difusion"]) == {"diffusion": 4}
     assert ("diffusion", 4) in await indexed.words_like("difusion", edits=1)
     assert ("diffusion", 4) not in await indexed.words_like("diffusionmodel", edits=2)
+
+
+async def test_filters_alone_list_the_most_upvoted_papers_unscored(indexed: Store) -> None:
+    hits = await indexed.search_index(parse_query("min-upvotes:5"))
+
+    assert [hit.paper.id for hit in hits] == ["agents", "one-word", "abstract-hit"]
+    assert [hit.relevance for hit in hits] == [0.0, 0.0, 0.0]
+
+
+async def test_filters_alone_list_only_the_best_candidates(store: Store) -> None:
+    many = [paper(f"p{n:02d}", upvotes=n) for n in range(fulltext.CANDIDATES)]
+    await store.upsert_papers([*many, paper("tied", upvotes=5), paper("unvoted")], at=NOW)
+
+    listed = await found(store, "since:2026-06-01")
+
+    best = [f"p{n:02d}" for n in reversed(range(fulltext.CANDIDATES))]
+    assert listed == [*best[:14], "p05", "tied", *best[15:-1]]
+
+
+async def test_an_author_of_one_word_may_be_any_author_of_the_paper(store: Store) -> None:
+    await store.upsert_papers(
+        [
+            paper("solo", authors=("Mei Lai",)),
+            paper("pair", authors=("Xunhao Lai", "Zoë Müller")),
+            paper("other", authors=("Laila Smith",)),
+        ],
+        at=NOW,
+    )
+
+    assert sorted(await found(store, "author:lai")) == ["pair", "solo"]
+
+
+async def test_misspelt_words_are_corrected_from_words_of_about_their_length(
+    indexed: Store,
+) -> None:
+    assert await indexed.words_like("vi", edits=3) == [("video", 3)]
+    assert await indexed.words_like("v", edits=4) == []
+    assert await indexed.words_like("viedo", edits=0) == [("video", 3)]
+    assert ("diffusion", 4) in await indexed.words_like("diffusions", edits=1)
+
+
+async def test_a_prefix_stands_for_its_most_common_words_only(store: Store) -> None:
+    words = [f"robo{chr(97 + n // 26)}{chr(97 + n % 26)}" for n in range(fulltext.FORMS_LIMIT + 1)]
+    *common, last = words
+    await store.upsert_papers([paper(f"p{n:02d}", title=w) for n, w in enumerate(common)], at=NOW)
+    await store.upsert_papers([paper("a-last", title=last)], at=NOW)
+
+    assert "a-last" not in await found(store, "robo*")
+    assert await found(store, last) == ["a-last"]
+
+
+async def test_an_author_or_organization_outweighs_the_abstract(store: Store) -> None:
+    await store.upsert_papers(
+        [
+            paper("a-abstract", abstract="Compared with Lai and MiniMax."),
+            paper("b-author", authors=("Xunhao Lai",)),
+            paper("c-organization", organization="MiniMax"),
+        ],
+        at=NOW,
+    )
+
+    assert await found(store, "lai") == ["b-author", "a-abstract"]
+    assert await found(store, "minimax") == ["c-organization", "a-abstract"]
+
+
+async def test_an_empty_field_holds_no_word(store: Store) -> None:
+    await store.upsert_papers(
+        [
+            paper(
+                "a-full", title="Yyyy", abstract="Zzzz", organization="Wwww", ai_keywords=("xxxx",)
+            ),
+            paper("b-empty", title="", abstract="", organization=None, ai_keywords=("xxxx",)),
+        ],
+        at=NOW,
+    )
+
+    hits = await store.search_index(parse_query("xxxx"))
+
+    assert [hit.paper.id for hit in hits] == ["a-full", "b-empty"]
+    assert hits[0].relevance == hits[1].relevance
+
+
+async def test_a_word_of_four_letters_stem_also_finds_its_other_forms(store: Store) -> None:
+    await store.upsert_papers([paper("walking", title="Robots walking")], at=NOW)
+
+    assert await found(store, "walks") == ["walking"]
+
+
+async def test_since_a_day_takes_papers_published_from_its_first_minute(store: Store) -> None:
+    day = date(2026, 6, 10)
+    await store.upsert_papers(
+        [
+            paper(
+                "just-after",
+                featured_on=None,
+                published_at=datetime(2026, 6, 10, 0, 30, tzinfo=UTC),
+            ),
+            paper(
+                "just-before",
+                featured_on=None,
+                published_at=datetime(2026, 6, 9, 23, 30, tzinfo=UTC),
+            ),
+        ],
+        at=NOW,
+    )
+
+    assert await found(store, f"since:{day.isoformat()}") == ["just-after"]
