@@ -258,3 +258,53 @@ async def test_since_a_day_takes_papers_published_from_its_first_minute(store: S
     )
 
     assert await found(store, f"since:{day.isoformat()}") == ["just-after"]
+
+
+async def test_only_the_last_word_also_stands_for_the_words_it_starts(indexed: Store) -> None:
+    assert await found(indexed, "diffusion vid") == ["title-hit", "keyword-hit", "abstract-hit"]
+    assert await found(indexed, "vid diffusion") == []
+    assert await found(indexed, '"vid"') == []
+
+
+async def test_a_loosened_query_finds_papers_holding_any_of_its_words(indexed: Store) -> None:
+    query = parse_query("images browse").loosened()
+    assert query is not None
+
+    hits = await indexed.search_index(query)
+
+    assert sorted(hit.paper.id for hit in hits) == ["agents", "one-word"]
+
+
+async def test_a_hit_carries_its_relevance_and_the_terms_as_matched(indexed: Store) -> None:
+    hits = await indexed.search_index(parse_query("diffusion video"))
+
+    relevances = [hit.relevance for hit in hits]
+    assert relevances == sorted(relevances, reverse=True) and relevances[-1] > 0
+    assert all(hit.terms == hits[0].terms for hit in hits)
+    matched = [term.words for term in hits[0].terms]
+    assert matched == [(frozenset({"diffusion"}),), (frozenset({"video"}),)]
+
+
+async def test_a_shorter_title_holding_the_word_ranks_first(store: Store) -> None:
+    await store.upsert_papers(
+        [
+            paper("a-long", title="Diffusion models, samplers, schedules and their many uses"),
+            paper("b-short", title="Diffusion models"),
+        ],
+        at=NOW,
+    )
+
+    assert await found(store, "diffusion") == ["b-short", "a-long"]
+
+
+async def test_a_word_no_count_knows_of_earns_no_bonus_as_typed(store: Store) -> None:
+    await store.upsert_papers(
+        [paper("a-first", title="Robots walking"), paper("b-changed", title="Robots walking")],
+        at=NOW,
+    )
+    await store.upsert_papers([paper("b-changed", title="Robots walks")], at=NOW)
+
+    hits = await store.search_index(parse_query("walks"))
+
+    assert [hit.paper.id for hit in hits] == ["a-first", "b-changed"]
+    assert hits[0].relevance == hits[1].relevance

@@ -57,5 +57,20 @@ async def test_the_words_a_prefix_starts_are_remembered_while_this_process_store
     assert sorted(await found(store, "rob*")) == ["2606.00001", "2606.00002"]
 
 
+async def test_how_many_papers_there_are_is_remembered_too(store: Store, database_url: str) -> None:
+    await store.upsert_papers([Paper(id="2606.00001", title="Robot arms")], at=AT)
+    [before] = await store.search_index(parse_query("robot"))
+    other_process = await open_store(database_url)
+    try:
+        others = [Paper(id=f"2606.1{n:04d}", title="Sailing") for n in range(5)]
+        await other_process.upsert_papers(others, at=AT)
+    finally:
+        await other_process.close()
+
+    [after] = await store.search_index(parse_query("robot"))
+
+    assert after.relevance == before.relevance
+
+
 async def found(store: Store, text: str) -> list[str]:
     return [hit.paper.id for hit in await store.search_index(parse_query(text))]
