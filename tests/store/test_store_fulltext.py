@@ -308,3 +308,50 @@ async def test_a_word_no_count_knows_of_earns_no_bonus_as_typed(store: Store) ->
 
     assert [hit.paper.id for hit in hits] == ["a-first", "b-changed"]
     assert hits[0].relevance == hits[1].relevance
+
+
+async def test_the_rarer_word_in_the_title_ranks_first(store: Store) -> None:
+    await store.upsert_papers(
+        [
+            paper("a-common-title", title="Arm", abstract="An emu study."),
+            paper("b-rare-title", title="Emu", abstract="An arm study."),
+            *(paper(f"arm-{n}", title="Arm", abstract="A study.") for n in range(4)),
+        ],
+        at=NOW,
+    )
+
+    assert await found(store, "arm emu study") == ["b-rare-title", "a-common-title"]
+
+
+async def test_a_word_the_vocabulary_has_not_counted_weighs_as_the_rarest(store: Store) -> None:
+    await store.upsert_papers(
+        [paper("a-robot-title", title="Robot"), paper("b-zebra-title", title="Placeholder")],
+        at=NOW,
+    )
+    await store.upsert_papers(
+        [
+            paper("a-robot-title", title="Robot", abstract="Zebra"),
+            paper("b-zebra-title", title="Zebra", abstract="Robot"),
+        ],
+        at=NOW,
+    )
+
+    assert await found(store, "robot zebra") == ["b-zebra-title", "a-robot-title"]
+
+
+async def test_a_loosened_query_looks_for_its_rarest_words_only(store: Store) -> None:
+    rare = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel"]
+    assert len(rare) == fulltext.ANY_TERMS
+    await store.upsert_papers(
+        [
+            *(paper(f"rare-{word}", title=word.title()) for word in rare),
+            *(paper(f"common-{n}", title="Robot") for n in range(3)),
+        ],
+        at=NOW,
+    )
+    query = parse_query(" ".join(["robot", *rare])).loosened()
+    assert query is not None
+
+    hits = await store.search_index(query)
+
+    assert sorted(hit.paper.id for hit in hits) == sorted(f"rare-{word}" for word in rare)

@@ -72,5 +72,21 @@ async def test_how_many_papers_there_are_is_remembered_too(store: Store, databas
     assert after.relevance == before.relevance
 
 
+async def test_how_many_papers_hold_a_word_is_remembered(store: Store, database_url: str) -> None:
+    sailing = [Paper(id=f"2606.2{n:04d}", title="Sailing") for n in range(10)]
+    await store.upsert_papers([Paper(id="2606.00001", title="Robot arm"), *sailing], at=AT)
+    [before] = await store.search_index(parse_query("arm robot"))
+    other_process = await open_store(database_url)
+    try:
+        others = [Paper(id=f"2606.1{n:04d}", title="Arm") for n in range(5)]
+        await other_process.upsert_papers(others, at=AT)
+    finally:
+        await other_process.close()
+
+    [after] = await store.search_index(parse_query("arm robot"))
+
+    assert after.relevance == before.relevance
+
+
 async def found(store: Store, text: str) -> list[str]:
     return [hit.paper.id for hit in await store.search_index(parse_query(text))]
