@@ -355,3 +355,82 @@ async def test_a_loosened_query_looks_for_its_rarest_words_only(store: Store) ->
     hits = await store.search_index(query)
 
     assert sorted(hit.paper.id for hit in hits) == sorted(f"rare-{word}" for word in rare)
+
+
+async def test_only_the_newest_papers_holding_the_words_are_ranked(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fulltext, "MATCHED_LIMIT", 2)
+    await store.upsert_papers([paper("oldest", abstract="Robot.")], at=NOW)
+    for n in range(2):
+        await store.upsert_papers([paper(f"newer-{n}", abstract="A robot, with arms.")], at=NOW)
+
+    assert await found(store, "robot") == ["newer-0", "newer-1"]
+
+
+async def test_the_titles_index_finds_an_old_title_among_many_newer_abstracts(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fulltext, "MATCHED_LIMIT", 2)
+    await store.upsert_papers([paper("old-title", title="Robot")], at=NOW)
+    newer = [paper(f"newer-{n:02d}", abstract="A robot.") for n in range(fulltext.TITLES_LIMIT + 1)]
+    await store.upsert_papers(newer, at=NOW)
+
+    assert (await found(store, "robot"))[0] == "old-title"
+
+
+async def test_the_titles_index_also_hands_over_its_newest_only(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fulltext, "MATCHED_LIMIT", 2)
+    monkeypatch.setattr(fulltext, "TITLES_LIMIT", 2)
+    await store.upsert_papers([paper("oldest", title="Robot")], at=NOW)
+    for n in range(2):
+        await store.upsert_papers([paper(f"newer-{n}", title="Robot arms for kitchens")], at=NOW)
+
+    assert await found(store, "robot") == ["newer-0", "newer-1"]
+
+
+async def test_an_organizations_papers_only_even_by_their_titles(store: Store) -> None:
+    await store.upsert_papers(
+        [
+            paper("elsewhere", title="Robot"),
+            paper("minimax", title="Agents", abstract="A robot.", organization="MiniMax"),
+        ],
+        at=NOW,
+    )
+
+    assert await found(store, "robot org:minimax") == ["minimax"]
+
+
+async def test_the_word_as_typed_is_looked_for_among_its_newest_papers_only(
+    store: Store, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL's index holds stems only: it never looks for the word as typed")
+    monkeypatch.setattr(fulltext, "MATCHED_LIMIT", 2)
+    monkeypatch.setattr(fulltext, "EXACT_LIMIT", 1)
+    for paper_id, abstract in [
+        ("typed-old", "Trained."),
+        ("typed-new", "Agents trained, at length."),
+        ("form-1", "Agents training, at length."),
+        ("form-2", "Agents training, at length."),
+    ]:
+        await store.upsert_papers([paper(paper_id, abstract=abstract)], at=NOW)
+
+    listed = await found(store, "trained")
+
+    assert "typed-new" in listed and "typed-old" not in listed
+
+
+async def test_a_loosened_query_ranks_the_newest_papers_holding_each_word(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fulltext, "ANY_LIMIT", 2)
+    await store.upsert_papers([paper("oldest", abstract="Robot.")], at=NOW)
+    for n in range(2):
+        await store.upsert_papers([paper(f"newer-{n}", abstract="A robot, with arms.")], at=NOW)
+    query = parse_query("robot").loosened()
+    assert query is not None
+
+    assert sorted(hit.paper.id for hit in await store.search_index(query)) == ["newer-0", "newer-1"]
