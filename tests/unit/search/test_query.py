@@ -105,3 +105,45 @@ def test_loosening_leaves_common_words_out_but_keeps_phrases() -> None:
     assert loose is not None
     assert loose.match_any
     assert loose.terms == (("one", "of"), ("robot",), ("grasping",))
+
+
+@pytest.mark.parametrize(
+    ("text", "everywhere", "in_titles"),
+    [
+        ("diffusion models", "'diffusion' & 'models':*", "'diffusion':AB & 'models':*AB"),
+        (
+            '"video diffusion" agents',
+            "('video' <-> 'diffusion') & 'agents':*",
+            "('video':AB <-> 'diffusion':AB) & 'agents':*AB",
+        ),
+        ('"video diffusion"', "('video' <-> 'diffusion')", "('video':AB <-> 'diffusion':AB)"),
+        ('robot author:"Yann LeCun"', "'robot':* & 'lecun':B", "'robot':*AB & 'lecun':B"),
+        (
+            "robot org:deepseek-ai",
+            "'robot':* & 'deepseek':B & 'ai':B",
+            "'robot':*AB & 'deepseek':B & 'ai':B",
+        ),
+        ("robot -gan -vae", "(('robot':*) & !'gan') & !'vae'", "(('robot':*AB) & !'gan') & !'vae'"),
+        (
+            'robot -"neural network"',
+            "('robot':*) & !('neural' <-> 'network')",
+            "('robot':*AB) & !('neural' <-> 'network')",
+        ),
+        ("author:lecun", "'lecun':B", "'lecun':B"),
+        ("has:code", None, None),
+    ],
+)
+def test_a_query_in_postgresqls_tsquery_syntax(
+    text: str, everywhere: str | None, in_titles: str | None
+) -> None:
+    query = parse_query(text)
+
+    assert tsquery(query) == everywhere
+    assert tsquery(query, titles=True) == in_titles
+
+
+def test_a_loosened_query_in_tsquery_syntax_needs_any_word() -> None:
+    loose = parse_query("robot grasping").loosened()
+
+    assert loose is not None
+    assert tsquery(loose) == "'robot' | 'grasping'"
