@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from bot.models import Paper
 from bot.search.query import parse_query
 from bot.store import Store, open_store
-from bot.store.word_cache import TTL_SECONDS, WordCache
+from bot.store.word_cache import MAX_ENTRIES, TTL_SECONDS, WordCache
 
 AT = datetime(2026, 6, 13, tzinfo=UTC)
 
@@ -21,6 +21,27 @@ def test_an_entry_is_trusted_for_a_minute_then_asked_again() -> None:
     assert cache.get("papers") == 42
     now[0] += 2
     assert cache.get("papers") is None
+
+
+def test_an_entry_exactly_a_minute_old_is_still_trusted() -> None:
+    now = [100.0]
+    cache = WordCache(clock=lambda: now[0])
+    cache.put("papers", 42)
+
+    now[0] += TTL_SECONDS
+    assert cache.get("papers") == 42
+
+
+def test_a_full_memory_starts_afresh_before_taking_one_more() -> None:
+    cache = WordCache()
+    for n in range(MAX_ENTRIES):
+        cache.put(("count", f"word{n}"), n)
+    assert cache.get(("count", "word0")) == 0
+
+    cache.put(("count", "one-more"), 1)
+
+    assert cache.get(("count", "word0")) is None
+    assert cache.get(("count", "one-more")) == 1
 
 
 def test_forgetting_drops_every_entry() -> None:
