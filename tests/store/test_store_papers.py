@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
+import structlog
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -238,6 +239,27 @@ async def test_an_unchanged_paper_takes_no_new_snapshot(store: Store, database_u
     await store.upsert_papers([hf_paper("2603.00040", upvotes=12, github_stars=6)], at=later)
     assert await row_count(database_url, "upvote_snapshots") == 3  # upvotes changed, once
     assert await store.momentum(["2603.00040"], now=later) == {"2603.00040": 2}
+
+
+async def test_each_paper_is_compared_with_its_own_latest_snapshot(
+    store: Store, database_url: str
+) -> None:
+    await store.upsert_papers([hf_paper("older", upvotes=3)], at=NOW - timedelta(hours=2))
+    await store.upsert_papers([hf_paper("newer", upvotes=4)], at=NOW - timedelta(hours=1))
+
+    await store.upsert_papers([hf_paper("older", upvotes=3), hf_paper("newer", upvotes=4)], at=NOW)
+
+    assert await row_count(database_url, "upvote_snapshots") == 2
+
+
+async def test_the_same_upvotes_again_at_the_same_moment_take_no_snapshot(store: Store) -> None:
+    await store.upsert_papers([hf_paper("2603.00041", upvotes=10)], at=NOW)
+
+    with structlog.testing.capture_logs() as logs:
+        await store.upsert_papers([hf_paper("2603.00041", upvotes=10)], at=NOW)
+
+    [line] = [log for log in logs if log["event"] == "papers_upserted"]
+    assert (line["papers"], line["snapshots"]) == (1, 0)
 
 
 async def test_momentum_spans_a_stretch_without_snapshots(store: Store) -> None:
