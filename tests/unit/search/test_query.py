@@ -147,3 +147,46 @@ def test_a_loosened_query_in_tsquery_syntax_needs_any_word() -> None:
 
     assert loose is not None
     assert tsquery(loose) == "'robot' | 'grasping'"
+
+
+@pytest.mark.parametrize(
+    ("text", "everywhere", "in_titles"),
+    [
+        ("diffusion models", '"diffusion" AND "models"', '"diffusion" AND "models"'),
+        (
+            '"video diffusion" agents',
+            '"video diffusion" AND "agents"',
+            '"video diffusion" AND "agents"',
+        ),
+        ('robot author:"Yann LeCun"', '"robot" AND authors : "lecun"', '"robot"'),
+        (
+            "robot org:deepseek-ai",
+            '"robot" AND organization : ("deepseek" AND "ai")',
+            '"robot"',
+        ),
+        ("robot -gan -vae", '(("robot") NOT "gan") NOT "vae"', '"robot"'),
+        ('robot -"neural network"', '("robot") NOT "neural network"', '"robot"'),
+        ("author:lecun", 'authors : "lecun"', None),
+        ("has:code", None, None),
+    ],
+)
+def test_a_query_in_fts5_match_syntax(
+    text: str, everywhere: str | None, in_titles: str | None
+) -> None:
+    query = parse_query(text)
+
+    assert fts5_match(query, exact_forms(query)) == everywhere
+    assert fts5_match(query, exact_forms(query), titles=True) == in_titles
+
+
+def test_a_word_matched_in_several_forms_is_any_of_them() -> None:
+    query = parse_query("robot")
+
+    assert fts5_match(query, [(frozenset({"robots", "robot"}),)]) == '("robot" OR "robots")'
+
+
+def test_a_loosened_query_in_fts5_match_syntax_needs_any_word() -> None:
+    loose = parse_query("robot grasping").loosened()
+
+    assert loose is not None
+    assert fts5_match(loose, exact_forms(loose)) == '"robot" OR "grasping"'
