@@ -148,10 +148,16 @@ def test_data_errors_are_told_from_database_failures() -> None:
             super().__init__("pg")
             self.sqlstate = sqlstate
 
+    class Psycopg2Error(Exception):
+        def __init__(self, pgcode: str) -> None:
+            super().__init__("pg")
+            self.pgcode = pgcode
+
     assert is_data_error(OverflowError("Python int too large to convert to SQLite INTEGER"))
     assert is_data_error(UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates not allowed"))
     assert is_data_error(exc.StatementError("bind", "INSERT", {}, OverflowError("date")))
     assert is_data_error(exc.DBAPIError("INSERT", {}, PgError("22021")))
+    assert is_data_error(exc.DBAPIError("INSERT", {}, Psycopg2Error("22003")))
     assert is_data_error(exc.DataError("INSERT", {}, Exception("value too long")))
     assert not is_data_error(exc.OperationalError("INSERT", {}, Exception("database is locked")))
     assert not is_data_error(exc.DBAPIError("INSERT", {}, PgError("08006")))  # connection lost
