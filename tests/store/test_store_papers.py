@@ -241,6 +241,17 @@ async def test_an_unchanged_paper_takes_no_new_snapshot(store: Store, database_u
     assert await store.momentum(["2603.00040"], now=later) == {"2603.00040": 2}
 
 
+async def test_momentum_reads_snapshots_in_time_order_whatever_order_they_came_in(
+    store: Store,
+) -> None:
+    hours = timedelta(hours=1)
+    await store.upsert_papers([hf_paper("2603.00043", upvotes=30)], at=NOW)
+    await store.upsert_papers([hf_paper("2603.00043", upvotes=10)], at=NOW - 10 * hours)
+    await store.upsert_papers([hf_paper("2603.00043", upvotes=20)], at=NOW - 5 * hours)
+
+    assert await store.momentum(["2603.00043"], now=NOW) == {"2603.00043": 20}
+
+
 async def test_each_paper_is_compared_with_its_own_latest_snapshot(
     store: Store, database_url: str
 ) -> None:
