@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from bot.models import ChannelRef, Paper, Vote, VoteTally
 from bot.store import Store
 from bot.store.tables import fetch_runs
+from bot.store.values import CHUNK_SIZE
 from tests.store.faults import row_count
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -164,6 +165,16 @@ async def test_batches_larger_than_a_chunk_are_all_written_and_merged(store: Sto
     assert stored[ids[0]].upvotes == 2 and stored[ids[0]].categories == ("cs.LG",)
     assert stored[ids[1]].upvotes == 1 and stored[ids[1]].categories == ()
     assert stored[ids[-1]].sources == ("hf",)
+
+
+async def test_the_log_line_counts_the_papers_and_snapshots_of_every_chunk(store: Store) -> None:
+    papers = [hf_paper(f"2603.{n:05d}", upvotes=1) for n in range(CHUNK_SIZE + 1)]
+
+    with structlog.testing.capture_logs() as logs:
+        await store.upsert_papers(papers, at=NOW)
+
+    [line] = [log for log in logs if log["event"] == "papers_upserted"]
+    assert (line["papers"], line["snapshots"]) == (CHUNK_SIZE + 1, CHUNK_SIZE + 1)
 
 
 async def test_naive_datetimes_are_refused(store: Store) -> None:
