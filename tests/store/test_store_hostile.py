@@ -122,7 +122,11 @@ async def test_refused_papers_are_left_out_and_the_rest_stored(
     assert await store.momentum([p.id for p in good], now=NOW) == {p.id: 0 for p in good}
     [line] = [log for log in logs if log["event"] == "papers_refused_by_database"]
     assert line["refused"] == len(refused) and line["log_level"] == "warning"
-    assert "\ud800" not in line["error"]
+    assert (line["stored"], line["first_id"]) == (written, "bad-date")
+    assert "\ud800" not in line["error"] and not line["error"].startswith("NoneType")
+    [upserted] = [log for log in logs if log["event"] == "papers_upserted"]
+    counted = [p for p in good + accepted_here if p.upvotes is not None]
+    assert (upserted["papers"], upserted["snapshots"]) == (written, len(counted))
 
 
 async def test_a_refused_paper_in_a_later_chunk_keeps_the_earlier_chunks(store: Store) -> None:
