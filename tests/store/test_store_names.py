@@ -49,13 +49,13 @@ async def test_a_typed_name_without_letters_stands_for_no_author(store: Store) -
 
 
 async def test_organizations_are_all_listed_the_latest_seen_first(store: Store) -> None:
-    await store.upsert_papers([paper("a", "Yann LeCun", organization="NVIDIA")], at=NOW)
-    await store.upsert_papers([paper("b", organization="Meta AI")], at=NOW + HOURS)
+    await store.upsert_papers([paper("a", "Yann LeCun", organization="Meta AI")], at=NOW)
+    await store.upsert_papers([paper("b", organization="NVIDIA")], at=NOW + HOURS)
     await store.upsert_papers([paper("c", organization="DeepMind")], at=NOW + HOURS)
 
     found = await store.known_names(FollowKind.ORG, "anything")
 
-    assert found == ["DeepMind", "Meta AI", "NVIDIA"]
+    assert found == ["DeepMind", "NVIDIA", "Meta AI"]
 
 
 async def test_a_name_seen_again_keeps_its_latest_spelling_and_sighting(store: Store) -> None:

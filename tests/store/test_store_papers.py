@@ -415,12 +415,16 @@ async def test_featured_between_takes_both_days_and_puts_the_most_upvoted_first(
 async def test_team_favourites_are_the_net_positive_picks_of_that_workspace_since_then(
     store: Store,
 ) -> None:
-    ids = ["top", "two-voters", "one-strong", "alpha-strong", "disliked", "even", "old", "away"]
+    ids = ["top", "two-voters", "one-strong", "alpha-strong", "one-vote", "strong-pair"]
+    ids += ["disliked", "even", "old", "away"]
     await store.upsert_papers([hf_paper(paper_id) for paper_id in ids], at=NOW)
     team = ChannelRef("slack", "T1", "C1")
     elsewhere = ChannelRef("slack", "T2", "C9")
     since = NOW - timedelta(days=7)
     votes = [
+        (team, "strong-pair", "U1", 2, NOW),
+        (team, "strong-pair", "U2", 2, NOW),
+        (team, "one-vote", "U4", 1, NOW),
         (team, "top", "U1", 1, NOW),
         (team, "top", "U2", 1, NOW),
         (team, "top", "U3", 1, NOW),
@@ -441,14 +445,16 @@ async def test_team_favourites_are_the_net_positive_picks_of_that_workspace_sinc
     favourites = await store.team_favourites(since, platform="slack", workspace="T1", limit=10)
 
     assert [(p.id, tally) for p, tally in favourites] == [
+        ("strong-pair", VoteTally("strong-pair", 4, 2)),
         ("top", VoteTally("top", 3, 3)),
         ("two-voters", VoteTally("two-voters", 2, 2)),
         ("alpha-strong", VoteTally("alpha-strong", 2, 1)),
         ("one-strong", VoteTally("one-strong", 2, 1)),
+        ("one-vote", VoteTally("one-vote", 1, 1)),
     ]
-    assert favourites[0][0] == await store.get_paper("top")
+    assert favourites[0][0] == await store.get_paper("strong-pair")
     first_three = await store.team_favourites(since, platform="slack", workspace="T1", limit=3)
-    assert [p.id for p, _ in first_three] == ["top", "two-voters", "alpha-strong"]
+    assert [p.id for p, _ in first_three] == ["strong-pair", "top", "two-voters"]
 
 
 # fetch runs -----------------------------------------------------------------------------
