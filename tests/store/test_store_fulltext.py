@@ -16,6 +16,8 @@ from bot.search.query import parse_query
 from bot.store import Store, fulltext
 
 NOW = datetime(2026, 6, 13, 10, tzinfo=UTC)
+EARLY = date(2026, 6, 1)
+"""A day before the fixtures' usual one: a paper featured then is older on either index."""
 
 
 def paper(paper_id: str, **fields: object) -> Paper:
@@ -339,7 +341,11 @@ async def test_a_word_the_vocabulary_has_not_counted_weighs_as_the_rarest(store:
     assert await found(store, "robot zebra") == ["b-zebra-title", "a-robot-title"]
 
 
-async def test_a_loosened_query_looks_for_its_rarest_words_only(store: Store) -> None:
+async def test_a_loosened_query_looks_for_its_rarest_words_only(
+    store: Store, database_url: str
+) -> None:
+    if not database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL's tsquery holds every word of the query, not the rarest")
     rare = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel"]
     assert len(rare) == fulltext.ANY_TERMS
     await store.upsert_papers(
@@ -361,7 +367,7 @@ async def test_only_the_newest_papers_holding_the_words_are_ranked(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(fulltext, "MATCHED_LIMIT", 2)
-    await store.upsert_papers([paper("oldest", abstract="Robot.")], at=NOW)
+    await store.upsert_papers([paper("oldest", abstract="Robot.", featured_on=EARLY)], at=NOW)
     for n in range(2):
         await store.upsert_papers([paper(f"newer-{n}", abstract="A robot, with arms.")], at=NOW)
 
@@ -384,7 +390,7 @@ async def test_the_titles_index_also_hands_over_its_newest_only(
 ) -> None:
     monkeypatch.setattr(fulltext, "MATCHED_LIMIT", 2)
     monkeypatch.setattr(fulltext, "TITLES_LIMIT", 2)
-    await store.upsert_papers([paper("oldest", title="Robot")], at=NOW)
+    await store.upsert_papers([paper("oldest", title="Robot", featured_on=EARLY)], at=NOW)
     for n in range(2):
         await store.upsert_papers([paper(f"newer-{n}", title="Robot arms for kitchens")], at=NOW)
 
@@ -427,7 +433,7 @@ async def test_a_loosened_query_ranks_the_newest_papers_holding_each_word(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(fulltext, "ANY_LIMIT", 2)
-    await store.upsert_papers([paper("oldest", abstract="Robot.")], at=NOW)
+    await store.upsert_papers([paper("oldest", abstract="Robot.", featured_on=EARLY)], at=NOW)
     for n in range(2):
         await store.upsert_papers([paper(f"newer-{n}", abstract="A robot, with arms.")], at=NOW)
     query = parse_query("robot").loosened()

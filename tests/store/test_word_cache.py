@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from bot.models import Paper
 from bot.search.query import parse_query
 from bot.store import Store, open_store
@@ -65,6 +67,8 @@ async def test_new_papers_make_the_store_forget_what_it_remembered(store: Store)
 async def test_the_words_a_prefix_starts_are_remembered_while_this_process_stores_none(
     store: Store, database_url: str
 ) -> None:
+    if not database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL's tsquery matches a prefix itself, not the words it starts")
     await store.upsert_papers([Paper(id="2606.00001", title="Robot arms")], at=AT)
     assert await found(store, "rob*") == ["2606.00001"]
     other_process = await open_store(database_url)
