@@ -250,19 +250,16 @@ def taste_examples(
 
     The channel's own votes count fully and the rest of its workspace's at OTHER_CHANNELS,
     so a new channel of a team that voted elsewhere is not cold, and its own votes soon
-    lead. Papers delivered here before `today` without a vote from this channel are
+    lead. Papers delivered here before `today` that no one in the workspace voted on are
     ignored ones; pool papers neither voted on nor delivered are unseen ones.
     """
     targets: dict[str, float] = {}
     weights: dict[str, float] = {}
     evidence = 0.0
-    voted_here: set[str] = set()
     for vote in votes:
         if vote.paper_id not in papers or vote.weight == 0:
             continue
         share = 1.0 if vote.channel_key == channel_key else OTHER_CHANNELS
-        if share == 1.0:
-            voted_here.add(vote.paper_id)
         age = (today - vote.at.date()).days
         recency = decay(age, half_life_days)
         targets[vote.paper_id] = targets.get(vote.paper_id, 0.0) + vote.weight * share
@@ -279,12 +276,7 @@ def taste_examples(
         if target
     ]
     for paper_id, day in sorted(delivered.items()):
-        if (
-            day < today
-            and paper_id not in voted_here
-            and paper_id not in targets
-            and paper_id in papers
-        ):
+        if day < today and paper_id not in targets and paper_id in papers:
             recency = decay((today - day).days, half_life_days)
             examples.append(
                 TasteExample(
