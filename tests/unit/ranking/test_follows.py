@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from bot.models import ChannelRef, ChannelSettings, Follow, FollowKind
 from bot.ranking import rank, score
-from bot.ranking.follows import find_follow, followed_in, match_name
+from bot.ranking.follows import NameMatch, find_follow, followed_in, match_name
 from bot.ranking.score import FOLLOW_BOOST
 from tests.fakes.papers import make_paper
 
@@ -89,3 +89,30 @@ def test_organizations_match_without_spaces_and_punctuation() -> None:
     orgs = ["DeepSeek-AI", "NVIDIA", "Google DeepMind"]
     assert match_name(FollowKind.ORG, "deepseek ai", orgs).known == "DeepSeek-AI"
     assert match_name(FollowKind.ORG, "nvdia", orgs).suggestions == ("NVIDIA",)
+
+
+def test_find_follow_finds_nothing_for_a_name_not_followed() -> None:
+    assert find_follow((NVIDIA, LECUN), Follow(FollowKind.AUTHOR, "Yoshua Bengio")) is None
+    assert find_follow((LECUN, NVIDIA), Follow(FollowKind.ORG, "Google")) is None
+
+
+def test_a_stored_name_written_as_typed_wins_over_a_fuller_one() -> None:
+    found = match_name(FollowKind.AUTHOR, "Y. LeCun", ["Yann LeCun", "Y. LeCun"])
+    assert found == NameMatch("Y. LeCun")
+
+
+def test_the_fullest_stored_form_has_the_most_words() -> None:
+    found = match_name(FollowKind.AUTHOR, "Y. LeCun", ["Yann LeCun", "Yann A. LeCun"])
+    assert found == NameMatch("Yann A. LeCun")
+
+
+def test_an_organization_is_not_completed_as_a_person_would_be() -> None:
+    # As a person's name, "G. DeepMind" would be Google DeepMind's initial and surname.
+    found = match_name(FollowKind.ORG, "G. DeepMind", ["Google DeepMind"])
+    assert found.known is None
+
+
+def test_at_most_three_close_names_are_suggested() -> None:
+    seen = ["Yi Zhang", "Yu Zhang", "Ya Zhang", "Yo Zhang", "Ye Zhang"]
+    found = match_name(FollowKind.AUTHOR, "Y Zhan", seen)
+    assert found == NameMatch(None, ("Yi Zhang", "Yu Zhang", "Ya Zhang"))
