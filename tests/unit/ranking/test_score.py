@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -18,6 +19,7 @@ from bot.ranking.score import (
     matched_words,
     rank,
     score,
+    taste_strength,
 )
 from tests.fakes.papers import (
     ALL,
@@ -503,3 +505,61 @@ def test_the_words_add_up_and_keep_the_voice(
     assert second == f"Score {explanation.total:.1f}, the sum of the numbers in brackets."
     assert "!" not in words
     assert FEATURED_ON.isoformat() not in words
+
+
+# --- taste -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FixedTaste:
+    """A learned taste that gives every paper the same value, as the score reads it."""
+
+    votes: float
+    value: float
+
+    def unit(self, paper: Paper) -> float:
+        """The same taste for every paper."""
+        return self.value
+
+    def reason(self, paper: Paper) -> str:
+        """A fixed reason."""
+        return "your team likes papers on 'attention'"
+
+
+@pytest.mark.parametrize(
+    ("votes", "expected"),
+    [(-2.0, 0.0), (0.0, 0.0), (1.0, 1 / 26), (25.0, 0.5), (50.0, 2 / 3)],
+)
+def test_taste_strength_grows_with_the_votes_from_nothing(votes: float, expected: float) -> None:
+    assert taste_strength(votes) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("taste", "expected"),
+    [
+        pytest.param(
+            FixedTaste(votes=0, value=1.0),
+            (0.0, "no votes from your team to learn from yet"),
+            id="cold-start",
+        ),
+        pytest.param(
+            FixedTaste(votes=1, value=1.0),
+            (1.5, "your team likes papers on 'attention'"),
+            id="one-vote",  # 40 * 1/26
+        ),
+        pytest.param(
+            FixedTaste(votes=0.5, value=1.0),
+            (0.8, "your team likes papers on 'attention'"),
+            id="half-a-vote-from-another-channel",  # 40 * 0.5/25.5
+        ),
+        pytest.param(
+            FixedTaste(votes=25, value=-0.5),
+            (-10.0, "your team likes papers on 'attention'"),
+            id="half-strength",  # 40 * 1/2 * -1/2
+        ),
+    ],
+)
+def test_taste_component(taste: FixedTaste, expected: tuple) -> None:
+    explanation = score(MINIMAX_SPARSE_ATTENTION, CHANNEL, now=NOW, taste=taste)
+    assert components(explanation)["taste"] == expected
+    assert explanation.total == round(sum(c.value for c in explanation.components), 1)
