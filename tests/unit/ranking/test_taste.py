@@ -9,7 +9,15 @@ import pytest
 
 from bot.models import ChannelRef, ChannelSettings, Paper, TeamVote
 from bot.ranking import rank, score
-from bot.ranking.taste import Kind, TasteExample, TasteModel, TasteView, taste_examples
+from bot.ranking.taste import (
+    Kind,
+    Leaning,
+    TasteExample,
+    TasteModel,
+    TasteView,
+    decay,
+    taste_examples,
+)
 from bot.ranking.taste import fit_taste as fit_over
 from bot.ranking.vectors import PaperVectors
 from tests.fakes.papers import make_paper
@@ -178,3 +186,192 @@ def test_examples_weigh_this_channels_votes_over_the_rest_of_the_workspace() -> 
     assert by_id[shown.id].kind == Kind.IGNORED and by_id[shown.id].target < 0
     assert by_id["2606.lan01"].kind == Kind.UNSEEN
     assert evidence == pytest.approx((1 + 0.5) * 0.5 ** (1 / 60))
+
+
+LIKED = [paper("diffusion", n) for n in range(3)]
+DISLIKED = [paper("robotics", n) for n in range(2)]
+
+
+def _liking_diffusion() -> TasteModel:
+    model = fit_taste([voted(p, 1) for p in LIKED] + unseen(POOL), votes=3)
+    assert model is not None
+    return model
+
+
+def _disliking_robotics() -> TasteModel:
+    model = fit_taste([voted(p, -1) for p in DISLIKED] + unseen(POOL), votes=2)
+    assert model is not None
+    return model
+
+
+def _liking_and_disliking() -> TasteModel:
+    examples = [voted(p, 1) for p in LIKED] + [voted(p, -1) for p in DISLIKED]
+    model = fit_taste(examples + unseen(POOL), votes=5)
+    assert model is not None
+    return model
+
+
+def test_the_reason_names_the_most_similar_liked_paper_first() -> None:
+    twin = make_paper(LIKED[2], id="2606.twin1")
+
+    assert _liking_diffusion().reason(twin, 0.5) == (
+        "your team liked 'Diffusion study 2: denoising' and 2 similar papers"
+    )
+
+
+def test_a_liked_paper_is_not_its_own_reason_and_dissimilar_ones_do_not_count() -> None:
+    examples = [voted(p, 1) for p in LIKED] + [voted(paper("speech", 1), 1)]
+    model = fit_taste(examples + unseen(POOL), votes=4)
+    assert model is not None
+
+    assert model.reason(paper("diffusion", 40), 0.5) == (
+        "your team liked 'Diffusion study 0: diffusion' and 2 similar papers"
+    )
+    assert model.reason(LIKED[0], 0.5) == (
+        "your team liked 'Diffusion study 1: models' and 1 similar paper"
+    )
+
+
+def test_the_reason_names_a_similar_paper_the_team_voted_down() -> None:
+    assert _liking_and_disliking().reason(paper("robotics", 40), -0.5) == (
+        "like 'Robotics study 0: robot', which your team voted down"
+    )
+
+
+def test_without_a_similar_voted_paper_the_reason_names_the_words_that_push() -> None:
+    assert _disliking_robotics().reason(paper("diffusion", 40), 0.5) == (
+        "your team likes papers on 'diffusion', 'models'"
+    )
+    assert _liking_diffusion().reason(paper("robotics", 40), -0.5) == (
+        "your team votes down papers on 'robotics', 'robot'"
+    )
+
+
+def test_a_neutral_taste_is_explained_by_words_not_by_voted_papers() -> None:
+    # A taste of exactly 0 names neither a liked nor a disliked paper, even a similar one.
+    assert _liking_diffusion().reason(paper("diffusion", 40), 0.0) == (
+        "your team likes papers on 'diffusion', 'models'"
+    )
+    assert _liking_and_disliking().reason(paper("robotics", 40), 0.0) == (
+        "your team likes papers on 'study', 'variant'"
+    )
+
+
+@pytest.mark.parametrize("unit", [0.1, 0.0, -0.1])
+def test_a_paper_the_votes_know_nothing_about_gets_a_plain_reason(unit: float) -> None:
+    # Unknown words, and an author whose hashed column lies past every learned one.
+    stranger = make_paper(
+        id="2606.odd01",
+        title="Zebra quartz",
+        abstract="",
+        ai_keywords=(),
+        categories=(),
+        authors=("Pia Guest",),
+        organization=None,
+    )
+
+    assert _liking_diffusion().reason(stranger, unit) == "your team's votes say little about it"
+
+
+def test_the_leaning_lists_words_and_people_each_way_strongest_first() -> None:
+    examples = [voted(p, 1) for p in LIKED] + [voted(p, -1) for p in DISLIKED]
+    model = fit_taste(examples, votes=5)
+    assert model is not None
+
+    assert model.leaning() == Leaning(
+        up_terms=("diffusion", "models", "denoising", "image", "sampler"),
+        down_terms=("robotics", "manipulation", "robot", "grasping", "embodied"),
+        up_people=("author diffusion 2", "author diffusion 0", "author diffusion 1"),
+        down_people=("author robotics 1", "author robotics 0"),
+    )
+    assert model.leaning(limit=1) == Leaning(
+        ("diffusion",), ("robotics",), ("author diffusion 2",), ("author robotics 1",)
+    )
+
+
+def test_examples_sum_each_papers_votes_cap_them_and_weigh_them_by_age() -> None:
+    a, b, c, d, e, f, g, h, u = (paper("language", n) for n in range(1, 10))
+    here, there = LAB.key, "slack:T1:C2"
+    ten_days_ago = NOW - timedelta(days=10)
+    votes = [
+        TeamVote(here, "U1", a.id, 1, NOW),
+        TeamVote(here, "U2", a.id, 1, ten_days_ago),
+        TeamVote(there, "U1", b.id, 2, ten_days_ago),
+        TeamVote(here, "U1", "2606.gone1", 1, NOW),  # a paper no longer stored
+        TeamVote(here, "U3", c.id, 0, NOW),  # a vote taken back
+        *(TeamVote(here, f"U{n}", e.id, 2, NOW) for n in range(4)),
+        *(TeamVote(here, f"U{n}", f.id, -2, NOW) for n in range(2)),
+        TeamVote(here, "U1", d.id, 1, NOW),
+        TeamVote(here, "U2", d.id, -1, NOW),
+    ]
+    delivered = {
+        a.id: TODAY - timedelta(days=1),
+        b.id: TODAY - timedelta(days=1),
+        g.id: TODAY - timedelta(days=2),
+        h.id: TODAY,  # delivered today: not ignored yet
+        "2606.gone2": TODAY - timedelta(days=1),
+    }
+    stored = {p.id: p for p in (a, b, c, d, e, f, g, h)}
+
+    examples, evidence = taste_examples(
+        here, votes, delivered, stored, [a, g, h, u, d], today=TODAY, half_life_days=10
+    )
+
+    assert [(x.paper.id, x.kind, x.target) for x in examples] == [
+        (a.id, Kind.VOTED, 2.0),
+        (b.id, Kind.VOTED, 1.0),  # another channel's +2 counts half
+        (e.id, Kind.VOTED, 3.0),  # +8, capped
+        (f.id, Kind.VOTED, -3.0),  # -4, capped
+        (g.id, Kind.IGNORED, -0.5),
+        (u.id, Kind.UNSEEN, -0.2),
+    ]
+    assert [x.weight for x in examples] == pytest.approx(
+        [1.0, 0.5 * 0.5, 1.0, 1.0, 0.5 * 0.5 ** (2 / 10), 0.3]
+    )
+    assert evidence == pytest.approx(1 + 0.5 + 0.25 + 4 + 2 + 2)
+
+
+@pytest.mark.parametrize(
+    ("age_days", "expected"), [(-3.0, 1.0), (0.0, 1.0), (10.0, 0.5), (30.0, 0.125)]
+)
+def test_decay_halves_every_half_life_and_never_grows(age_days: float, expected: float) -> None:
+    assert decay(age_days, 10.0) == pytest.approx(expected)
+
+
+def test_one_similar_liked_paper_is_named_alone_and_a_long_title_is_cut() -> None:
+    long_title = "Diffusion sampler with a denoising trick" + " " * 5 + "for image generation tasks"
+    liked = make_paper(paper("diffusion", 1), title=long_title)
+    model = fit_taste([voted(liked, 1), *unseen(POOL)], votes=1)
+    assert model is not None
+
+    assert model.reason(paper("diffusion", 40), 0.5) == (
+        "your team liked 'Diffusion sampler with a denoising trick for image generati…'"
+    )
+
+
+@pytest.mark.parametrize(
+    ("title", "quoted"),
+    [
+        pytest.param("D" * 60, "D" * 60, id="sixty-kept"),
+        pytest.param("D" * 61, "D" * 59 + "…", id="sixty-one-cut"),
+        pytest.param("D" * 58 + " xyz", "D" * 58 + "…", id="cut-at-a-space"),
+    ],
+)
+def test_a_liked_papers_title_is_quoted_within_sixty_characters(title: str, quoted: str) -> None:
+    liked = make_paper(paper("diffusion", 1), title=title)
+    model = fit_taste([voted(liked, 1), *unseen(POOL)], votes=1)
+    assert model is not None
+
+    assert model.reason(paper("diffusion", 40), 0.5) == f"your team liked '{quoted}'"
+
+
+def test_a_view_gives_a_paper_outside_its_candidates_the_models_taste() -> None:
+    model = _liking_diffusion()
+    inside, outside = paper("diffusion", 41), paper("diffusion", 42)
+
+    view = TasteView(model, [inside])
+
+    assert view.unit(inside) == model.units([inside])[inside.id]
+    assert view.unit(outside) == model.units([outside])[outside.id]
+    assert view.unit(outside) > 0.3
+    assert view.reason(outside).startswith("your team liked 'Diffusion study")
