@@ -4,7 +4,9 @@ upvotes say otherwise; another workspace is untouched; a restart keeps what was 
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
+from pathlib import Path
 
 import structlog
 
@@ -13,6 +15,7 @@ from bot.metrics import Metrics
 from bot.models import ChannelRef, ChannelSettings, FetchReport, Paper, ReplyKind, Vote
 from bot.ranking.learner import TasteLearner
 from bot.refresh import Refresher
+from bot.store import open_store
 from tests.core.conftest import GENERAL, NOW, TODAY, Harness
 from tests.fakes import eventually
 from tests.fakes.papers import make_paper
@@ -200,3 +203,94 @@ async def test_a_new_day_without_votes_refits_the_model(harness: Harness) -> Non
         await picks(harness)
 
     assert [entry["event"] for entry in logs].count("taste_fitted") == 1
+
+
+def learner_tasks(learner: TasteLearner) -> list[asyncio.Task[object]]:
+    """The learner's tasks still running on this loop (its fits and refits)."""
+    return [
+        task
+        for task in asyncio.all_tasks()
+        if not task.done()
+        and getattr(task.get_coro(), "cr_frame", None) is not None
+        and task.get_coro().cr_frame.f_locals.get("self") is learner
+    ]
+
+
+async def settled(learner: TasteLearner) -> None:
+    """Wait for every fit and refit the learner started in the background."""
+    await asyncio.gather(*learner_tasks(learner))
+
+
+async def test_a_new_days_first_fetch_fits_every_known_model_once(harness: Harness) -> None:
+    await vote_for_diffusion(harness)
+    await settled(harness.composer.learner)
+    learner = TasteLearner(
+        harness.store, half_life_days=60, refit_delay_seconds=600, clock=harness.clock
+    )
+    await learner.view(GENERAL, [], now=NOW, fresh=True)
+    harness.clock.now = NOW + timedelta(days=1)
+
+    with structlog.testing.capture_logs() as fetched:
+        learner.papers_stored()
+        await settled(learner)
+    with structlog.testing.capture_logs() as again:
+        learner.papers_stored()  # a second fetch the same day
+        await settled(learner)
+        await learner.view(GENERAL, [], now=harness.clock.now, fresh=True)
+
+    assert [entry["event"] for entry in fetched] == ["taste_vocabulary_fitted", "taste_fitted"]
+    assert fetched[1]["channel"] == GENERAL.key
+    assert again == []
+    await learner.close()
+
+
+async def test_after_a_warm_up_and_a_new_days_fetch_a_vote_is_learned(harness: Harness) -> None:
+    await vote_for_diffusion(harness)
+    learner = TasteLearner(
+        harness.store, half_life_days=60, refit_delay_seconds=0.01, clock=harness.clock
+    )
+    await settled(harness.composer.learner)
+    await learner.warm_up([GENERAL])
+    harness.clock.now = NOW + timedelta(days=1)
+    learner.papers_stored()
+    await settled(learner)
+
+    with structlog.testing.capture_logs() as logs:
+        learner.votes_changed(GENERAL.platform, GENERAL.workspace)
+        await eventually(lambda: any(entry["event"] == "taste_fitted" for entry in logs))
+
+    await learner.close()
+
+
+async def test_close_ends_the_refits_waiting_to_run(harness: Harness) -> None:
+    await vote_for_diffusion(harness)
+    learner = TasteLearner(
+        harness.store, half_life_days=60, refit_delay_seconds=600, clock=harness.clock
+    )
+    await learner.view(GENERAL, [], now=NOW, fresh=True)
+    learner.votes_changed(GENERAL.platform, GENERAL.workspace)
+    assert learner_tasks(learner)
+
+    await learner.close()
+
+    assert learner_tasks(learner) == []
+
+
+async def test_work_ahead_of_time_on_an_unreadable_database_is_one_log_line(
+    tmp_path: Path,
+) -> None:
+    store = await open_store(f"sqlite+aiosqlite:///{tmp_path / 'never-migrated.db'}")
+    learner = TasteLearner(store, half_life_days=60, clock=lambda: NOW)
+    try:
+        with structlog.testing.capture_logs() as warming:
+            await learner.warm_up([GENERAL])
+        with structlog.testing.capture_logs() as fetching:
+            learner.papers_stored()
+            await settled(learner)
+    finally:
+        await learner.close()
+        await store.close()
+
+    for logs, event in ((warming, "taste_warm_up_failed"), (fetching, "taste_new_day_failed")):
+        assert [(entry["event"], entry["log_level"]) for entry in logs] == [(event, "warning")]
+        assert logs[0]["error"].startswith("StoreUnavailable: ")
