@@ -3,13 +3,16 @@ neutral, and the evidence decides how much taste may move the world's order."""
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, date, datetime, timedelta
 
+import numpy as np
 import pytest
 
 from bot.models import ChannelRef, ChannelSettings, Paper, TeamVote
 from bot.ranking import rank, score
 from bot.ranking.taste import (
+    UNIT_SCALE_QUANTILE,
     Kind,
     Leaning,
     TasteExample,
@@ -375,3 +378,70 @@ def test_a_view_gives_a_paper_outside_its_candidates_the_models_taste() -> None:
     assert view.unit(outside) == model.units([outside])[outside.id]
     assert view.unit(outside) > 0.3
     assert view.reason(outside).startswith("your team liked 'Diffusion study")
+
+
+def test_tastes_are_scaled_so_the_voted_papers_reach_tanh_1_at_their_90th_percentile() -> None:
+    liked = [paper("diffusion", n) for n in range(6)]
+    disliked = [paper("robotics", n) for n in range(5)]
+    examples = [voted(p, 1) for p in liked] + [voted(p, -1) for p in disliked]
+    model = fit_taste(examples + unseen(POOL), votes=11)
+    assert model is not None
+    stranger = make_paper(
+        id="2606.odd01",
+        title="Zebra quartz",
+        abstract="",
+        ai_keywords=(),
+        categories=(),
+        authors=("Pia Guest",),
+        organization=None,
+    )
+
+    strengths = [abs(unit) for unit in model.units(liked + disliked).values()]
+
+    assert np.quantile(strengths, UNIT_SCALE_QUANTILE) == pytest.approx(math.tanh(1), abs=1e-4)
+    # Taste is measured from a typical unvoted paper, so one the votes know nothing of is
+    # about neutral.
+    assert abs(model.units([stranger])[stranger.id]) < 0.1
+
+
+def test_without_unvoted_papers_the_taste_is_measured_from_zero() -> None:
+    examples = [voted(paper("diffusion", 1), 1), voted(paper("robotics", 1), -1)]
+    model = fit_taste(examples, votes=2)
+    assert model is not None
+
+    units = model.units([paper("diffusion", 40), paper("robotics", 40)])
+
+    assert units["2606.dif40"] > 0.3
+    assert units["2606.rob40"] < -0.3
+
+
+def test_a_heavier_example_outweighs_a_lighter_one() -> None:
+    older, newer = paper("diffusion", 1), paper("diffusion", 2)
+    candidate = paper("diffusion", 40)
+
+    def taste(liked_weight: float, disliked_weight: float) -> float:
+        model = fit_taste(
+            [
+                TasteExample(older, 1, liked_weight, Kind.VOTED),
+                TasteExample(newer, -1, disliked_weight, Kind.VOTED),
+                *unseen(POOL),
+            ],
+            votes=1,
+        )
+        assert model is not None
+        return model.units([candidate])[candidate.id]
+
+    assert taste(1.0, 0.05) > 0.3
+    assert taste(0.05, 1.0) < -0.3
+
+
+def test_a_half_counted_like_is_still_a_like() -> None:
+    # Another channel's 👍 gives a target of 0.5: the paper is liked, never "voted down".
+    liked = paper("diffusion", 1)
+    model = fit_taste([TasteExample(liked, 0.5, 0.5, Kind.VOTED), *unseen(POOL)], votes=0.5)
+    assert model is not None
+
+    reason = model.reason(paper("diffusion", 40), -0.5)
+
+    assert reason.startswith("your team votes down papers on")
+    assert "which your team voted down" not in reason
