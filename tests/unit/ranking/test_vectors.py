@@ -12,6 +12,7 @@ from bot.models import Paper
 from bot.ranking.vectors import (
     MAX_AUTHORS,
     MAX_FEATURES,
+    META_BUCKETS,
     META_WEIGHT,
     PaperVectors,
     paper_text,
@@ -167,3 +168,18 @@ def test_the_vocabulary_keeps_the_most_frequent_words() -> None:
     vectors = PaperVectors([make_paper(id="2606.00009", title="", abstract=words)])
 
     assert vectors.word_count == MAX_FEATURES
+
+
+def test_a_row_holds_every_word_then_every_hashed_bucket() -> None:
+    vectors = PaperVectors([DIFFUSION, ROBOTS])
+
+    assert vectors.matrix([DIFFUSION]).shape == (1, vectors.word_count + META_BUCKETS)
+    assert vectors.name(vectors.word_count + META_BUCKETS - 1) == ""  # no token hashed there
+
+
+def test_the_first_hashed_bucket_is_named_by_its_token_not_a_word() -> None:
+    # "cat:q1254387" hashes to bucket 0, the column right after the last word.
+    paper = make_paper(id="2606.00005", categories=("q1254387",), authors=(), organization=None)
+    vectors = PaperVectors([DIFFUSION, paper])
+
+    assert vectors.name(vectors.word_count) == "cat:q1254387"
