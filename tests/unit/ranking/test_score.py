@@ -10,7 +10,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.models import ChannelRef, ChannelSettings, Paper, ScoreExplanation, VoteTally
+from bot.models import (
+    ChannelRef,
+    ChannelSettings,
+    Follow,
+    FollowKind,
+    Paper,
+    ScoreExplanation,
+    VoteTally,
+)
 from bot.ranking.score import (
     CLIMBING_MIN_GAIN,
     EXCLUDED_BY_KEYWORD,
@@ -563,3 +571,149 @@ def test_taste_component(taste: FixedTaste, expected: tuple) -> None:
     explanation = score(MINIMAX_SPARSE_ATTENTION, CHANNEL, now=NOW, taste=taste)
     assert components(explanation)["taste"] == expected
     assert explanation.total == round(sum(c.value for c in explanation.components), 1)
+
+
+# --- rank with a limit -----------------------------------------------------------------------
+
+
+def plain(paper_id: str, upvotes: int | None, **changes: object) -> Paper:
+    """A paper featured today with only upvotes to its name, about nothing in WORDS."""
+    fields: dict[str, object] = {
+        "id": paper_id,
+        "title": f"Paper {paper_id}",
+        "abstract": "Nothing to see.",
+        "ai_keywords": (),
+        "categories": (),
+        "authors": (f"Author {paper_id}",),
+        "organization": None,
+        "upvotes": upvotes,
+        "github_stars": None,
+        "github_repo": None,
+        "featured_on": FEATURED_ON,
+    }
+    fields.update(changes)
+    return make_paper(**fields)  # type: ignore[arg-type]
+
+
+TOPICAL = [
+    plain("2606.00001", 300),  # 5.7
+    plain("2606.00002", 100),  # 4.6
+    plain("2606.00003", 50, title="Sparse attention"),  # 3.9 + 2.0
+    plain("2606.00004", 99, title="A survey"),  # excluded
+    plain("2606.00005", 20, title="Sparse attention again"),  # 3.0 + 2.0
+    plain("2606.00006", 10),  # 2.4
+    plain("2606.00007", 100),  # 4.6, a tie with 2606.00002
+    plain("2606.00008", None),  # 0
+]
+TOPICAL_ORDER = [
+    "2606.00003",
+    "2606.00001",
+    "2606.00005",
+    "2606.00002",
+    "2606.00007",
+    "2606.00006",
+    "2606.00008",
+]
+
+
+@pytest.mark.parametrize("limit", [0, 1, 2, 3, 4, 5, 6, 7, 8, 20])
+def test_a_limited_ranking_lets_topics_lift_papers_and_drops_the_excluded(limit: int) -> None:
+    settings_ = channel(topics=("sparse attention",), excludes=("survey",))
+
+    ranked = rank(TOPICAL, settings_, now=NOW, momentum={}, tallies={}, limit=limit)
+
+    assert ids(ranked) == TOPICAL_ORDER[:limit]
+    assert ranked == rank(TOPICAL, settings_, now=NOW, momentum={}, tallies={})[:limit]
+
+
+def test_a_limited_ranking_without_topics_or_excludes_is_by_score() -> None:
+    ranked = rank(TOPICAL, CHANNEL, now=NOW, momentum={}, tallies={}, limit=3)
+    assert ids(ranked) == ["2606.00001", "2606.00002", "2606.00007"]
+
+
+@dataclass(frozen=True)
+class TasteFor:
+    """A learned taste that likes some papers (1) and is neutral on the rest (0)."""
+
+    liked: frozenset[str]
+    votes: float = 25.0
+
+    def unit(self, paper: Paper) -> float:
+        """1 for a liked paper, else 0."""
+        return 1.0 if paper.id in self.liked else 0.0
+
+    def reason(self, paper: Paper) -> str:
+        """A fixed reason."""
+        return "your team liked it"
+
+
+LEADER = plain("2606.00001", 300)  # 5.7 points, all from upvotes
+FOLLOWED = Follow(FollowKind.AUTHOR, "Ada Lovelace")
+
+
+@pytest.mark.parametrize(
+    ("other", "changes", "momentum", "tallies", "taste"),
+    [
+        pytest.param(plain("2606.00002", 50), {}, {"2606.00002": 60}, {}, None, id="momentum"),
+        pytest.param(
+            plain("2606.00002", 80, github_stars=3000, github_repo="o/r"),
+            {},
+            {},
+            {},
+            None,
+            id="stars",
+        ),
+        pytest.param(
+            plain("2606.00002", 120), {}, {}, {}, None, id="age"
+        ),  # the leader is five days old below
+        pytest.param(
+            plain("2606.00002", 60, authors=("Ada Lovelace",)),
+            {"follows": (FOLLOWED,)},
+            {},
+            {},
+            None,
+            id="follows",
+        ),
+        pytest.param(
+            plain("2606.00002", 150),
+            {},
+            {},
+            {"2606.00002": VoteTally("2606.00002", 3, 3)},
+            None,
+            id="team-votes",
+        ),
+        pytest.param(
+            plain("2606.00002", 100),
+            {},
+            {},
+            {},
+            TasteFor(frozenset({"2606.00002"})),
+            id="taste",
+        ),
+    ],
+)
+def test_each_component_can_lift_a_paper_to_the_top_of_a_limited_ranking(
+    other: Paper,
+    changes: dict[str, object],
+    momentum: dict[str, int],
+    tallies: dict[str, VoteTally],
+    taste: TasteFor | None,
+) -> None:
+    leader = LEADER
+    if other.upvotes == 120:
+        leader = plain(LEADER.id, 300, featured_on=FEATURED_ON - timedelta(days=5))
+    papers = [leader, other]
+    settings_ = channel(**changes)
+
+    top = rank(papers, settings_, now=NOW, momentum=momentum, tallies=tallies, taste=taste, limit=1)
+    full = rank(papers, settings_, now=NOW, momentum=momentum, tallies=tallies, taste=taste)
+
+    assert ids(top) == [other.id]
+    assert top == full[:1]
+    assert ids(full) == [other.id, leader.id]
+
+
+def test_a_limited_ranking_with_a_taste_of_no_votes_is_the_worlds() -> None:
+    taste = TasteFor(frozenset({"2606.00002"}), votes=0)
+    ranked = rank(TOPICAL, CHANNEL, now=NOW, momentum={}, tallies={}, taste=taste, limit=2)
+    assert ids(ranked) == ["2606.00001", "2606.00002"]
