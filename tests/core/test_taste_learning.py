@@ -5,8 +5,10 @@ upvotes say otherwise; another workspace is untouched; a restart keeps what was 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import structlog
 
@@ -205,25 +207,22 @@ async def test_a_new_day_without_votes_refits_the_model(harness: Harness) -> Non
     assert [entry["event"] for entry in logs].count("taste_fitted") == 1
 
 
-def learner_tasks(learner: TasteLearner) -> list[asyncio.Task[object]]:
-    """The learner's tasks still running on this loop (its fits and refits)."""
-    return [
-        task
-        for task in asyncio.all_tasks()
-        if not task.done()
-        and getattr(task.get_coro(), "cr_frame", None) is not None
-        and task.get_coro().cr_frame.f_locals.get("self") is learner
-    ]
+def started(start: Callable[[], None]) -> set[asyncio.Task[Any]]:
+    """Call `start` and return the tasks it started on the loop (a learner's fits and
+    refits, run in the background)."""
+    before = asyncio.all_tasks()
+    start()
+    return asyncio.all_tasks() - before
 
 
-async def settled(learner: TasteLearner) -> None:
-    """Wait for every fit and refit the learner started in the background."""
-    await asyncio.gather(*learner_tasks(learner))
+async def finished(start: Callable[[], None]) -> None:
+    """Call `start` and wait for the background work it started."""
+    await asyncio.gather(*started(start))
 
 
 async def test_a_new_days_first_fetch_fits_every_known_model_once(harness: Harness) -> None:
     await vote_for_diffusion(harness)
-    await settled(harness.composer.learner)
+    await harness.composer.learner.close()  # its refits after the votes are not watched here
     learner = TasteLearner(
         harness.store, half_life_days=60, refit_delay_seconds=600, clock=harness.clock
     )
@@ -231,11 +230,9 @@ async def test_a_new_days_first_fetch_fits_every_known_model_once(harness: Harne
     harness.clock.now = NOW + timedelta(days=1)
 
     with structlog.testing.capture_logs() as fetched:
-        learner.papers_stored()
-        await settled(learner)
+        await finished(learner.papers_stored)
     with structlog.testing.capture_logs() as again:
-        learner.papers_stored()  # a second fetch the same day
-        await settled(learner)
+        await finished(learner.papers_stored)  # a second fetch the same day
         await learner.view(GENERAL, [], now=harness.clock.now, fresh=True)
 
     assert [entry["event"] for entry in fetched] == ["taste_vocabulary_fitted", "taste_fitted"]
@@ -249,11 +246,10 @@ async def test_after_a_warm_up_and_a_new_days_fetch_a_vote_is_learned(harness: H
     learner = TasteLearner(
         harness.store, half_life_days=60, refit_delay_seconds=0.01, clock=harness.clock
     )
-    await settled(harness.composer.learner)
+    await harness.composer.learner.close()  # its refits after the votes are not watched here
     await learner.warm_up([GENERAL])
     harness.clock.now = NOW + timedelta(days=1)
-    learner.papers_stored()
-    await settled(learner)
+    await finished(learner.papers_stored)
 
     with structlog.testing.capture_logs() as logs:
         learner.votes_changed(GENERAL.platform, GENERAL.workspace)
@@ -268,12 +264,12 @@ async def test_close_ends_the_refits_waiting_to_run(harness: Harness) -> None:
         harness.store, half_life_days=60, refit_delay_seconds=600, clock=harness.clock
     )
     await learner.view(GENERAL, [], now=NOW, fresh=True)
-    learner.votes_changed(GENERAL.platform, GENERAL.workspace)
-    assert learner_tasks(learner)
+    refits = started(lambda: learner.votes_changed(GENERAL.platform, GENERAL.workspace))
+    assert refits and not any(task.done() for task in refits)
 
     await learner.close()
 
-    assert learner_tasks(learner) == []
+    assert all(task.cancelled() for task in refits)
 
 
 async def test_work_ahead_of_time_on_an_unreadable_database_is_one_log_line(
@@ -285,8 +281,7 @@ async def test_work_ahead_of_time_on_an_unreadable_database_is_one_log_line(
         with structlog.testing.capture_logs() as warming:
             await learner.warm_up([GENERAL])
         with structlog.testing.capture_logs() as fetching:
-            learner.papers_stored()
-            await settled(learner)
+            await finished(learner.papers_stored)
     finally:
         await learner.close()
         await store.close()
