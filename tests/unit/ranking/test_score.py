@@ -717,3 +717,56 @@ def test_a_limited_ranking_with_a_taste_of_no_votes_is_the_worlds() -> None:
     taste = TasteFor(frozenset({"2606.00002"}), votes=0)
     ranked = rank(TOPICAL, CHANNEL, now=NOW, momentum={}, tallies={}, taste=taste, limit=2)
     assert ids(ranked) == ["2606.00001", "2606.00002"]
+
+
+@pytest.mark.parametrize("limit", [None, 2])
+def test_a_paper_without_counts_ranks_as_one_with_zero(limit: int | None) -> None:
+    # Unknown upvotes and stars count as 0: the tie goes to the smaller id.
+    counted = plain("2606.00001", 0, github_stars=0, github_repo="o/r")
+    unknown = plain("2606.00002", None, github_stars=None)
+    papers = [unknown, counted]
+
+    ranked = rank(papers, CHANNEL, now=NOW, momentum={}, tallies={}, limit=limit)
+
+    assert ids(ranked) == ["2606.00001", "2606.00002"]
+
+
+def test_a_paper_without_stars_ranks_level_with_one_with_none() -> None:
+    known = plain("2606.00001", 100, github_stars=0, github_repo="o/r")
+    unknown = plain("2606.00002", 100, github_stars=None)
+    ranked = rank([unknown, known], CHANNEL, now=NOW, momentum={}, tallies={}, limit=2)
+    assert ids(ranked) == ["2606.00001", "2606.00002"]
+
+
+def test_a_limited_ranking_counts_no_momentum_for_a_paper_without_gains() -> None:
+    # 2606.00002's one new upvote (+0.6) puts it ahead of 2606.00001, which has none.
+    papers = [plain("2606.00001", 100), plain("2606.00002", 100)]
+    ranked = rank(papers, CHANNEL, now=NOW, momentum={"2606.00002": 1}, tallies={}, limit=2)
+    assert ids(ranked) == ["2606.00002", "2606.00001"]
+
+
+def test_a_limited_ranking_with_a_neutral_taste_still_counts_the_rest() -> None:
+    papers = [plain("2606.00001", 100), plain("2606.00002", 50)]
+    taste = TasteFor(frozenset())
+    ranked = rank(
+        papers, CHANNEL, now=NOW, momentum={"2606.00002": 60}, tallies={}, taste=taste, limit=1
+    )
+    assert ids(ranked) == ["2606.00002"]
+
+
+def test_in_a_limited_ranking_a_paper_off_topic_gains_nothing_from_the_topics() -> None:
+    # Both make 5.9: the on-topic one (3.9 + 2.0) by 300 upvotes four days old, the other
+    # by 100 upvotes (4.6) and 75 stars (1.3); the tie goes to more upvotes.
+    on_topic = plain(
+        "2606.00002",
+        300,
+        title="Sparse attention",
+        featured_on=FEATURED_ON - timedelta(days=4),
+    )
+    off_topic = plain("2606.00001", 100, github_stars=75, github_repo="o/r")
+    settings_ = channel(topics=("sparse attention",))
+
+    ranked = rank([off_topic, on_topic], settings_, now=NOW, momentum={}, tallies={}, limit=2)
+
+    assert [e.total for _, e in ranked] == [5.9, 5.9]
+    assert ids(ranked) == ["2606.00002", "2606.00001"]
