@@ -445,3 +445,40 @@ def test_a_half_counted_like_is_still_a_like() -> None:
 
     assert reason.startswith("your team votes down papers on")
     assert "which your team voted down" not in reason
+
+
+@pytest.mark.parametrize("sign", [1, -1])
+def test_the_leaning_names_people_only_among_the_twenty_strongest_features_per_name(
+    sign: int,
+) -> None:
+    # One voted paper of 20 words by Ann Both, who also wrote 8 of 12 papers that pull the
+    # other way: her weight is the 21st strongest, so a leaning of one name each way skips
+    # her; one of two names looks at the 40 strongest and finds her.
+    def written(paper_id: str, words: str, author: str) -> Paper:
+        return make_paper(
+            id=paper_id,
+            title="",
+            abstract=words,
+            ai_keywords=(),
+            categories=(),
+            authors=(author,),
+            organization=None,
+        )
+
+    voted_on = written("2606.M1", " ".join(f"w{n}x" for n in range(20)), "Ann Both")
+    others = [
+        written(f"2606.U{k}", f"u{k}a u{k}b", "Ann Both" if k < 8 else f"Someone {k}")
+        for k in range(12)
+    ]
+    kind = Kind.UNSEEN if sign > 0 else Kind.VOTED
+    examples = [TasteExample(voted_on, 2 * sign, 1.0, Kind.VOTED)]
+    examples += [TasteExample(other, -0.2 * sign, 0.3, kind) for other in others]
+    model = fit_over(examples, PaperVectors([voted_on, *others]), votes=1)
+    assert model is not None
+
+    one, two = model.leaning(limit=1), model.leaning(limit=2)
+
+    people_one = one.up_people if sign > 0 else one.down_people
+    people_two = two.up_people if sign > 0 else two.down_people
+    assert people_one == ()
+    assert "ann both" in people_two
