@@ -105,6 +105,15 @@ def ids(ranked: list[tuple[Paper, ScoreExplanation]]) -> list[str]:
         ),
         pytest.param(MINIMAX_SPARSE_ATTENTION, [], [], id="no-words"),
         pytest.param(MINIMAX_SPARSE_ATTENTION, ["", "  ", "-", "|"], [], id="no-letters"),
+        pytest.param(
+            make_paper(abstract="", ai_keywords=()), ["| |"], [], id="no-letters-between-fields"
+        ),
+        pytest.param(
+            make_paper(title="Fused +++ ops"),
+            ["++ ops"],
+            ["++ ops"],
+            id="starts-inside-a-symbol-run",
+        ),
         pytest.param(make_paper(title="C++ kernels"), ["c++"], ["c++"], id="symbols-in-word"),
         pytest.param(MINIMAX_SPARSE_ATTENTION, ["GQA", "gqa"], ["GQA"], id="repeats-count-once"),
     ],
@@ -206,6 +215,7 @@ def test_momentum_component(momentum: int, expected: tuple) -> None:
         (VoteTally("x", weight=1, voters=1), (1.0, "team votes +1 from 1 person")),
         (VoteTally("x", weight=-2, voters=1), (-1.6, "team votes -2 from 1 person")),
         (VoteTally("x", weight=0, voters=2), (0.0, "team votes +0 from 2 people")),
+        (VoteTally("x", weight=0, voters=0), (0.0, "no votes from your team yet")),
         (VoteTally("x", weight=10, voters=5), (3.6, "team votes +10 from 5 people")),
     ],
 )
@@ -770,3 +780,9 @@ def test_in_a_limited_ranking_a_paper_off_topic_gains_nothing_from_the_topics() 
 
     assert [e.total for _, e in ranked] == [5.9, 5.9]
     assert ids(ranked) == ["2606.00002", "2606.00001"]
+
+
+def test_a_paper_by_no_one_the_channel_follows_says_so() -> None:
+    followed = channel(follows=(Follow(FollowKind.AUTHOR, "Ada Lovelace"),))
+    explanation = score(MINIMAX_SPARSE_ATTENTION, followed, now=NOW)
+    assert components(explanation)["follows"] == (0.0, "by no one this channel follows")
