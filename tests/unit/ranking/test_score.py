@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given, settings
@@ -16,6 +18,7 @@ from bot.models import (
     Follow,
     FollowKind,
     Paper,
+    ScoreComponent,
     ScoreExplanation,
     VoteTally,
 )
@@ -28,6 +31,7 @@ from bot.ranking.score import (
     rank,
     score,
     taste_strength,
+    utc_date,
 )
 from tests.fakes.papers import (
     ALL,
@@ -786,3 +790,40 @@ def test_a_paper_by_no_one_the_channel_follows_says_so() -> None:
     followed = channel(follows=(Follow(FollowKind.AUTHOR, "Ada Lovelace"),))
     explanation = score(MINIMAX_SPARSE_ATTENTION, followed, now=NOW)
     assert components(explanation)["follows"] == (0.0, "by no one this channel follows")
+
+
+def test_a_paper_excluded_by_two_words_names_both_and_scores_nothing() -> None:
+    explanation = score(EVOARENA, channel(excludes=("Benchmark Suite", "LLM agents")), now=NOW)
+
+    detail = "matches your excluded words 'Benchmark Suite' and 'LLM agents'"
+    assert explanation == ScoreExplanation(
+        0.0, (ScoreComponent("excluded", 0.0, detail),), excluded=EXCLUDED_BY_KEYWORD
+    )
+
+
+@pytest.fixture
+def far_east(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The machine's local time zone is Tokyo's (UTC+9) for the test."""
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("far_east")
+@pytest.mark.parametrize(
+    ("now", "expected"),
+    [
+        pytest.param(
+            datetime(2026, 6, 13, 1, 0, tzinfo=timezone(timedelta(hours=2))),
+            date(2026, 6, 12),
+            id="aware-east-of-utc",
+        ),
+        pytest.param(datetime(2026, 6, 13, 1, 0), date(2026, 6, 13), id="naive-is-utc"),
+    ],
+)
+def test_the_utc_date_never_depends_on_the_machines_time_zone(
+    now: datetime, expected: date
+) -> None:
+    assert utc_date(now) == expected
