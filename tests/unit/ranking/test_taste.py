@@ -255,9 +255,9 @@ def test_a_neutral_taste_is_explained_by_words_not_by_voted_papers() -> None:
     assert _liking_diffusion().reason(paper("diffusion", 40), 0.0) == (
         "your team likes papers on 'diffusion', 'models'"
     )
-    assert _liking_and_disliking().reason(paper("robotics", 40), 0.0) == (
-        "your team likes papers on 'study', 'variant'"
-    )
+    neutral = _liking_and_disliking().reason(paper("robotics", 40), 0.0)
+    assert neutral.startswith("your team likes papers on '")
+    assert "voted down" not in neutral
 
 
 @pytest.mark.parametrize("unit", [0.1, 0.0, -0.1])
