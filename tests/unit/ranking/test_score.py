@@ -110,7 +110,10 @@ def ids(ranked: list[tuple[Paper, ScoreExplanation]]) -> list[str]:
         pytest.param(MINIMAX_SPARSE_ATTENTION, [], [], id="no-words"),
         pytest.param(MINIMAX_SPARSE_ATTENTION, ["", "  ", "-", "|"], [], id="no-letters"),
         pytest.param(
-            make_paper(abstract="", ai_keywords=()), ["| |"], [], id="no-letters-between-fields"
+            make_paper(abstract="", ai_keywords=(), categories=("cs.LG",)),
+            ["| |"],
+            [],
+            id="no-letters-between-fields",
         ),
         pytest.param(
             make_paper(title="Fused +++ ops"),
@@ -734,22 +737,22 @@ def test_a_limited_ranking_with_a_taste_of_no_votes_is_the_worlds() -> None:
 
 
 @pytest.mark.parametrize("limit", [None, 2])
-def test_a_paper_without_counts_ranks_as_one_with_zero(limit: int | None) -> None:
-    # Unknown upvotes and stars count as 0: the tie goes to the smaller id.
-    counted = plain("2606.00001", 0, github_stars=0, github_repo="o/r")
-    unknown = plain("2606.00002", None, github_stars=None)
-    papers = [unknown, counted]
+def test_a_tie_goes_to_one_upvote_over_none(limit: int | None) -> None:
+    # 1 upvote (+0.7) ties with no upvotes and 9 stars (+0.7): the upvote wins the tie.
+    upvoted = plain("2606.00002", 1)
+    starred = plain("2606.00001", 0, github_stars=9, github_repo="o/r")
 
-    ranked = rank(papers, CHANNEL, now=NOW, momentum={}, tallies={}, limit=limit)
+    ranked = rank([starred, upvoted], CHANNEL, now=NOW, momentum={}, tallies={}, limit=limit)
 
-    assert ids(ranked) == ["2606.00001", "2606.00002"]
+    assert [e.total for _, e in ranked] == [0.7, 0.7]
+    assert ids(ranked) == ["2606.00002", "2606.00001"]
 
 
-def test_a_paper_without_stars_ranks_level_with_one_with_none() -> None:
-    known = plain("2606.00001", 100, github_stars=0, github_repo="o/r")
-    unknown = plain("2606.00002", 100, github_stars=None)
-    ranked = rank([unknown, known], CHANNEL, now=NOW, momentum={}, tallies={}, limit=2)
-    assert ids(ranked) == ["2606.00001", "2606.00002"]
+def test_in_a_limited_ranking_one_star_counts_and_none_does_not() -> None:
+    starred = plain("2606.00002", 100, github_stars=1, github_repo="o/r")
+    unstarred = plain("2606.00001", 100, github_stars=0, github_repo="o/r")
+    ranked = rank([unstarred, starred], CHANNEL, now=NOW, momentum={}, tallies={}, limit=2)
+    assert ids(ranked) == ["2606.00002", "2606.00001"]
 
 
 def test_a_limited_ranking_counts_no_momentum_for_a_paper_without_gains() -> None:
