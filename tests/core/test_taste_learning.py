@@ -15,7 +15,7 @@ import structlog
 from bot.composer import DigestComposer
 from bot.metrics import Metrics
 from bot.models import ChannelRef, ChannelSettings, FetchReport, Paper, ReplyKind, Vote
-from bot.ranking.learner import TasteLearner
+from bot.ranking.learner import POOL_READ, TasteLearner
 from bot.refresh import Refresher
 from bot.store import open_store
 from tests.core.conftest import GENERAL, NOW, TODAY, Harness
@@ -236,6 +236,8 @@ async def test_a_new_days_first_fetch_fits_every_known_model_once(harness: Harne
         await learner.view(GENERAL, [], now=harness.clock.now, fresh=True)
 
     assert [entry["event"] for entry in fetched] == ["taste_vocabulary_fitted", "taste_fitted"]
+    assert fetched[0]["papers"] == 10  # the harness's five and day 1's five
+    assert fetched[0]["words"] > 0
     assert fetched[1]["channel"] == GENERAL.key
     assert again == []
     await learner.close()
@@ -289,3 +291,21 @@ async def test_work_ahead_of_time_on_an_unreadable_database_is_one_log_line(
     for logs, event in ((warming, "taste_warm_up_failed"), (fetching, "taste_new_day_failed")):
         assert [(entry["event"], entry["log_level"]) for entry in logs] == [(event, "warning")]
         assert logs[0]["error"].startswith("StoreUnavailable: ")
+
+
+async def test_the_days_vocabulary_is_fitted_on_the_most_upvoted_recent_papers(
+    harness: Harness,
+) -> None:
+    many = [
+        make_paper(id=f"2606.{n:05d}", upvotes=n, featured_on=TODAY)
+        for n in range(10, POOL_READ + 10)
+    ]
+    await harness.store.upsert_papers(many, at=NOW)
+    learner = TasteLearner(harness.store, half_life_days=60, clock=harness.clock)
+
+    with structlog.testing.capture_logs() as logs:
+        await learner.warm_up([])
+
+    assert [(entry["event"], entry["papers"]) for entry in logs] == [
+        ("taste_vocabulary_fitted", POOL_READ)
+    ]
