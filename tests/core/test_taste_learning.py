@@ -309,3 +309,39 @@ async def test_the_days_vocabulary_is_fitted_on_the_most_upvoted_recent_papers(
     assert [(entry["event"], entry["papers"]) for entry in logs] == [
         ("taste_vocabulary_fitted", POOL_READ)
     ]
+
+
+async def test_a_command_answers_at_once_with_the_model_it_has(harness: Harness) -> None:
+    await vote_for_diffusion(harness)
+    learner = TasteLearner(
+        harness.store,
+        half_life_days=60,
+        refit_delay_seconds=600,
+        command_wait_seconds=0,
+        clock=harness.clock,
+    )
+    try:
+        first = await learner.view(GENERAL, [], now=NOW, fresh=False)  # nothing yet: it waits
+        learner.votes_changed(GENERAL.platform, GENERAL.workspace)
+        answered = await learner.view(GENERAL, [], now=NOW, fresh=False)
+        posted = await learner.view(GENERAL, [], now=NOW, fresh=True)
+    finally:
+        await learner.close()
+
+    assert first is not None and answered is not None and posted is not None
+    assert answered.model is first.model
+    assert posted.model is not first.model
+
+
+async def test_votes_after_a_preview_are_learned_in_the_background(harness: Harness) -> None:
+    await vote_for_diffusion(harness)
+    learner = TasteLearner(
+        harness.store, half_life_days=60, refit_delay_seconds=0.01, clock=harness.clock
+    )
+    await learner.view(GENERAL, [], now=NOW, fresh=True)
+
+    with structlog.testing.capture_logs() as logs:
+        learner.votes_changed(GENERAL.platform, GENERAL.workspace)
+        await eventually(lambda: any(entry["event"] == "taste_fitted" for entry in logs))
+
+    await learner.close()
