@@ -313,6 +313,7 @@ async def test_the_days_vocabulary_is_fitted_on_the_most_upvoted_recent_papers(
 
 async def test_a_command_answers_at_once_with_the_model_it_has(harness: Harness) -> None:
     await vote_for_diffusion(harness)
+    await harness.composer.learner.close()  # its refits after the votes are not watched here
     learner = TasteLearner(
         harness.store,
         half_life_days=60,
@@ -335,6 +336,7 @@ async def test_a_command_answers_at_once_with_the_model_it_has(harness: Harness)
 
 async def test_votes_after_a_preview_are_learned_in_the_background(harness: Harness) -> None:
     await vote_for_diffusion(harness)
+    await harness.composer.learner.close()  # its refits after the votes are not watched here
     learner = TasteLearner(
         harness.store, half_life_days=60, refit_delay_seconds=0.01, clock=harness.clock
     )
@@ -345,3 +347,48 @@ async def test_votes_after_a_preview_are_learned_in_the_background(harness: Harn
         await eventually(lambda: any(entry["event"] == "taste_fitted" for entry in logs))
 
     await learner.close()
+
+
+async def test_each_burst_of_votes_is_learned_once(harness: Harness) -> None:
+    await vote_for_diffusion(harness)
+    await harness.composer.learner.close()  # its refits after the votes are not watched here
+    learner = TasteLearner(
+        harness.store, half_life_days=60, refit_delay_seconds=600, clock=harness.clock
+    )
+    try:
+        await learner.view(GENERAL, [], now=NOW, fresh=True)
+        with structlog.testing.capture_logs() as bursts:
+            for _ in range(2):
+                refits = started(lambda: learner.votes_changed(GENERAL.platform, "local"))
+                await learner.view(GENERAL, [], now=NOW, fresh=True)  # a digest learns them
+                await learner.view(GENERAL, [], now=NOW, fresh=True)  # and the next one too
+                for refit in refits:
+                    refit.cancel()
+    finally:
+        await learner.close()
+
+    assert [entry["event"] for entry in bursts] == ["taste_fitted", "taste_fitted"]
+
+
+async def test_a_debounced_refit_finds_the_votes_learned_and_does_nothing(
+    harness: Harness,
+) -> None:
+    await vote_for_diffusion(harness)
+    await harness.composer.learner.close()  # its refits after the votes are not watched here
+    learner = TasteLearner(
+        harness.store, half_life_days=60, refit_delay_seconds=0.05, clock=harness.clock
+    )
+    try:
+        await learner.view(GENERAL, [], now=NOW, fresh=True)
+        refits = started(lambda: learner.votes_changed(GENERAL.platform, GENERAL.workspace))
+        await learner.view(GENERAL, [], now=NOW, fresh=True)  # a digest learns them first
+        with structlog.testing.capture_logs() as later:
+            await asyncio.gather(*refits)
+        # A later burst is still learned in the background.
+        with structlog.testing.capture_logs() as second:
+            await finished(lambda: learner.votes_changed(GENERAL.platform, GENERAL.workspace))
+    finally:
+        await learner.close()
+
+    assert later == []
+    assert [entry["event"] for entry in second] == ["taste_fitted"]
