@@ -392,3 +392,20 @@ async def test_a_debounced_refit_finds_the_votes_learned_and_does_nothing(
 
     assert later == []
     assert [entry["event"] for entry in second] == ["taste_fitted"]
+
+
+async def test_two_digests_at_once_share_one_fit(harness: Harness) -> None:
+    await vote_for_diffusion(harness)
+    await harness.composer.learner.close()  # its refits after the votes are not watched here
+    learner = TasteLearner(harness.store, half_life_days=60, clock=harness.clock)
+    try:
+        with structlog.testing.capture_logs() as logs:
+            first, second = await asyncio.gather(
+                learner.view(GENERAL, [], now=NOW, fresh=True),
+                learner.view(GENERAL, [], now=NOW, fresh=True),
+            )
+    finally:
+        await learner.close()
+
+    assert first is not None and second is not None and first.model is second.model
+    assert [entry["event"] for entry in logs] == ["taste_vocabulary_fitted", "taste_fitted"]
