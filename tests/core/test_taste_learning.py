@@ -239,6 +239,8 @@ async def test_a_new_days_first_fetch_fits_every_known_model_once(harness: Harne
     assert fetched[0]["papers"] == 10  # the harness's five and day 1's five
     assert fetched[0]["words"] > 0
     assert fetched[1]["channel"] == GENERAL.key
+    assert fetched[1]["votes"] == 8.9  # 9 votes a day old, at a 60-day half-life
+    assert fetched[1]["examples"] > 9
     assert again == []
     await learner.close()
 
