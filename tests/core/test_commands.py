@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import structlog
 
-from bot.models import ChannelSettings, Command, Layout, MessageRole, ReplyKind
+from bot.models import ChannelSettings, Command, Layout, MessageRole, ReplyKind, Vote
 from tests.core.conftest import GENERAL, TODAY, Harness
 from tests.fakes.papers import make_paper
 from tests.store.faults import failing_writes
@@ -320,3 +320,199 @@ async def test_a_change_the_database_cannot_take_is_refused_in_one_sentence(
     assert "database or disk is full" in line["error"]
     assert "exc_info" not in line
     assert await harness.store.get_channel(GENERAL) is None
+
+
+async def test_a_member_who_may_not_manage_is_told_who_can_and_what_to_do_instead(
+    harness: Harness,
+) -> None:
+    reply = await harness.run("topics add agents", manage=False)
+
+    assert reply.text == (
+        "Only workspace admins can change this channel's digest; ask one of them, "
+        "or use /papers settings to see it."
+    )
+
+
+async def test_topics_and_excludes_list_the_words_or_none(harness: Harness) -> None:
+    await harness.run("topics add agents, diffusion")
+
+    topics = await harness.run("topics")
+    excludes = await harness.run("exclude list")
+
+    assert (topics.kind, topics.text) == (ReplyKind.TEXT, "The topics here: agents, diffusion.")
+    assert excludes.text == "The excluded words here: none."
+
+
+async def test_today_after_everything_was_posted_says_where_else_to_look(
+    harness: Harness,
+) -> None:
+    await harness.delivery.deliver(GENERAL, TODAY.replace(day=12))
+
+    reply = await harness.run("today")
+
+    assert (reply.kind, reply.text) == (
+        ReplyKind.TEXT,
+        "Nothing new for this channel right now; every recent paper was already shared here "
+        "or filtered out. Try /papers top week.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("period", "within", "beyond"),
+    [
+        ("day", timedelta(hours=23), timedelta(hours=25)),
+        ("week", timedelta(days=6, hours=23), timedelta(days=7, hours=1)),
+        ("month", timedelta(days=29, hours=23), timedelta(days=30, hours=1)),
+    ],
+)
+async def test_top_lists_the_papers_of_the_period_and_no_older_ones(
+    harness: Harness, period: str, within: timedelta, beyond: timedelta
+) -> None:
+    now = harness.clock()
+    await harness.store.upsert_papers(
+        [
+            make_paper(id="2606.90001", upvotes=900, featured_on=None, published_at=now - within),
+            make_paper(id="2606.90002", upvotes=950, featured_on=None, published_at=now - beyond),
+        ],
+        at=now,
+    )
+
+    reply = await harness.run(f"top {period}")
+
+    assert reply.text == f"Most upvoted on Hugging Face in the last {period}."
+    ids = [item.paper_id for item in reply.items]
+    assert ids[0] == "2606.90001" and "2606.90002" not in ids
+    assert (reply.items[0].rank, reply.items[0].note) == (1, "900 upvotes on Hugging Face")
+
+
+async def test_top_lists_ten_papers_at_most(harness: Harness) -> None:
+    await harness.store.upsert_papers(
+        [make_paper(id=f"2606.9{n:04d}", upvotes=100 + n, featured_on=TODAY) for n in range(1, 12)],
+        at=harness.clock(),
+    )
+
+    reply = await harness.run("top week")
+
+    assert [item.rank for item in reply.items] == list(range(1, 11))
+    assert reply.items[0].paper_id == "2606.90011"
+
+
+async def test_top_of_a_period_without_papers_says_so(harness: Harness) -> None:
+    harness.clock.now = harness.clock.now.replace(year=2027)
+
+    reply = await harness.run("top day")
+
+    assert (reply.kind, reply.text) == (ReplyKind.TEXT, "No papers stored from the last day yet.")
+
+
+async def test_a_stored_paper_is_shown_under_its_title(harness: Harness) -> None:
+    reply = await harness.run("paper 2606.00002")
+
+    assert reply.text == "Paper 2606.00002"
+    assert [(item.rank, item.paper_id) for item in reply.items] == [(1, "2606.00002")]
+
+
+async def test_subscribing_again_keeps_what_was_not_said_and_ends_a_pause(
+    harness: Harness,
+) -> None:
+    await harness.run("subscribe 07:45 Europe/Berlin weekends")
+    await harness.store.pause_channel(GENERAL, "the bot was removed", at=harness.clock())
+
+    reply = await harness.run("subscribe")
+
+    settings = await harness.store.get_channel(GENERAL)
+    assert settings is not None
+    assert (settings.subscribed, settings.post_at, settings.timezone, settings.days) == (
+        True,
+        time(7, 45),
+        "Europe/Berlin",
+        frozenset({5, 6}),
+    )
+    assert (settings.paused_reason, settings.paused_at) == (None, None)
+    assert reply.text == "Subscribed: weekends at 07:45 (Europe/Berlin)."
+
+
+async def test_unsubscribing_says_the_settings_are_kept_and_rebuilds_the_jobs(
+    harness: Harness,
+) -> None:
+    await harness.run("subscribe 07:00 UTC")
+
+    reply = await harness.run("unsubscribe")
+
+    assert reply.text == (
+        "Unsubscribed. Your settings are kept; /papers subscribe brings the digest back."
+    )
+    assert harness.schedule_changes == [1, 1]
+
+
+async def test_unsubscribing_a_channel_without_a_schedule_changes_nothing(
+    harness: Harness,
+) -> None:
+    reply = await harness.run("unsubscribe")
+
+    assert reply.text == "This channel has no scheduled digest."
+    assert harness.schedule_changes == []
+
+
+async def test_a_setting_other_than_the_recap_leaves_the_jobs_alone(harness: Harness) -> None:
+    reply = await harness.run("set size 4")
+
+    assert reply.text == "Digests here now show 4 papers."
+    assert harness.schedule_changes == []
+
+
+@pytest.mark.parametrize("rank", [1, 2, 5])
+async def test_why_explains_the_paper_at_that_rank_of_todays_preview(
+    harness: Harness, rank: int
+) -> None:
+    today = await harness.run("today")
+    assert today.digest is not None
+
+    reply = await harness.run(f"why {rank}")
+
+    assert reply.lines == (today.digest.items[rank - 1].title,)
+
+
+async def test_why_after_the_digest_was_posted_explains_the_posted_order(
+    harness: Harness,
+) -> None:
+    await harness.run("digest now")
+    posted = [message.item.paper_id for _, message in harness.adapter.posted[1:]]
+    await harness.store.upsert_papers(
+        [make_paper(id="2606.90001", title="A later hit", upvotes=999, featured_on=TODAY)],
+        at=harness.clock(),
+    )
+    harness.composer.forget()
+
+    reply = await harness.run("why 1")
+
+    assert reply.lines == (f"Paper {posted[0]}",)
+
+
+async def test_why_for_a_rank_beyond_the_digest_names_the_rank_and_what_to_use(
+    harness: Harness,
+) -> None:
+    reply = await harness.run("why 6")
+
+    assert reply.text == (
+        "There is no paper 6 in today's digest; use a rank from /papers today or a paper id."
+    )
+
+
+async def test_why_counts_the_teams_votes_and_the_upvotes_of_the_last_day(
+    harness: Harness,
+) -> None:
+    await harness.delivery.deliver(GENERAL, TODAY)
+    first_item = harness.adapter.posted[1][1].item  # rank 1, posted as message m2
+    assert first_item is not None
+    await harness.service.record_vote(Vote(GENERAL, "m2", "U7", "fire"))
+    harness.clock.now += timedelta(hours=1)
+    climbed = make_paper(
+        id=first_item.paper_id, title=first_item.title, upvotes=90, featured_on=TODAY
+    )
+    await harness.store.upsert_papers([climbed], at=harness.clock())
+
+    reply = await harness.run(f"why {first_item.paper_id}")
+
+    assert "team votes +2 from 1 person" in reply.text
+    assert "+40 upvotes in the last 24 h" in reply.text
