@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.models import ChannelRef, Follow, FollowKind, ReplyKind
+from bot.models import ChannelRef, ChannelSettings, Follow, FollowKind, ReplyKind
 from tests.core.conftest import GENERAL, NOW, TODAY, Harness
 from tests.fakes.papers import make_paper
 
@@ -128,3 +128,58 @@ async def test_only_people_who_manage_the_channel_may_follow(with_authors: Harne
     assert reply.kind is ReplyKind.ERROR
     assert await with_authors.store.get_channel(GENERAL) is None
     assert (await with_authors.run("following", manage=False)).kind is ReplyKind.TEXT
+
+
+async def test_a_channel_follows_fifty_names_at_most(harness: Harness) -> None:
+    full = tuple(Follow(FollowKind.ORG, f"Lab {n}") for n in range(49))
+    await harness.store.save_channel(ChannelSettings(GENERAL, follows=full))
+
+    fiftieth = await harness.run("follow org Lab Fifty")
+    refused = await harness.run("follow org Lab Fifty-one")
+
+    assert fiftieth.kind is ReplyKind.TEXT
+    assert refused.kind is ReplyKind.ERROR
+    assert refused.text == ("This channel follows 50 names already; /papers unfollow one first.")
+    settings = await harness.store.get_channel(GENERAL)
+    assert settings is not None
+    assert settings.follows == (*full, Follow(FollowKind.ORG, "Lab Fifty"))
+
+
+async def test_a_full_channel_still_says_it_already_follows_a_name(harness: Harness) -> None:
+    full = tuple(Follow(FollowKind.ORG, f"Lab {n}") for n in range(50))
+    await harness.store.save_channel(ChannelSettings(GENERAL, follows=full))
+
+    reply = await harness.run("follow org Lab 7")
+
+    assert reply.text == "This channel already follows Lab 7."
+
+
+async def test_unfollowing_a_name_not_followed_says_how_to_list_the_follows(
+    harness: Harness,
+) -> None:
+    await harness.run('follow author "Ada Lovelace"')
+
+    reply = await harness.run('unfollow author "Alan Turing"')
+
+    assert reply.text == (
+        "This channel does not follow Alan Turing; /papers following lists who it does."
+    )
+    settings = await harness.store.get_channel(GENERAL)
+    assert settings is not None and settings.follows == (Follow(FollowKind.AUTHOR, "Ada Lovelace"),)
+
+
+async def test_an_unknown_one_word_organization_is_followed_as_typed(harness: Harness) -> None:
+    reply = await harness.run("follow org Zyxlab")
+
+    assert reply.kind is ReplyKind.TEXT
+    assert reply.text.startswith("Following Zyxlab, though no stored paper has that name yet")
+
+
+async def test_a_one_word_author_stored_under_that_name_is_followed(harness: Harness) -> None:
+    await harness.store.upsert_papers(
+        [make_paper(id="2606.00098", authors=("Prince",), featured_on=TODAY)], at=NOW
+    )
+
+    reply = await harness.run("follow author Prince")
+
+    assert reply.text == "Following Prince: their papers rank higher here and are marked ⭐."
