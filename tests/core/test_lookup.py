@@ -317,3 +317,136 @@ async def test_hugging_face_results_come_before_papers_holding_only_some_words(
     assert reply.items[0].paper_id == "2606.00467"
     assert [item.note for item in reply.items[1:3]] == ["found on Hugging Face"] * 2
     assert reply.items[3].paper_id == "2601.00001"
+
+
+def holding_every_word(count: int) -> list[Paper]:
+    """`count` stored papers whose titles hold every word of "limits of adaptability"."""
+    return [
+        Paper(id=f"2601.0000{n}", title=f"Limits of adaptability, part {n}", featured_on=NOW.date())
+        for n in range(1, count + 1)
+    ]
+
+
+async def test_a_search_with_three_stored_results_does_not_ask_hugging_face(
+    commands: tuple[Commands, FakeUpstream, Refresher], store: Store
+) -> None:
+    runner, upstream, _ = commands
+    await store.upsert_papers(holding_every_word(3), at=NOW)
+    upstream.search_results = load_hf_fixture("hf_daily_papers_limit30_2026-06-13.json")[:3]
+
+    reply = await run(runner, "search limits of adaptability")
+
+    assert sorted(item.paper_id for item in reply.items) == [
+        "2601.00001",
+        "2601.00002",
+        "2601.00003",
+    ]
+    assert upstream.requests_to("/api/papers/search") == []
+
+
+async def test_a_search_with_two_stored_results_asks_hugging_face_for_a_page(
+    commands: tuple[Commands, FakeUpstream, Refresher], store: Store
+) -> None:
+    runner, upstream, _ = commands
+    await store.upsert_papers(holding_every_word(2), at=NOW)
+    upstream.search_results = load_hf_fixture("hf_daily_papers_limit30_2026-06-13.json")[:10]
+
+    reply = await run(runner, "search limits of adaptability")
+
+    [request] = upstream.requests_to("/api/papers/search")
+    assert request.query["limit"] == "5"
+    assert [item.rank for item in reply.items] == [1, 2, 3, 4, 5]
+    assert [item.note for item in reply.items[2:]] == ["found on Hugging Face"] * 3
+
+
+async def test_a_search_for_an_author_alone_does_not_ask_hugging_face(
+    commands: tuple[Commands, FakeUpstream, Refresher],
+) -> None:
+    runner, upstream, _ = commands
+
+    reply = await run(runner, 'search author:"Ada Lovelace"')
+
+    assert reply.text == ('No papers found for “author:"Ada Lovelace"”; try fewer or other words.')
+    assert upstream.requests_to("/api/papers/search") == []
+
+
+async def test_the_next_page_of_a_search_does_not_ask_hugging_face_again(
+    commands: tuple[Commands, FakeUpstream, Refresher], store: Store
+) -> None:
+    runner, upstream, _ = commands
+    partly = [
+        Paper(id=f"2601.0010{n}", title=f"Adaptability of robot {n}", featured_on=NOW.date())
+        for n in range(1, 8)
+    ]
+    await store.upsert_papers([*holding_every_word(1), *partly], at=NOW)
+    upstream.search_results = load_hf_fixture("hf_daily_papers_limit30_2026-06-13.json")[:2]
+
+    first = await run(runner, "search limits of adaptability")
+    second = await run(runner, "more")
+
+    assert len(upstream.requests_to("/api/papers/search")) == 1
+    assert first.more is not None
+    assert second.items[0].rank == 6
+    assert "found on Hugging Face" not in [item.note for item in second.items]
+
+
+async def test_a_slow_hugging_face_search_leaves_a_log_line(
+    commands: tuple[Commands, FakeUpstream, Refresher],
+) -> None:
+    runner, upstream, _ = commands
+    upstream.add_fault(slow(10, path_prefix="/api/papers/search"))
+
+    with structlog.testing.capture_logs() as logs:
+        await run(runner, "search limits of adaptability")
+
+    [line] = [entry for entry in logs if entry["event"] == "search_upstream_slow"]
+    assert (line["log_level"], line["seconds"]) == ("warning", 2.0)
+
+
+async def test_a_failing_hugging_face_search_is_logged_with_its_error(
+    commands: tuple[Commands, FakeUpstream, Refresher],
+) -> None:
+    runner, upstream, _ = commands
+    upstream.add_fault(server_error(path_prefix="/api/papers/search"))
+
+    with structlog.testing.capture_logs() as logs:
+        reply = await run(runner, "search limits of adaptability")
+
+    assert reply.text == (
+        "No papers found for “limits of adaptability”; try fewer or other words. "
+        "Hugging Face's search failed just now."
+    )
+    [line] = [entry for entry in logs if entry["event"] == "search_upstream_failed"]
+    assert line["log_level"] == "warning"
+    assert "500" in line["error"]
+
+
+async def test_a_failing_upstream_of_a_paper_lookup_is_logged_with_the_paper(
+    commands: tuple[Commands, FakeUpstream, Refresher],
+) -> None:
+    runner, upstream, _ = commands
+    upstream.add_fault(server_error(503, path_prefix="/api/query"))
+
+    with structlog.testing.capture_logs() as logs:
+        await run(runner, "paper 2611.09999")
+
+    [line] = [entry for entry in logs if entry["event"] == "paper_lookup_failed"]
+    assert (line["log_level"], line["source"], line["paper_id"]) == (
+        "warning",
+        "arxiv",
+        "2611.09999",
+    )
+    assert "503" in line["error"]
+
+
+async def test_a_paper_lookup_hugging_face_never_answers_is_logged(store: Store) -> None:
+    async with (
+        BlackHole() as hanging,
+        FakeUpstream() as arxiv,
+        commands_asking(store, hanging.url, arxiv.url) as (runner, _),
+    ):
+        with structlog.testing.capture_logs() as logs:
+            await run(runner, "paper 2606.13392")
+
+    [line] = [entry for entry in logs if entry["event"] == "paper_lookup_slow"]
+    assert (line["log_level"], line["source"], line["seconds"]) == ("warning", "hf", 2.0)
