@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from bot.models import ChannelRef, ReplyKind
 from bot.sources.hf import parse_daily_papers
-from tests.core.conftest import NOW, Harness
+from tests.core.conftest import NOW, TODAY, Harness
 from tests.fakes.papers import make_paper
 from tests.fakes.upstream import HF_DAILY_AUGUST, HF_DAILY_JUNE, load_hf_fixture
 
@@ -185,3 +185,104 @@ async def test_a_search_of_another_channel_cannot_be_paged_here(recorded: Harnes
 
     assert elsewhere.kind is ReplyKind.ERROR
     assert elsewhere.text == "That search is no longer kept; run /papers search again."
+
+
+async def test_a_search_with_exactly_one_page_of_results_offers_no_more(harness: Harness) -> None:
+    reply = await harness.run("search attention")
+
+    assert len(reply.items) == 5
+    assert reply.more is None
+
+
+async def test_a_search_with_a_sixth_result_offers_the_next_page_from_it(
+    harness: Harness,
+) -> None:
+    await harness.store.upsert_papers(
+        [make_paper(id="2606.00006", title="Paper 2606.00006", featured_on=TODAY)], at=NOW
+    )
+
+    first = await harness.run("search attention")
+    rest = await harness.run("more")
+
+    assert first.more is not None and first.more.endswith(":5")
+    assert [item.rank for item in rest.items] == [6]
+    assert rest.more is None
+
+
+async def test_typing_more_again_goes_on_where_the_last_page_ended(recorded: Harness) -> None:
+    await recorded.run("search model")
+    await recorded.run("more")
+
+    third = await recorded.run("more")
+
+    assert [item.rank for item in third.items] == [11, 12, 13, 14, 15]
+
+
+async def test_a_page_past_the_last_result_says_there_are_no_more(recorded: Harness) -> None:
+    first = await recorded.run("search model")
+    assert first.more is not None
+    search_id = first.more.removeprefix("more ").split(":")[0]
+
+    reply = await recorded.run(f"more {search_id}:500")
+
+    assert (reply.kind, reply.text) == (ReplyKind.TEXT, "No more results for “model”.")
+
+
+async def test_more_without_a_search_says_to_search_first(harness: Harness) -> None:
+    reply = await harness.run("more")
+
+    assert (reply.kind, reply.text) == (
+        ReplyKind.ERROR,
+        "There is no search of yours here to go on with; use /papers search.",
+    )
+
+
+async def test_a_search_nothing_matches_says_to_try_other_words(harness: Harness) -> None:
+    reply = await harness.run("search zyxxyqq")
+
+    assert (reply.kind, reply.text) == (
+        ReplyKind.TEXT,
+        "No papers found for “zyxxyqq”; try fewer or other words.",
+    )
+
+
+async def test_search_results_are_ranked_from_one_with_their_snippets(harness: Harness) -> None:
+    reply = await harness.run("search attention")
+
+    assert reply.text == "Papers matching “attention”."
+    assert [item.rank for item in reply.items] == [1, 2, 3, 4, 5]
+    assert all("attention" in item.note.lower() for item in reply.items)
+
+
+async def test_similar_to_a_paper_unlike_any_other_says_so(harness: Harness) -> None:
+    await harness.store.upsert_papers(
+        [
+            make_paper(
+                id="2606.90009",
+                title="Quokka Husbandry\nin Winter",
+                abstract="Zyxxy qwfpgj blorft.",
+                ai_keywords=("zyxxy",),
+                authors=("Nobody Else",),
+                organization=None,
+                featured_on=None,
+            )
+        ],
+        at=NOW,
+    )
+
+    reply = await harness.run("similar 2606.90009")
+
+    assert (reply.kind, reply.text) == (
+        ReplyKind.TEXT,
+        "No stored paper is close to “Quokka Husbandry in Winter” yet.",
+    )
+
+
+async def test_similar_papers_are_ranked_from_one_with_what_they_share(
+    harness: Harness,
+) -> None:
+    reply = await harness.run("similar 2606.00001")
+
+    assert reply.kind is ReplyKind.PAPERS
+    assert [item.rank for item in reply.items] == list(range(1, len(reply.items) + 1))
+    assert reply.items and all(item.note for item in reply.items)
