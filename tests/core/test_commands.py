@@ -516,3 +516,20 @@ async def test_why_counts_the_teams_votes_and_the_upvotes_of_the_last_day(
 
     assert "team votes +2 from 1 person" in reply.text
     assert "+40 upvotes in the last 24 h" in reply.text
+
+
+async def test_settings_of_a_channel_never_changed_show_the_defaults(harness: Harness) -> None:
+    reply = await harness.run("settings")
+
+    assert reply.kind is ReplyKind.SETTINGS
+    assert reply.lines[0] == (
+        "Schedule: none; /papers subscribe 09:00 Europe/Berlin weekdays starts one"
+    )
+    assert await harness.store.get_channel(GENERAL) is None
+
+
+async def test_help_on_one_subcommand_shows_only_its_lines(harness: Harness) -> None:
+    reply = await harness.run("help top")
+
+    assert reply.kind is ReplyKind.HELP
+    assert len(reply.lines) == 1 and reply.lines[0].startswith("/papers top")

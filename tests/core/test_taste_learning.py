@@ -411,3 +411,24 @@ async def test_two_digests_at_once_share_one_fit(harness: Harness) -> None:
 
     assert first is not None and second is not None and first.model is second.model
     assert [entry["event"] for entry in logs] == ["taste_vocabulary_fitted", "taste_fitted"]
+
+
+async def test_taste_before_any_vote_says_how_the_ranking_learns(harness: Harness) -> None:
+    reply = await harness.run("taste")
+
+    assert (reply.kind, reply.text) == (
+        ReplyKind.TEXT,
+        "Nothing learned here yet: react 👍 🔥 👎 on the papers of a digest, and the ranking "
+        "learns what your team likes.",
+    )
+
+
+async def test_taste_after_votes_is_titled_as_what_the_ranking_learned(harness: Harness) -> None:
+    await vote_for_diffusion(harness)
+
+    reply = await harness.run("taste")
+
+    assert (reply.kind, reply.text) == (
+        ReplyKind.SETTINGS,
+        "What the ranking learned from your team's votes",
+    )
