@@ -286,3 +286,21 @@ async def test_similar_papers_are_ranked_from_one_with_what_they_share(
     assert reply.kind is ReplyKind.PAPERS
     assert [item.rank for item in reply.items] == list(range(1, len(reply.items) + 1))
     assert reply.items and all(item.note for item in reply.items)
+
+
+@pytest.mark.parametrize("rank", [1, 3])
+async def test_similar_to_a_rank_looks_at_that_paper_of_todays_digest(
+    harness: Harness, rank: int
+) -> None:
+    today = await harness.run("today")
+    assert today.digest is not None
+
+    reply = await harness.run(f"similar {rank}")
+
+    assert reply.text == f"Papers like “{today.digest.items[rank - 1].title}”."
+
+
+async def test_similar_lists_five_papers_at_most(recorded: Harness) -> None:
+    reply = await recorded.run("similar 2606.12282")
+
+    assert len(reply.items) == 5
