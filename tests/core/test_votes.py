@@ -5,8 +5,9 @@ from __future__ import annotations
 import structlog
 
 from bot.metrics import NAMESPACE
-from bot.models import ChannelRef, Vote
-from tests.core.conftest import GENERAL, TODAY, Harness
+from bot.models import ChannelRef, ChannelSettings, Vote
+from tests.core.conftest import GENERAL, NOW, TODAY, Harness
+from tests.fakes.papers import make_paper
 
 
 async def _posted_digest(harness: Harness) -> tuple[str, dict[int, str]]:
@@ -172,3 +173,35 @@ async def test_top_shows_the_teams_most_voted_first_with_their_votes(harness: Ha
     assert reply.items[2].note == "50 upvotes on Hugging Face"
     assert elsewhere.text.startswith("Most upvoted on Hugging Face")
     assert elsewhere.items[0].paper_id == "2606.00005"
+
+
+async def test_top_shows_five_team_favourites_then_fills_ten_rows_from_hugging_face(
+    harness: Harness,
+) -> None:
+    await harness.store.save_channel(ChannelSettings(GENERAL, size=10))
+    await harness.store.upsert_papers(
+        [make_paper(id=f"2606.000{n:02d}", upvotes=n - 5, featured_on=TODAY) for n in range(6, 11)],
+        at=NOW,
+    )
+    _, items = await _posted_digest(harness)
+    for rank in range(1, 7):
+        await harness.service.record_vote(Vote(GENERAL, items[rank], "U7", "+1"))
+    popular = [f"2606.9{n:04d}" for n in range(10, 0, -1)]
+    await harness.store.upsert_papers(
+        [
+            make_paper(id=paper_id, upvotes=1000 - n, featured_on=TODAY)
+            for n, paper_id in enumerate(popular)
+        ],
+        at=NOW,
+    )
+
+    reply = await harness.run("top week")
+
+    assert reply.text == (
+        "Your team's most voted in the last week, then the most upvoted on Hugging Face."
+    )
+    notes = [item.note for item in reply.items]
+    assert notes[:5] == ["your team: +1 from 1 person"] * 5
+    assert [item.team_votes for item in reply.items[:5]] == [1] * 5
+    assert [item.paper_id for item in reply.items[5:]] == popular[:5]
+    assert len(reply.items) == 10
