@@ -210,11 +210,14 @@ async def test_a_search_with_a_sixth_result_offers_the_next_page_from_it(
 
 
 async def test_typing_more_again_goes_on_where_the_last_page_ended(recorded: Harness) -> None:
-    await recorded.run("search model")
-    await recorded.run("more")
+    first = await recorded.run("search model")
+    second = await recorded.run("more")
 
     third = await recorded.run("more")
 
+    assert first.more is not None and second.more is not None
+    search_id = first.more.removeprefix("more ").split(":")[0]
+    assert second.more == f"more {search_id}:10"
     assert [item.rank for item in third.items] == [11, 12, 13, 14, 15]
 
 
@@ -304,3 +307,46 @@ async def test_similar_lists_five_papers_at_most(recorded: Harness) -> None:
     reply = await recorded.run("similar 2606.12282")
 
     assert len(reply.items) == 5
+
+
+async def test_a_listed_paper_is_scored_for_this_channel_as_of_now(harness: Harness) -> None:
+    await harness.run("topics add attention")
+    await harness.run('follow author "Xunhao Lai"')
+
+    reply = await harness.run("search attention")
+
+    item = reply.items[0]
+    details = {part.name: part.detail for part in item.explanation.components}
+    assert details["age"] == "featured today"
+    assert details["topics"].startswith("matches your topic")
+    assert item.followed == ("Xunhao Lai",)
+
+
+async def test_a_query_whose_only_filter_cannot_be_read_gets_the_problem_and_the_hint(
+    harness: Harness,
+) -> None:
+    reply = await harness.run("search since:yesterday")
+
+    assert reply.kind is ReplyKind.ERROR
+    assert reply.text.startswith("Give since: a date as YYYY-MM-DD, e.g. since:2026-06-01. ")
+    assert "e.g. /papers search" in reply.text
+
+
+async def test_a_snippet_is_cut_to_one_line_of_200_characters(harness: Harness) -> None:
+    long_words = " ".join(f"quokka{'z' * 30}{n}" for n in range(12))
+    await harness.store.upsert_papers(
+        [
+            make_paper(
+                id="2606.90009",
+                title="Quokka sightings",
+                abstract=f"Quokka {long_words}.",
+                featured_on=TODAY,
+            )
+        ],
+        at=NOW,
+    )
+
+    reply = await harness.run("search quokka")
+
+    [item] = reply.items
+    assert len(item.note) == 200 and item.note.endswith("…")
