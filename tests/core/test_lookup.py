@@ -6,16 +6,17 @@ import contextlib
 import socket
 import time
 from collections.abc import AsyncIterator
+from datetime import date
 
 import pytest
 import structlog
 
 from bot.assembly import build_parts, build_sources, build_use_cases
 from bot.commands import Commands
-from bot.models import Command, Paper, ReplyKind
+from bot.models import Command, FetchReport, Paper, ReplyKind
 from bot.refresh import Refresher
 from bot.search.query import parse_query
-from bot.sources import make_http_client
+from bot.sources import UpstreamError, make_http_client
 from bot.sources.hf import parse_entry
 from bot.store import Store
 from config.settings import load_settings
@@ -450,3 +451,50 @@ async def test_a_paper_lookup_hugging_face_never_answers_is_logged(store: Store)
 
     [line] = [entry for entry in logs if entry["event"] == "paper_lookup_slow"]
     assert (line["log_level"], line["source"], line["seconds"]) == ("warning", "hf", 2.0)
+
+
+async def test_a_search_hugging_face_finds_nothing_for_is_answered_without_blame(
+    commands: tuple[Commands, FakeUpstream, Refresher],
+) -> None:
+    runner, upstream, _ = commands
+
+    reply = await run(runner, "search limits of adaptability")
+
+    [request] = upstream.requests_to("/api/papers/search")
+    assert request.query["q"] == "limits of adaptability"
+    assert reply.text == "No papers found for “limits of adaptability”; try fewer or other words."
+    assert reply.lines == ()
+
+
+class FailingSearch:
+    """An upstream named "hf" whose search raises, as a source may when it fails for good."""
+
+    name = "hf"
+
+    async def fetch_day(self, day: date) -> FetchReport:
+        return FetchReport()
+
+    async def fetch_paper(self, paper_id: str) -> Paper | None:
+        return None
+
+    async def search(self, query: str, limit: int) -> FetchReport:
+        raise UpstreamError("hf search answered 502")
+
+
+async def test_a_search_whose_upstream_raises_names_it_as_failed(store: Store) -> None:
+    settings = load_settings()
+    parts = build_parts(settings, store, [FailingSearch()], clock=lambda: NOW)
+
+    async def nothing() -> None:
+        return None
+
+    runner = build_use_cases(parts, {}, schedule_changed=nothing).commands
+    with structlog.testing.capture_logs() as logs:
+        reply = await run(runner, "search limits of adaptability")
+
+    assert reply.text == (
+        "No papers found for “limits of adaptability”; try fewer or other words. "
+        "Hugging Face's search failed just now."
+    )
+    [line] = [entry for entry in logs if entry["event"] == "search_upstream_failed"]
+    assert line["error"] == "hf search answered 502"
