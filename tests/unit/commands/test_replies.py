@@ -32,6 +32,8 @@ from bot.models import (
     Follow,
     FollowKind,
     Layout,
+    MessageRole,
+    PostedMessage,
     ReplyKind,
     VoteTally,
 )
@@ -73,7 +75,8 @@ def test_an_error_reply_is_a_refusal_seen_only_by_the_asker() -> None:
 def sent(status: SlotStatus, finished_at: datetime | None) -> SentDigest:
     """Today's digest of two papers in Berlin's time, in the given state."""
     digest = Digest("d1", GENERAL, date(2026, 6, 13), "Europe/Berlin", (make_item(1), make_item(2)))
-    return SentDigest(digest, status, finished_at, ())
+    header = PostedMessage(GENERAL, "m1", "d1", MessageRole.HEADER)
+    return SentDigest(digest, status, finished_at, (header,))
 
 
 def test_a_posted_digest_says_when_it_went_out_in_the_channels_time() -> None:
@@ -82,6 +85,7 @@ def test_a_posted_digest_says_when_it_went_out_in_the_channels_time() -> None:
     assert reply.kind is ReplyKind.DIGEST
     assert reply.text == "Today's digest, posted here at 09:05."
     assert reply.digest is not None and reply.digest.id == "d1"
+    assert [post.message_id for post in reply.posts] == ["m1"]
 
 
 @pytest.mark.parametrize(
