@@ -533,3 +533,14 @@ async def test_help_on_one_subcommand_shows_only_its_lines(harness: Harness) -> 
 
     assert reply.kind is ReplyKind.HELP
     assert len(reply.lines) == 1 and reply.lines[0].startswith("/papers top")
+
+
+async def test_why_for_a_paper_without_upvotes_names_no_upvotes_gained(harness: Harness) -> None:
+    arxiv_only = make_paper(id="2606.90002", upvotes=None, featured_on=None)
+    await harness.store.upsert_papers([arxiv_only], at=harness.clock())
+
+    reply = await harness.run("why 2606.90002")
+
+    assert reply.kind is ReplyKind.EXPLANATION
+    assert "in the last 24 h" not in reply.text
+    assert "no upvotes on Hugging Face yet" in reply.text
