@@ -183,3 +183,12 @@ async def test_a_one_word_author_stored_under_that_name_is_followed(harness: Har
     reply = await harness.run("follow author Prince")
 
     assert reply.text == "Following Prince: their papers rank higher here and are marked ⭐."
+
+
+async def test_a_surname_no_one_has_is_refused_with_an_example_of_it(harness: Harness) -> None:
+    reply = await harness.run("follow author Quokkason")
+
+    assert reply.kind is ReplyKind.ERROR
+    assert reply.text == (
+        'Give a first name or initial too, e.g. /papers follow author "Y. Quokkason".'
+    )
