@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import structlog
 
 from bot.metrics import NAMESPACE
@@ -171,6 +173,7 @@ async def test_top_shows_the_teams_most_voted_first_with_their_votes(harness: Ha
     rest = [item.paper_id for item in reply.items[2:]]
     assert rest == ["2606.00005", "2606.00004", "2606.00003"]
     assert reply.items[2].note == "50 upvotes on Hugging Face"
+    assert [item.team_votes for item in reply.items[2:]] == [0, 0, -1]
     assert elsewhere.text.startswith("Most upvoted on Hugging Face")
     assert elsewhere.items[0].paper_id == "2606.00005"
 
@@ -205,3 +208,13 @@ async def test_top_shows_five_team_favourites_then_fills_ten_rows_from_hugging_f
     assert [item.team_votes for item in reply.items[:5]] == [1] * 5
     assert [item.paper_id for item in reply.items[5:]] == popular[:5]
     assert len(reply.items) == 10
+
+
+async def test_top_of_the_day_leaves_out_votes_cast_before_it(harness: Harness) -> None:
+    _, items = await _posted_digest(harness)
+    await harness.service.record_vote(Vote(GENERAL, items[1], "U7", "+1"))
+    harness.clock.now += timedelta(days=2)
+
+    reply = await harness.run("top day")
+
+    assert reply.text == "No papers stored from the last day yet."
