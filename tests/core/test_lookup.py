@@ -498,3 +498,18 @@ async def test_a_search_whose_upstream_raises_names_it_as_failed(store: Store) -
     )
     [line] = [entry for entry in logs if entry["event"] == "search_upstream_failed"]
     assert line["error"] == "hf search answered 502"
+
+
+async def test_a_paper_hugging_face_fails_to_give_comes_from_arxiv(
+    commands: tuple[Commands, FakeUpstream, Refresher],
+) -> None:
+    runner, upstream, _ = commands
+    upstream.add_fault(server_error(path_prefix="/api/papers/2611.01234"))
+    upstream.arxiv_entries = [
+        atom_entry("2611.01234", "Sparse Experts at Scale", "2026-11-20T10:00:00Z")
+    ]
+
+    reply = await run(runner, "paper 2611.01234")
+
+    assert reply.kind is ReplyKind.PAPER
+    assert reply.items[0].title == "Sparse Experts at Scale"
