@@ -410,6 +410,7 @@ async def test_a_stored_paper_is_shown_under_its_title(harness: Harness) -> None
 
     assert reply.text == "Paper 2606.00002"
     assert [(item.rank, item.paper_id) for item in reply.items] == [(1, "2606.00002")]
+    assert (reply.items[0].note, reply.items[0].team_votes) == ("", 0)
 
 
 async def test_subscribing_again_keeps_what_was_not_said_and_ends_a_pause(
