@@ -513,3 +513,15 @@ async def test_a_paper_hugging_face_fails_to_give_comes_from_arxiv(
 
     assert reply.kind is ReplyKind.PAPER
     assert reply.items[0].title == "Sparse Experts at Scale"
+
+
+async def test_a_filter_that_cannot_be_read_is_still_named_beside_hugging_faces_results(
+    commands: tuple[Commands, FakeUpstream, Refresher],
+) -> None:
+    runner, upstream, _ = commands
+    upstream.search_results = load_hf_fixture("hf_daily_papers_limit30_2026-06-13.json")[:2]
+
+    reply = await run(runner, "search limits of adaptability since:yesterday")
+
+    assert reply.kind is ReplyKind.PAPERS and len(reply.items) == 2
+    assert reply.lines == ("Give since: a date as YYYY-MM-DD, e.g. since:2026-06-01.",)
