@@ -38,6 +38,16 @@ from config.settings import Settings, SettingsError, load_settings
         ("PAPERS_ARXIV_CATEGORIES", "ml.AI", "PAPERS_ARXIV_CATEGORIES: 'ml.AI' is not an arXiv"),
         ("PAPERS_ARXIV_CATEGORIES", "cs.LGX", "PAPERS_ARXIV_CATEGORIES: 'cs.LGX' is not an arXiv"),
         ("PAPERS_FETCH_INTERVAL_MINUTES", "0", "PAPERS_FETCH_INTERVAL_MINUTES:"),
+        (
+            "PAPERS_SLACK_WORKSPACE_MESSAGES_PER_MINUTE",
+            "0",
+            "PAPERS_SLACK_WORKSPACE_MESSAGES_PER_MINUTE: Input should be greater than or equal",
+        ),
+        (
+            "PAPERS_SLACK_WORKSPACE_MESSAGES_PER_MINUTE",
+            "",
+            "PAPERS_SLACK_WORKSPACE_MESSAGES_PER_MINUTE: Input should be a valid integer",
+        ),
         ("PAPERS_LOG_FORMAT", "xml", "PAPERS_LOG_FORMAT:"),
         ("PAPERS_VOTE_WEIGHTS", "fire=9", "PAPERS_VOTE_WEIGHTS: 'fire=9': a weight must be"),
         ("PAPERS_VOTE_WEIGHTS", "fire", "PAPERS_VOTE_WEIGHTS: 'fire' should read emoji=weight"),
