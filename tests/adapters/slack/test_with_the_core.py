@@ -106,6 +106,7 @@ async def wired(fake_slack: FakeSlack, tmp_path: Path) -> AsyncIterator[Wired]:
             async with httpx.AsyncClient(base_url=base_url, trust_env=False) as http:
                 yield Wired(http, core.store, fake_slack, core.metrics)
         finally:
+            await bot.delivery.settle()  # a `digest now` still recording its last post
             held_votes.cancel()
             await adapter.stop()
             await running
