@@ -69,8 +69,8 @@ def _gone(owner: str) -> bool:
         os.kill(int(pid), 0)
     except ProcessLookupError:
         return True
-    except PermissionError:
-        return False
+    except PermissionError:  # alive, another user's
+        pass
     return False
 
 
@@ -127,13 +127,13 @@ class Delivery:
     ) -> None:
         self._store = store
         self._replica = replica or this_replica()
-        self._leases: dict[tuple[str, str], datetime] = {}
         self._composer = composer
         self._adapters = adapters
         self._metrics = metrics
         self._clock = clock
         self._resume_within = resume_within
-        self._active: set[tuple[str, str]] = set()
+        self._active: dict[tuple[str, str], datetime] = {}
+        """The slots this process is posting now, with when its lease on each runs out."""
         self._background: set[asyncio.Task[Outcome]] = set()
 
     async def deliver(
@@ -215,8 +215,7 @@ class Delivery:
         lease = self._lease()
         if not await self._store.claim_slot(channel, slot, at=self._clock(), lease=lease):
             return await self._slot_taken(adapter, channel, slot, posting)
-        self._leases[(channel.key, slot)] = lease.until
-        with self._working(channel, slot):
+        with self._working(channel, slot, lease.until):
             digest = await self._plan(settings, slot_date)
             if digest is None:
                 return Outcome.EMPTY
@@ -267,10 +266,11 @@ class Delivery:
         if record is None or record.status not in (SlotStatus.CLAIMED, SlotStatus.PLANNED):
             log.info("digest_slot_taken", channel=channel.key, slot=slot)
             return Outcome.ALREADY
-        if not await self._take_lease(record):
+        leased_until = await self._take_lease(record)
+        if leased_until is None:
             log.info("digest_slot_leased", channel=channel.key, slot=slot)
             return Outcome.IN_PROGRESS
-        with self._working(channel, slot):
+        with self._working(channel, slot, leased_until):
             return await self._resume(adapter, record, posting)
 
     async def resume_unfinished(self) -> int:
@@ -284,9 +284,10 @@ class Delivery:
             if adapter is None or busy or record.claimed_at < cutoff:
                 continue
             try:
-                if not await self._take_lease(record):
+                leased_until = await self._take_lease(record)
+                if leased_until is None:
                     continue
-                with self._working(record.channel, record.slot):
+                with self._working(record.channel, record.slot, leased_until):
                     await self._resume(adapter, record, None)
             except Exception as error:  # one failing channel must not stop the others
                 log.warning(
@@ -302,29 +303,27 @@ class Delivery:
     def _lease(self) -> Lease:
         return Lease(self._replica, self._clock() + LEASE_LENGTH)
 
-    async def _take_lease(self, record: SlotRecord) -> bool:
-        """Take an unfinished slot's lease to resume it; False while a live replica holds it."""
+    async def _take_lease(self, record: SlotRecord) -> datetime | None:
+        """Take an unfinished slot's lease to resume it: when it runs out, or None while a
+        live replica holds it."""
         lease = self._lease()
         held = record.lease
         dead = held.owner if held is not None and _gone(held.owner) else None
         taken = await self._store.take_lease(
             record.channel, record.slot, lease, at=self._clock(), also_from=dead
         )
-        if taken:
-            self._leases[(record.channel.key, record.slot)] = lease.until
-        return taken
+        return lease.until if taken else None
 
     async def _keep_lease(self, channel: ChannelRef, slot: str) -> None:
         """Renew the slot's lease once half of it is spent; raise LeaseLost if another
         replica took the slot over meanwhile."""
         key = (channel.key, slot)
-        until = self._leases.get(key)
-        if until is not None and self._clock() < until - LEASE_LENGTH / 2:
+        if self._clock() < self._active[key] - LEASE_LENGTH / 2:
             return
         lease = self._lease()
         if not await self._store.take_lease(channel, slot, lease, at=self._clock()):
             raise LeaseLost(f"slot {slot} of {channel.key} was taken over")
-        self._leases[key] = lease.until
+        self._active[key] = lease.until
 
     async def _resume(
         self, adapter: ChatAdapter, record: SlotRecord, posting: asyncio.Future[None] | None
@@ -359,15 +358,15 @@ class Delivery:
         return digest
 
     @contextlib.contextmanager
-    def _working(self, channel: ChannelRef, slot: str) -> Iterator[None]:
-        """Mark a slot as being posted by this process, so a catch-up leaves it alone."""
+    def _working(self, channel: ChannelRef, slot: str, lease_until: datetime) -> Iterator[None]:
+        """Mark a slot as being posted by this process under a lease that runs out at
+        `lease_until`, so a catch-up here leaves it alone."""
         key = (channel.key, slot)
-        self._active.add(key)
+        self._active[key] = lease_until
         try:
             yield
         finally:
-            self._active.discard(key)
-            self._leases.pop(key, None)
+            self._active.pop(key, None)
 
     async def _post(
         self,
